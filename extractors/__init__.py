@@ -1,0 +1,1 @@
+"""Field extractors: metadata, structure, tasks, deadlines, parties and targets."""

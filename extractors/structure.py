@@ -1,0 +1,350 @@
+"""Stage 3: `NormText` → `Document`, the notice cut into its parts.
+
+An official notice has a fixed anatomy (GB/T 9704): a header (份号, 密级, the red 发文机关
+标志 "……文件", the 发文字号), a title (关于……的通知), the addressees (主送机关), the
+covering text, a signature (署名) and date (成文日期), then any attachment (附件: a plan
+with its own title, preamble and numbered sections), and the 版记 (抄送, 印发).  A plan or
+report may also stand alone, with no covering notice.  Each paragraph is first tagged by
+the patterns of `notice.toml` that identify it on its own; the rest is placed by where it
+stands relative to the title, the addressees and the signature.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+
+from extractors.vocab import heading_style, notice_pattern, table, words
+from schemas.document import Block, BlockKind, Document, Heading
+from schemas.source import NormText
+
+SENTENCE_MARKS = "。！？；"
+TITLE_SEARCH_LIMIT = 15  # paragraphs from the top where a notice's title may stand
+SHORT_LINE = 60  # a signature, a title line: at most this many characters
+
+
+@dataclass(slots=True)
+class _Para:
+    start: int
+    end: int
+    text: str
+    kind: BlockKind | None  # what the paragraph's own form says it is, if anything
+
+
+def parse_structure(text: NormText) -> Document:
+    paras = [_Para(p.start, p.end, text.text[p.start : p.end], None) for p in text.paragraphs]
+    for para in paras:
+        para.kind = _fixed_kind(para.text)
+    _attach_printer(paras)
+    _demote_item_styles(paras)
+    title = _title_range(paras)
+    blocks: list[Block] = []
+    if title is None:
+        cursor = 0
+    else:
+        first, last = title
+        blocks += _header_blocks(paras[:first])
+        blocks.append(Block("title", paras[first].start, _title_end(paras[last])))
+        cursor = last + 1
+    cursor, front = _after_title(paras, cursor)
+    blocks += front
+    closing = _closing(paras, cursor)
+    if closing is None:
+        blocks += _plan_blocks(paras[cursor:], part=0, attachments=True)
+    else:
+        signature_start, date_index = closing
+        notice = paras[cursor:signature_start]
+        if any(p.kind == "heading" for p in notice):
+            blocks += _plan_blocks(notice, part=0, attachments=False)
+        else:
+            blocks += [Block(p.kind or "notice", p.start, p.end) for p in notice]
+        blocks += [Block("signature", p.start, p.end) for p in paras[signature_start:date_index]]
+        blocks.append(Block("date", paras[date_index].start, paras[date_index].end))
+        blocks += _plan_blocks(paras[date_index + 1 :], part=0, attachments=True)
+    return Document(text=text, blocks=tuple(blocks))
+
+
+# ---------------------------------------------------------------- one paragraph on its own
+
+_FIXED: tuple[tuple[str, BlockKind], ...] = (
+    ("toc_entry", "toc"),
+    ("printed", "printed"),
+    ("cc", "cc"),
+    ("editorial_note", "note"),
+    ("attachment", "attachment"),
+)
+
+
+def _fixed_kind(text: str) -> BlockKind | None:
+    for name, kind in _FIXED:
+        if notice_pattern(name).search(text):
+            return kind
+    if any(notice_pattern(name).fullmatch(text) for name in ("urgency", "secrecy", "copy_number")):
+        return "header_mark"
+    if notice_pattern("date").fullmatch(text):
+        return "date"
+    if len(text) <= SHORT_LINE and notice_pattern("openness").search(text):
+        return "openness"
+    if len(text) <= 80 and notice_pattern("contact").match(text):
+        return "contact"
+    if _is_doc_number_line(text):
+        return "doc_number"
+    if len(text) <= SHORT_LINE and notice_pattern("issuer_mark").match(text) and _no_sentence(text):
+        return "issuer_mark"
+    if heading_style(text):
+        return "heading"
+    return None
+
+
+def _attach_printer(paras: list[_Para]) -> None:
+    """An 印发 line broken before its date (by a page break) keeps its printer's name."""
+    for above, para in pairwise(paras):
+        printed = notice_pattern("printed").search(para.text)
+        if printed and not printed["org"] and above.kind is None and is_org_line(above.text):
+            above.kind = "printed"
+
+
+def _demote_item_styles(paras: list[_Para]) -> None:
+    """A numbering style mostly used for task items (1.会同……，……。) numbers items throughout.
+
+    Its paragraphs whose first sentence happens to be short are items too, not headings.
+    """
+    numbered = [(para, heading_style(para.text)) for para in paras if para.kind == "heading"]
+    verdicts: dict[str, list[bool]] = {}
+    for para, found in numbered:
+        if found:
+            style, _, number = found
+            verdicts.setdefault(style, []).append(_title_of(para.text[number.end() :]) is None)
+    items = {style for style, flags in verdicts.items() if sum(flags) > len(flags) / 2}
+    for para, found in numbered:
+        if found and found[0] in items:
+            para.kind = None
+
+
+def _is_doc_number_line(text: str) -> bool:
+    match = notice_pattern("doc_number").search(text)
+    return match is not None and len(text) - (match.end() - match.start()) <= 12
+
+
+def _no_sentence(text: str) -> bool:
+    """No sentence punctuation outside brackets: a title, a name, a signature."""
+    outside = re.sub(r"（[^（）]*）|\([^()]*\)|《[^《》]*》|“[^“”]*”", "", text)
+    return not any(mark in outside for mark in "。，；：！？,;:")
+
+
+@cache
+def _doc_type_ending() -> re.Pattern[str]:
+    types = "|".join(sorted(words("doc_types.txt"), key=len, reverse=True))
+    return re.compile(rf"(?:{types})(?:[（(][^（）()]*[）)])?$")
+
+
+@cache
+def _doc_type_word() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(words("doc_types.txt"), key=len, reverse=True)))
+
+
+def ends_with_doc_type(text: str) -> bool:
+    return _doc_type_ending().search(text) is not None
+
+
+@cache
+def _org_ending() -> re.Pattern[str]:
+    suffixes = "|".join(sorted(words("org_suffixes.txt"), key=len, reverse=True))
+    return re.compile(rf"(?:{suffixes})$")
+
+
+def is_org_line(text: str) -> bool:
+    """A line that only names one or more bodies: a header or a signature."""
+    return (
+        len(text) <= SHORT_LINE
+        and _no_sentence(text)
+        and _org_ending().search(text) is not None
+        and not notice_pattern("title_start").search(text)
+    )
+
+
+def _titleish(para: _Para) -> bool:
+    return para.kind is None and len(para.text) <= 120 and _no_sentence(_title_text(para.text))
+
+
+def _title_text(text: str) -> str:
+    """A title line without a 发文字号 printed after it (as web pages do)."""
+    number = notice_pattern("doc_number").search(text)
+    if number is None or number.start() == 0 or text[number.end() :].strip():
+        return text
+    # with the space between them gone, the number's prefix runs into the title's last word:
+    # the title ends at the last document type that leaves a prefix of two characters or more
+    bracket = number.start("year") - 1
+    cuts = [m.end() for m in _doc_type_word().finditer(text, 0, bracket) if bracket - m.end() >= 2]
+    return text[: cuts[-1]] if cuts else text[: number.start()]
+
+
+def _title_end(para: _Para) -> int:
+    return para.start + len(_title_text(para.text))
+
+
+# ---------------------------------------------------------------- header and title
+
+
+def _title_range(paras: list[_Para]) -> tuple[int, int] | None:
+    """First and last paragraph of the notice's title, or None when there is no title."""
+    limit = next((i for i, p in enumerate(paras) if p.kind == "heading"), len(paras))
+    limit = min(limit, TITLE_SEARCH_LIMIT)
+    last = next(
+        (i for i in range(limit) if _titleish(paras[i]) and ends_with_doc_type(_title_text(paras[i].text))),
+        None,
+    )
+    if last is None:
+        last = next((i for i in range(limit) if _titleish(paras[i]) and len(paras[i].text) <= 40), None)
+        if last is None:
+            return None
+    first = last
+    after_doc_number = any(p.kind == "doc_number" for p in paras[:last])
+    while first > 0:
+        above = paras[first - 1]
+        if not _titleish(above) or len(above.text) > SHORT_LINE:
+            break
+        if is_org_line(above.text) and not after_doc_number:
+            break  # an issuer's name above a title with no 发文字号 between: the red header
+        first -= 1
+    return first, last
+
+
+def _header_blocks(paras: list[_Para]) -> list[Block]:
+    return [Block(p.kind if p.kind in ("header_mark", "doc_number") else "issuer_mark", p.start, p.end) for p in paras]
+
+
+def _after_title(paras: list[_Para], cursor: int) -> tuple[int, list[Block]]:
+    """The 发文字号 a web page prints after the title, and the addressees."""
+    blocks = []
+    while cursor < len(paras) and paras[cursor].kind in ("doc_number", "header_mark"):
+        blocks.append(Block(paras[cursor].kind or "doc_number", paras[cursor].start, paras[cursor].end))
+        cursor += 1
+    if cursor < len(paras) and _is_addressee_line(paras[cursor]):
+        blocks.append(Block("addressees", paras[cursor].start, paras[cursor].end))
+        cursor += 1
+    return cursor, blocks
+
+
+def _is_addressee_line(para: _Para) -> bool:
+    text = para.text
+    return (
+        para.kind is None
+        and len(text) <= 200
+        and text.endswith(("：", ":"))
+        and not any(mark in text for mark in "。；")
+        and not text.startswith(("现将", "为", "根据"))
+    )
+
+
+# ---------------------------------------------------------------- signature and date
+
+
+def _closing(paras: list[_Para], cursor: int) -> tuple[int, int] | None:
+    """(first signature paragraph, date paragraph) that close the covering notice."""
+    for index in range(cursor, len(paras)):
+        if paras[index].kind != "date":
+            continue
+        start = index
+        while start > cursor and index - start < 3 and _signature_line(paras[start - 1]):
+            start -= 1
+        if start < index or index > cursor:
+            return start, index
+    return None
+
+
+def _signature_line(para: _Para) -> bool:
+    return para.kind in (None, "issuer_mark") and is_org_line(para.text)
+
+
+# ---------------------------------------------------------------- plans and their sections
+
+
+def _plan_blocks(paras: list[_Para], part: int, attachments: bool) -> list[Block]:
+    """Blocks of a plan: its preamble, headings and body.
+
+    In the `attachments` zone after the covering notice, a title line starts a new plan
+    (its own title, an addressee line for a report, a preamble), so one PDF may carry many.
+    """
+    blocks: list[Block] = []
+    in_body = False
+    index = 0
+    while index < len(paras):
+        para = paras[index]
+        title_end = _plan_title_end(paras, index) if attachments and para.kind is None else None
+        if title_end is not None:
+            part += 1
+            blocks.append(Block("plan_title", para.start, paras[title_end].end, part=part))
+            in_body = False
+            index = title_end + 1
+            continue
+        if para.kind == "heading":
+            blocks += _heading_blocks(para, part)
+            in_body = True
+        elif para.kind == "date":
+            blocks.append(Block("date", para.start, para.end, part=part))
+        elif para.kind is not None:
+            blocks.append(Block(para.kind, para.start, para.end, part=part))
+        elif _closes_attachment(paras, index):
+            blocks.append(Block("signature", para.start, para.end, part=part))
+        elif blocks and blocks[-1].kind == "plan_title" and _is_addressee_line(para):
+            blocks.append(Block("addressees", para.start, para.end, part=part))
+        else:
+            blocks.append(Block("body" if in_body else "preamble", para.start, para.end, part=part))
+        index += 1
+    return blocks
+
+
+def _plan_title_end(paras: list[_Para], index: int) -> int | None:
+    """The last paragraph of a plan title starting at `index`, if one starts there."""
+    end = index
+    while end < len(paras) and _titleish(paras[end]) and len(paras[end].text) <= SHORT_LINE:
+        if ends_with_doc_type(paras[end].text):
+            return end
+        end += 1
+    return None
+
+
+def _closes_attachment(paras: list[_Para], index: int) -> bool:
+    """A signature line right before a date, closing an attached report."""
+    following = paras[index + 1] if index + 1 < len(paras) else None
+    return following is not None and following.kind == "date" and _signature_line(paras[index])
+
+
+@cache
+def _title_limits() -> tuple[int, re.Pattern[str]]:
+    limits = table("headings.toml")["limits"]
+    return int(limits["max_title_chars"]), re.compile(limits["sentence"])
+
+
+def _title_of(rest: str) -> tuple[str, int] | None:
+    """The heading title in the text after a number, and where the run-in text starts.
+
+    None when the text reads as a sentence (a numbered item), not a title.
+    """
+    stop = re.search(r"[。：:]", rest)
+    title_end = stop.start() if stop else len(rest)
+    max_chars, sentence = _title_limits()
+    if title_end > max_chars or title_end == 0 or sentence.search(rest[:title_end]):
+        return None
+    return rest[:title_end].strip(), title_end + (1 if stop else 0)
+
+
+def _heading_blocks(para: _Para, part: int) -> Iterator[Block]:
+    """A heading, and the text that runs on after it in the same paragraph."""
+    found = heading_style(para.text)
+    assert found is not None
+    style, rank, number = found
+    title = _title_of(para.text[number.end() :])
+    if title is None:
+        yield Block("body", para.start, para.end, part=part)
+        return
+    words, body_offset = title
+    heading = Heading(number=number.group(), title=words, style=style, rank=rank)
+    title_end = number.end() + len(para.text[number.end() :][:body_offset].rstrip("。：:"))
+    yield Block("heading", para.start, para.start + title_end, heading=heading, part=part)
+    if number.end() + body_offset < len(para.text):
+        yield Block("body", para.start + number.end() + body_offset, para.end, part=part)

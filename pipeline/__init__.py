@@ -1,0 +1,1 @@
+"""gongwen's stages and command line: file → text → document → notice record → exports."""

@@ -1,0 +1,253 @@
+"""Stage 2: `SourceText` → `NormText`, the text as a reader sees it, mapped back to the source.
+
+Page numbers and running headers go; lines broken by the page width are joined into
+paragraphs (from the PDF's layout where there is one, else from the line widths); spaces
+inside Chinese text and between digits and Chinese go (`2025 年` → `2025年`); full-width
+digits become ASCII and the ASCII punctuation some PDF fonts emit for Chinese punctuation
+becomes full-width again.  Every character keeps the offset it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.vocab import heading_style, notice_pattern, table, words
+from schemas.source import NormText, Paragraph, SourceLine, SourceText
+
+
+@dataclass(slots=True)
+class _Line:
+    """A cleaned line: its characters and, for each, the source offset."""
+
+    chars: list[str]
+    offsets: list[int]
+    source: SourceLine
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
+
+
+def normalise(source: SourceText) -> NormText:
+    lines = [
+        line for line in (_clean_line(source.text, src) for src in source.lines if src.zone == "body") if line.chars
+    ]
+    _restore_cjk_punctuation(lines)
+    full_width = _hard_wrap_width(lines) if source.format == "txt" else None
+    chars: list[str] = []
+    offsets = array("l")
+    paragraphs: list[Paragraph] = []
+    start = 0
+    previous_opens = True  # whether the previous line was the first of its paragraph
+    for index, line in enumerate(lines):
+        joined = index > 0 and _continues(lines[index - 1], line, full_width, previous_opens)
+        previous_opens = not joined
+        if index and not joined:
+            paragraphs.append(Paragraph(start, len(chars)))
+            chars.append("\n")
+            offsets.append(lines[index - 1].offsets[-1] + 1)
+            start = len(chars)
+        elif index and _needs_space(chars[-1], line.chars[0]):
+            chars.append(" ")
+            offsets.append(line.offsets[0])
+        chars.extend(line.chars)
+        offsets.extend(line.offsets)
+    if lines:
+        paragraphs.append(Paragraph(start, len(chars)))
+        offsets.append(lines[-1].offsets[-1] + 1)
+    else:
+        offsets.append(0)
+    return NormText(source=source, text="".join(chars), to_source=offsets, paragraphs=tuple(paragraphs))
+
+
+# ---------------------------------------------------------------- characters
+
+
+@cache
+def _char_rules() -> tuple[dict[str, str], dict[str, str], str]:
+    rules = table("normalise.toml")["chars"]
+    return rules["map"], rules["cjk_context"], rules["full_stop"]
+
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese character (ideograph), not punctuation; False for the empty string."""
+    if not ch:
+        return False
+    code = ord(ch)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+
+
+def is_wide(ch: str) -> bool:
+    """A character set in CJK text: an ideograph or full-width punctuation."""
+    return bool(ch) and (ord(ch) >= 0x2E80 or ch in "“”‘’—…·")
+
+
+def _clean_line(text: str, source: SourceLine) -> _Line:
+    mapping = _char_rules()[0]
+    raw = text[source.start : source.end]
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(raw):
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch.isalnum():
+            ch = chr(code - 0xFEE0)  # full-width digit or letter
+        ch = mapping.get(ch, ch)
+        if ch.isspace():
+            ch = " "
+        chars.append(ch)
+        offsets.append(source.start + i)
+    return _drop_spaces(chars, offsets, source)
+
+
+def _restore_cjk_punctuation(lines: list[_Line]) -> None:
+    """ASCII punctuation beside Chinese text becomes full-width; a line's neighbours count."""
+    _, cjk_context, full_stop = _char_rules()
+    for index, line in enumerate(lines):
+        chars = line.chars
+        line_before = lines[index - 1].chars[-1] if index else ""
+        line_after = lines[index + 1].chars[0] if index + 1 < len(lines) else ""
+        for i, ch in enumerate(chars):
+            if ch not in cjk_context and ch != ".":
+                continue
+            before = chars[i - 1] if i else line_before
+            if ch == ".":
+                after = chars[i + 1] if i + 1 < len(chars) else ""
+                if (is_cjk(before) or before in "”）》") and (after == "" or is_wide(after)):
+                    chars[i] = full_stop
+            elif is_cjk(before) or is_cjk(chars[i + 1] if i + 1 < len(chars) else line_after):
+                chars[i] = cjk_context[ch]
+
+
+def _neighbour(chars: list[str], i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(chars) and chars[j] == " ":
+        j += step
+    return chars[j] if 0 <= j < len(chars) else ""
+
+
+def _drop_spaces(chars: list[str], offsets: list[int], source: SourceLine) -> _Line:
+    """Spaces go, except one between two ASCII letters or digits (`WS 308`)."""
+    kept_chars: list[str] = []
+    kept_offsets: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch == " ":
+            before = kept_chars[-1] if kept_chars else ""
+            after = _neighbour(chars, i, 1)
+            if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
+                continue
+            if kept_chars[-1] == " ":
+                continue
+        kept_chars.append(ch)
+        kept_offsets.append(offsets[i])
+    return _Line(kept_chars, kept_offsets, source)
+
+
+def _needs_space(before: str, after: str) -> bool:
+    return before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
+
+
+# ---------------------------------------------------------------- joining lines
+
+
+@dataclass(frozen=True, slots=True)
+class _JoinRules:
+    dangling_end: tuple[str, ...]
+    leader_line: str
+    continuing_start: str
+    sentence_end: str
+    header_end: str
+    soft_wrap_min_width: float
+    hard_wrap_share: float
+    full_slack: float
+
+
+@cache
+def _join_rules() -> _JoinRules:
+    rules = dict(table("normalise.toml")["join"])
+    rules["dangling_end"] = tuple(rules["dangling_end"])
+    return _JoinRules(**rules)
+
+
+INDENT_CHARS = 2  # official documents indent a paragraph's first line by two characters
+
+_STANDALONE = ("doc_number", "printed", "cc", "attachment", "contact", "openness")
+
+
+def _standalone(text: str) -> bool:
+    """A line that is a paragraph of its own: a document number, a date, a 版记 line …"""
+    if any(notice_pattern(name).search(text) for name in _STANDALONE):
+        return True
+    date = notice_pattern("date").fullmatch(text)
+    return date is not None
+
+
+def display_width(text: str) -> float:
+    """Width in CJK characters: wide characters count 1, ASCII characters half."""
+    return sum(1.0 if is_wide(ch) else 0.5 for ch in text)
+
+
+def _hard_wrap_width(lines: list[_Line]) -> float | None:
+    """The width at which a text file's lines were broken, or None if lines are paragraphs."""
+    rules = _join_rules()
+    widths = [display_width(line.text) for line in lines]
+    long_lines = [w for w in widths if w >= 15]
+    if len(long_lines) < 5:
+        return None
+    mode = Counter(round(w) for w in long_lines).most_common(1)[0][0]
+    near = sum(1 for w in long_lines if abs(w - mode) <= rules.full_slack)
+    if near / len(long_lines) < rules.hard_wrap_share:
+        return None
+    return mode - rules.full_slack
+
+
+def _continues(previous: _Line, line: _Line, full_width: float | None, previous_opens: bool) -> bool:
+    """Whether `line` continues the paragraph `previous` belongs to.
+
+    `previous_opens` says `previous` is the first line of its paragraph: in a hard-wrapped
+    file that line is two characters short of full, the indent the text lost.
+    """
+    rules = _join_rules()
+    prev_text, text = previous.text, line.text
+    if text[0] in rules.continuing_start or re.match(rules.leader_line, text):
+        return True
+    if heading_style(text) or _standalone(text):
+        return False
+    if prev_text.endswith(rules.dangling_end) or _unclosed(prev_text):
+        return True
+    if _standalone(prev_text) or _ends_title(prev_text, rules):
+        return False
+    heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
+    open_ended = prev_text[-1] not in rules.sentence_end and not heading
+    width = display_width(prev_text)
+    if previous.source.reaches_margin is not None:  # PDF: the layout knows
+        return not line.source.indented and (previous.source.reaches_margin or open_ended)
+    if heading:
+        return False
+    if full_width is not None:  # text with hard wraps
+        indent = INDENT_CHARS - rules.full_slack + 0.5 if previous_opens else 0.0
+        # a line short of full that stops mid-sentence was pushed down by a bracket or quote
+        return width >= full_width - indent or (open_ended and width >= full_width / 2)
+    return open_ended and width >= rules.soft_wrap_min_width
+
+
+def _ends_title(text: str, rules: _JoinRules) -> bool:
+    """A line ending with a document type (…的通知, …工作方案（2024—2026年）) ends a title."""
+    text = re.sub(r"[（(][^（）()]*[）)]$", "", text)
+    return text.endswith(rules.header_end) or text.endswith(words("doc_types.txt"))
+
+
+def _runs_in(heading: str, rules: _JoinRules) -> bool:
+    """A heading line whose title ends on the line and whose first sentence follows it."""
+    return any(mark in heading[:-1] for mark in rules.sentence_end)
+
+
+_PAIRS = {"（": "）", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote opened on this line and not closed: the line must continue."""
+    return any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS.items())

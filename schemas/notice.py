@@ -1,0 +1,144 @@
+"""The validated records gongwen writes: a notice, its metadata, sections and tasks.
+
+Every extracted value carries a `Span`: its character offsets into `Notice.text` (the
+normalised text, stored in the record) and the page and line of the source file it came
+from, so an analyst can find it in the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+DeadlineKind = Literal["by", "within", "recurring"]
+Recurrence = Literal["daily", "weekly", "monthly", "bimonthly", "quarterly", "semiannual", "yearly"]
+Role = Literal["lead", "co", "other"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(Record):
+    """Where a value sits: offsets into `Notice.text`, and its page and line in the source file."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page: int = Field(ge=1)
+    line: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"span ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Deadline(Record):
+    text: str
+    kind: DeadlineKind
+    start: dt.date | None = None
+    end: dt.date | None = None
+    recurrence: Recurrence | None = None
+    span: Span
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.kind == "recurring" and self.recurrence is None:
+            raise ValueError("a recurring deadline needs a recurrence")
+        if self.kind == "by" and self.end is None:
+            raise ValueError("a 'by' deadline needs an end date")
+        if self.kind == "within" and (self.start is None or self.end is None):
+            raise ValueError("a 'within' deadline needs a start and an end date")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"deadline starts {self.start} after it ends {self.end}")
+        return self
+
+
+class Party(Record):
+    name: str = Field(min_length=1)
+    canonical: str = Field(min_length=1)  # one name per unit across the notice (区卫健委 = 区卫生健康委员会)
+    role: Role
+    span: Span
+
+
+class Target(Record):
+    text: str = Field(min_length=1)
+    value: float | None = None  # None for a qualitative result (全覆盖, 二级达标)
+    unit: str | None = None
+    object: str | None = None
+    comparator: str | None = None  # 以上, 左右, 不少于, 达到 …
+    span: Span
+
+
+class Task(Record):
+    id: str
+    text: str = Field(min_length=1)
+    section: list[str]
+    section_id: str | None
+    origin: Literal["body", "notice"]  # the plan body, or a concrete instruction in the covering notice
+    span: Span
+    deadlines: list[Deadline] = []
+    parties: list[Party] = []
+    implicit_lead: str | None = None
+    targets: list[Target] = []
+
+
+class Section(Record):
+    id: str
+    number: str  # the numbering as written: 一、 （一） 1. （1） 第一条
+    title: str
+    level: int = Field(ge=1)
+    path: list[str]  # headings from the top level down to this one, as written
+    parent: str | None
+    span: Span
+
+
+class NoticeMeta(Record):
+    title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issuers: list[str] = []
+    issue_date: dt.date | None = None
+    printed_by: str | None = None
+    printed_date: dt.date | None = None
+    addressees: list[str] = []
+    plan_title: str | None = None
+    plan_year: int | None = None
+    openness: str | None = None  # 公开属性: 主动公开, 依申请公开, 不予公开 …
+    goals: list[str] = []
+
+
+class SourceInfo(Record):
+    path: str
+    name: str
+    format: str
+    sha256: str
+    encoding: str | None
+    pages: int = Field(ge=0)
+
+
+class Notice(Record):
+    schema_version: str = SCHEMA_VERSION
+    gongwen_version: str
+    extracted_at: dt.datetime
+    source: SourceInfo
+    meta: NoticeMeta
+    sections: list[Section]
+    tasks: list[Task]
+    text: str  # the normalised text every span points into
+
+    @model_validator(mode="after")
+    def _spans_inside_text(self) -> Self:
+        limit = len(self.text)
+        for task in self.tasks:
+            spans = [task.span, *(d.span for d in task.deadlines), *(p.span for p in task.parties)]
+            spans += [t.span for t in task.targets]
+            for span in spans:
+                if span.end > limit:
+                    raise ValueError(f"task {task.id}: span {span} runs past the text ({limit})")
+        return self

@@ -1,0 +1,90 @@
+"""The text records the early stages pass along: a loaded file, then its normalised text.
+
+These are internal and large (one entry per character), so they are plain frozen
+dataclasses rather than validated pydantic models; `schemas.notice` holds the records
+users see.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+SourceFormat = Literal["txt", "pdf"]
+LineZone = Literal["body", "page_number", "running_header"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One line of the loaded text, with what the layout says about it (PDF only)."""
+
+    start: int
+    end: int
+    page: int
+    indented: bool | None = None  # begins right of the page's text margin: a paragraph's first line
+    reaches_margin: bool | None = None  # ends at the right margin: the line was wrapped
+    zone: LineZone = "body"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file's text as extracted, each line tied to its page."""
+
+    path: Path
+    format: SourceFormat
+    text: str
+    lines: tuple[SourceLine, ...]
+    page_count: int
+    sha256: str
+    encoding: str | None = None
+    _line_starts: list[int] = field(init=False, repr=False, compare=False)
+    _line_numbers: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Number the lines of each page as a reader would: a text file's lines as an editor
+        shows them, a PDF page's lines of text without its page number or running header."""
+        numbers = []
+        page, count = 0, 0
+        for line in self.lines:
+            if line.page != page:
+                page, count = line.page, 0
+            if self.format == "txt" or line.zone == "body":
+                count += 1
+            numbers.append(max(count, 1))
+        object.__setattr__(self, "_line_starts", [line.start for line in self.lines])
+        object.__setattr__(self, "_line_numbers", numbers)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """The (page, line on that page) of a character offset, both 1-based."""
+        if not self.lines:
+            return 1, 1
+        index = max(0, bisect_right(self._line_starts, offset) - 1)
+        return self.lines[index].page, self._line_numbers[index]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of the normalised text: wrapped lines joined, page furniture gone."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NormText:
+    """Normalised text with, for every character, its offset in the source text."""
+
+    source: SourceText
+    text: str
+    to_source: array[int]  # len(text) + 1 entries; the last one closes the final span
+    paragraphs: tuple[Paragraph, ...]
+
+    def source_offset(self, offset: int) -> int:
+        return self.to_source[min(max(offset, 0), len(self.to_source) - 1)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """The (page, line) in the source where the normalised character at `offset` came from."""
+        return self.source.locate(self.source_offset(offset))
