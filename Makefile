@@ -1,10 +1,13 @@
-# The README's commands. Each sets up a virtual environment in .venv on a fresh
-# machine (Python 3.11+ with venv and pip) and is safe to run again.
+# The README's two commands. Each sets up what it needs on a fresh Debian machine with
+# Python 3.11+ (a virtual environment in .venv; Debian packages the tests need) and is
+# safe to run again.
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# fonts-wqy-microhei: the embedded CJK font the tests typeset PDFs in
+DEB_PACKAGES := fonts-wqy-microhei
 
-.PHONY: test setup
+.PHONY: run test setup system-deps
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,8 +17,19 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -q && $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# Extract every sample notice in data/raw into data/out.
+run: setup
+	$(VENV)/bin/gongwen extract data/raw/*.txt data/raw/*.pdf -o data/out
+
 # Lint, format check, type check and the test suite.
-test: setup
+test: setup system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -79,6 +79,8 @@ _FIXED: tuple[tuple[str, BlockKind], ...] = (
 
 
 def _fixed_kind(text: str) -> BlockKind | None:
+    if "\t" in text:
+        return "table_header" if is_table_header(text.split("\t")) else "table_row"
     for name, kind in _FIXED:
         if notice_pattern(name).search(text):
             return kind
@@ -122,6 +124,18 @@ def _demote_item_styles(paras: list[_Para]) -> None:
     for para, found in numbered:
         if found and found[0] in items:
             para.kind = None
+
+
+@cache
+def column_roles() -> dict[str, str]:
+    """Header word → what its column holds (task, lead, deadline …), from `tables.toml`."""
+    return {word: role for role, names in table("tables.toml")["columns"].items() for word in names}
+
+
+def is_table_header(cells: list[str]) -> bool:
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    known = sum(1 for cell in filled if cell in column_roles())
+    return len(filled) >= 2 and known / len(filled) >= table("tables.toml")["header"]["min_share"]
 
 
 def _is_doc_number_line(text: str) -> bool:

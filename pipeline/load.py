@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
 from pipeline.errors import InputError
@@ -182,6 +183,7 @@ class _PdfLine:
     right: float
     top: float  # distance from the page's top edge
     char_width: float
+    font_size: float
 
 
 def load_pdf(path: Path, data: bytes) -> SourceText:
@@ -206,6 +208,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
     offset = 0
     for number, (page_lines, height) in enumerate(pages, start=1):
         left, right, char = _margins(page_lines) if page_lines else (0.0, 0.0, 1.0)
+        usual_size = statistics.median(ln.font_size for ln in page_lines) if page_lines else 1.0
         for line, zone in _page_zones(page_lines, height, running, settings):
             lines.append(
                 SourceLine(
@@ -214,6 +217,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
                     page=number,
                     indented=line.left - left > 0.8 * char,
                     reaches_margin=right - line.right < 1.6 * char,
+                    size=round(line.font_size / usual_size, 2) if usual_size else None,
                     zone=zone,
                 )
             )
@@ -247,7 +251,8 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
                 left, _, _, top = textpage.get_charbox(index + first)
                 _, _, right, _ = textpage.get_charbox(index + len(content) - 1)
                 width = (right - left) / max(_display_width(content.strip()), 0.5)
-                lines.append(_PdfLine(content.strip(), left, right, height - top, width))
+                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index + first)
+                lines.append(_PdfLine(content.strip(), left, right, height - top, width, size))
             index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
     finally:
         textpage.close()

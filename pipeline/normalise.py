@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from extractors.vocab import heading_style, notice_pattern, table, words
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
+
+TAB = "\t"  # separates the cells of a table row in a text file; kept
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ def normalise(source: SourceText) -> NormText:
         line for line in (_clean_line(source.text, src) for src in source.lines if src.zone == "body") if line.chars
     ]
     _restore_cjk_punctuation(lines)
+    lines = _merge_stray_punctuation(lines)
     full_width = _hard_wrap_width(lines) if source.format == "txt" else None
     chars: list[str] = []
     offsets = array("l")
@@ -96,11 +99,29 @@ def _clean_line(text: str, source: SourceLine) -> _Line:
         if 0xFF01 <= code <= 0xFF5E and ch.isalnum():
             ch = chr(code - 0xFEE0)  # full-width digit or letter
         ch = mapping.get(ch, ch)
-        if ch.isspace():
+        if ch.isspace() and ch != TAB:
             ch = " "
         chars.append(ch)
         offsets.append(source.start + i)
     return _drop_spaces(chars, offsets, source)
+
+
+def _merge_stray_punctuation(lines: list[_Line]) -> list[_Line]:
+    """A line that starts with closing punctuation (。 ， ） …) is the end of the line above.
+
+    Text extraction sometimes breaks a line just before such a mark; put back together, the
+    physical line has its real width, which the wrap rules need.
+    """
+    starts = _join_rules().continuing_start
+    merged: list[_Line] = []
+    for line in lines:
+        if merged and line.chars[0] in starts:
+            above = merged[-1]
+            source = replace(above.source, end=line.source.end, reaches_margin=line.source.reaches_margin)
+            merged[-1] = _Line(above.chars + line.chars, above.offsets + line.offsets, source)
+        else:
+            merged.append(line)
+    return merged
 
 
 def _restore_cjk_punctuation(lines: list[_Line]) -> None:
@@ -130,7 +151,7 @@ def _neighbour(chars: list[str], i: int, step: int) -> str:
 
 
 def _drop_spaces(chars: list[str], offsets: list[int], source: SourceLine) -> _Line:
-    """Spaces go, except one between two ASCII letters or digits (`WS 308`)."""
+    """Spaces go, except one between two ASCII letters or digits (`WS 308`); tabs stay."""
     kept_chars: list[str] = []
     kept_offsets: list[int] = []
     for i, ch in enumerate(chars):
@@ -173,16 +194,19 @@ def _join_rules() -> _JoinRules:
 
 
 INDENT_CHARS = 2  # official documents indent a paragraph's first line by two characters
+SIZE_CHANGE = 0.15  # lines whose type sizes differ by more than this belong to different paragraphs
 
 _STANDALONE = ("doc_number", "printed", "cc", "attachment", "contact", "openness")
 
 
 def _standalone(text: str) -> bool:
-    """A line that is a paragraph of its own: a document number, a date, a 版记 line …"""
-    if any(notice_pattern(name).search(text) for name in _STANDALONE):
-        return True
-    date = notice_pattern("date").fullmatch(text)
-    return date is not None
+    """A line that starts a paragraph of its own: a document number, a date, a 版记 line …"""
+    return any(notice_pattern(name).search(text) for name in _STANDALONE) or _complete(text)
+
+
+def _complete(text: str) -> bool:
+    """A line that is whole in itself and never wraps on: a date, an 印发 line."""
+    return notice_pattern("date").fullmatch(text) is not None or notice_pattern("printed").search(text) is not None
 
 
 def display_width(text: str) -> float:
@@ -212,20 +236,26 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
     """
     rules = _join_rules()
     prev_text, text = previous.text, line.text
+    if TAB in prev_text or TAB in text:
+        return False  # a table row is a line of its own
     if text[0] in rules.continuing_start or re.match(rules.leader_line, text):
         return True
     if heading_style(text) or _standalone(text):
         return False
+    if _complete(prev_text):
+        return False
     if prev_text.endswith(rules.dangling_end) or _unclosed(prev_text):
         return True
-    if _standalone(prev_text) or _ends_title(prev_text, rules):
+    if _standalone(prev_text):
         return False
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
-    open_ended = prev_text[-1] not in rules.sentence_end and not heading
+    open_ended = prev_text[-1] not in rules.sentence_end and not heading and not _ends_title(prev_text, rules)
     width = display_width(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
+        if abs((previous.source.size or 1.0) - (line.source.size or 1.0)) > SIZE_CHANGE:
+            return False  # a title in a larger type than the text after it
         return not line.source.indented and (previous.source.reaches_margin or open_ended)
-    if heading:
+    if heading or _ends_title(prev_text, rules):
         return False
     if full_width is not None:  # text with hard wraps
         indent = INDENT_CHARS - rules.full_slack + 0.5 if previous_opens else 0.0

@@ -27,6 +27,8 @@ BlockKind = Literal[
     "cc",  # 抄送
     "printed",  # 印发 line of the 版记
     "toc",  # a table of contents entry
+    "table_header",  # a table's header row; its cells are tab-separated
+    "table_row",  # a table's row: one task per row
 ]
 
 

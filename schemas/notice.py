@@ -86,6 +86,7 @@ class Task(Record):
     parties: list[Party] = []
     implicit_lead: str | None = None
     targets: list[Target] = []
+    columns: dict[str, str] = {}  # a task from a table row: the row's cells by column header
 
 
 class Section(Record):

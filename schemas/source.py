@@ -26,6 +26,7 @@ class SourceLine:
     page: int
     indented: bool | None = None  # begins right of the page's text margin: a paragraph's first line
     reaches_margin: bool | None = None  # ends at the right margin: the line was wrapped
+    size: float | None = None  # character width relative to the page's usual one (a title is larger)
     zone: LineZone = "body"
 
 

@@ -1,0 +1,52 @@
+"""Stage 4: `Document` → `Notice`, the validated record of one notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.metadata import PackageNotFoundError, version
+
+from extractors.metadata import extract_meta
+from extractors.tasks import TaskDraft, extract_sections, extract_tasks, span_of
+from schemas.document import Document
+from schemas.notice import Notice, SourceInfo, Task
+
+
+def gongwen_version() -> str:
+    try:
+        return version("gongwen")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"
+
+
+def extract(doc: Document) -> Notice:
+    source = doc.text.source
+    sections = extract_sections(doc)
+    drafts = extract_tasks(doc, sections)
+    return Notice(
+        gongwen_version=gongwen_version(),
+        extracted_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        source=SourceInfo(
+            path=str(source.path),
+            name=source.path.name,
+            format=source.format,
+            sha256=source.sha256,
+            encoding=source.encoding,
+            pages=source.page_count,
+        ),
+        meta=extract_meta(doc),
+        sections=list(sections.values()),
+        tasks=[_task(doc, number, draft) for number, draft in enumerate(drafts, start=1)],
+        text=doc.text.text,
+    )
+
+
+def _task(doc: Document, number: int, draft: TaskDraft) -> Task:
+    return Task(
+        id=f"T{number:03d}",
+        text=draft.text,
+        section=draft.path,
+        section_id=draft.section.id if draft.section else None,
+        origin=draft.origin,
+        span=span_of(doc, draft.start, draft.end),
+        columns={column: cell.text for column, cell in (draft.columns or {}).items()},
+    )

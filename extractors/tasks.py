@@ -1,0 +1,283 @@
+"""Sections and tasks: the heading tree, and the sentences of the body that direct action.
+
+A task is one sentence (split at 。！？；, never inside brackets or quotes) of a plan's
+numbered body, or a concrete instruction of the covering notice; an enumeration
+(一季度：……；二季度：……) gives one task per item.  Not tasks: headings, preambles, the
+forwarding formula (现将……印发你们，请……执行), sections of principles and background,
+and sentences that describe rather than direct (past achievements, the situation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from extractors.segment import segment
+from extractors.structure import column_roles
+from extractors.vocab import notice_pattern, table
+from schemas.document import Block, Document
+from schemas.notice import Section, Span
+
+Origin = Literal["body", "notice"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell: its text and where it is in the normalised text."""
+
+    column: str  # the column's header as written
+    role: str  # what the column holds: task, detail, lead, co, deadline, group, number, other
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """A task sentence before its fields are extracted."""
+
+    text: str
+    start: int  # offsets into the normalised text
+    end: int
+    section: Section | None
+    path: list[str]  # the section's headings, and for a table row its group cells (一级指标 …)
+    origin: Origin
+    block: int  # index of the block (paragraph) it came from
+    introducer: int | None = None  # for an enumeration item, the index of the task that introduces it
+    assignment: str | None = None  # the item's bracketed assignment of units, if it has one
+    columns: dict[str, Cell] | None = None  # a table row's cells by column header
+
+
+def span_of(doc: Document, start: int, end: int) -> Span:
+    page, line = doc.text.locate(start)
+    return Span(start=start, end=end, page=page, line=line)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def extract_sections(doc: Document) -> dict[int, Section]:
+    """The section each heading block opens, keyed by block index."""
+    parts_with_headings = {b.part for b in doc.blocks if b.kind == "heading"}
+    sections: dict[int, Section] = {}
+    stack: list[tuple[int, Section]] = []  # (rank, section)
+    counters: list[int] = []
+    part = None
+    for index, block in enumerate(doc.blocks):
+        if block.kind != "heading" or block.heading is None:
+            continue
+        if block.part != part:
+            stack, counters, part = [], [], block.part
+        rank = block.heading.rank
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        counters = counters[: len(stack) + 1] + [0] * max(0, len(stack) + 1 - len(counters))
+        counters[len(stack)] += 1
+        number = ".".join(str(n) for n in counters[: len(stack) + 1])
+        prefix = f"P{block.part}-" if len(parts_with_headings) > 1 else ""
+        written = doc.text_of(block)
+        parent = stack[-1][1] if stack else None
+        section = Section(
+            id=f"{prefix}S{number}",
+            number=block.heading.number,
+            title=block.heading.title,
+            level=len(stack) + 1,
+            path=[*(parent.path if parent else []), written],
+            parent=parent.id if parent else None,
+            span=span_of(doc, block.start, block.end),
+        )
+        stack.append((rank, section))
+        sections[index] = section
+    return sections
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    return table("tasks.toml")
+
+
+@cache
+def _compiled() -> dict[str, re.Pattern[str]]:
+    rules = _rules()
+    return {
+        "non_task": re.compile(rules["sections"]["non_task_titles"]),
+        "item_label": re.compile(rules["enumeration"]["item_label"]),
+        "deadline": re.compile(rules["descriptive"]["deadline"]),
+        "copula": re.compile(rules["descriptive"]["copula"]),
+        "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
+        "forwarding": notice_pattern("forwarding"),
+        "carry_out": notice_pattern("carry_out"),
+    }
+
+
+def extract_tasks(doc: Document, sections: dict[int, Section]) -> list[TaskDraft]:
+    drafts: list[TaskDraft] = []
+    current: Section | None = None
+    header: list[str] = []
+    previous_row: list[Cell] = []
+    for index, block in enumerate(doc.blocks):
+        if index in sections:
+            current = sections[index]
+        elif block.kind in ("plan_title", "title", "signature"):
+            current, header = None, []
+        if block.kind == "body" and not _in_non_task_section(current):
+            drafts += _block_tasks(doc, block, index, current, "body", len(drafts))
+        elif block.kind == "notice":
+            drafts += _block_tasks(doc, block, index, None, "notice", len(drafts))
+        elif block.kind == "table_header":
+            header, previous_row = [cell.strip() for cell in doc.text_of(block).split("\t")], []
+        elif block.kind == "table_row" and header:
+            previous_row = _row_cells(doc, block, header, previous_row)
+            draft = _row_task(previous_row, current, index)
+            if draft:
+                drafts.append(draft)
+    return drafts
+
+
+def _row_cells(doc: Document, block: Block, header: list[str], above: list[Cell]) -> list[Cell]:
+    """A row's cells under their headers; a short row's missing leading cells are merged
+    cells, carried down from the row above."""
+    roles = column_roles()
+    cells, offset = [], block.start
+    for raw in doc.text_of(block).split("\t"):
+        cells.append((raw, offset, offset + len(raw)))
+        offset += len(raw) + 1
+    missing = len(header) - len(cells)
+    result = list(above[:missing]) if 0 < missing <= len(above) else []
+    for column, (raw, start, _) in zip(header[len(result) :], cells, strict=False):
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        result.append(Cell(column, roles.get(column, "other"), text, start + lead, start + lead + len(text)))
+    return result
+
+
+def _row_task(cells: list[Cell], section: Section | None, index: int) -> TaskDraft | None:
+    """The task a row states, from its task column (else its first long cell)."""
+    task = next((c for c in cells if c.role == "task" and c.text), None)
+    task = task or next((c for c in cells if c.role not in ("number", "group") and len(c.text) > 4), None)
+    if task is None:
+        return None
+    text = task.text.rstrip("。；")
+    groups = [c.text for c in cells if c.role == "group" and c.text]
+    return TaskDraft(
+        text=text,
+        start=task.start,
+        end=task.start + len(text),
+        section=section,
+        path=[*(section.path if section else []), *groups],
+        origin="body",
+        block=index,
+        columns={cell.column: cell for cell in cells},
+    )
+
+
+def _in_non_task_section(section: Section | None) -> bool:
+    pattern = _compiled()["non_task"]
+    return section is not None and any(pattern.search(title) for title in section.path)
+
+
+def _block_tasks(
+    doc: Document, block: Block, index: int, section: Section | None, origin: Origin, first_id: int
+) -> Iterator[TaskDraft]:
+    sentences = list(split_sentences(doc.text.text, block.start, block.end))
+    assignment = None
+    if sentences and _compiled()["assignment"].match(doc.text.text[sentences[-1][0] : sentences[-1][1]]):
+        start, end = sentences.pop()
+        assignment = doc.text.text[start:end]
+    introducer: int | None = None
+    kept = 0
+    previous: int | None = None
+    for start, end in sentences:
+        text = doc.text.text[start:end]
+        if origin == "notice" and _is_forwarding(text):
+            continue
+        if _describes(text):
+            continue
+        is_item = _compiled()["item_label"].match(text) is not None
+        if is_item and introducer is None:
+            introducer = previous
+        elif not is_item:
+            introducer = None
+        yield TaskDraft(
+            text=text,
+            start=start,
+            end=end,
+            section=section,
+            path=section.path if section else [],
+            origin=origin,
+            block=index,
+            introducer=introducer if is_item else None,
+            assignment=assignment,
+        )
+        previous = first_id + kept
+        kept += 1
+
+
+def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence in text[start:end], without its closing mark or spaces."""
+    rules = _rules()["split"]
+    ends, opening, closing = rules["sentence_end"], rules["open"], rules["close"]
+    depth, opened_at, sentence_start = 0, 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in opening:
+            depth, opened_at = depth + 1, (i if depth == 0 else opened_at)
+        elif ch in closing and depth:
+            depth -= 1
+        elif depth and i - opened_at > rules["max_bracket"]:
+            depth = 0
+        if ch in ends and depth == 0:
+            yield from _trimmed(text, sentence_start, i, rules["min_chars"])
+            sentence_start = i + 1
+    yield from _trimmed(text, sentence_start, end, rules["min_chars"])
+
+
+def _trimmed(text: str, start: int, end: int, min_chars: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start] in " \n\t":
+        start += 1
+    while end > start and text[end - 1] in " \n\t。；":
+        end -= 1
+    if end - start >= min_chars:
+        yield start, end
+
+
+def _is_forwarding(sentence: str) -> bool:
+    """The covering notice's formula: 现将……印发你们 / 请……认真贯彻执行."""
+    patterns = _compiled()
+    if patterns["forwarding"].search(sentence):
+        return True
+    return bool(patterns["carry_out"].match(sentence)) and not patterns["deadline"].search(sentence)
+
+
+def _describes(sentence: str) -> bool:
+    """Background or past achievement, with no word that directs and no deadline."""
+    rules = _rules()["descriptive"]
+    patterns = _compiled()
+    if patterns["deadline"].search(sentence):
+        return False
+    words = segment(sentence)
+    if set(words) & set(rules["directive"]):
+        return False
+    if patterns["copula"].search(sentence):
+        return True
+    markers = set(rules["past"]) | set(rules["state"])
+    return any(word in markers and (word == "了" or not _in_modifier(words, i)) for i, word in enumerate(words))
+
+
+def _in_modifier(words: list[str], index: int) -> bool:
+    """The word sits in a 的-phrase that modifies a noun (已开展试点的城市), not in the main clause.
+
+    Not for 了, which follows its verb: 进行了深入的分析 is still past.
+    """
+    for word in words[index + 1 :]:
+        if word in "，、；。：":
+            return False
+        if word == "的":
+            return True
+    return False

@@ -1,0 +1,127 @@
+"""Tasks: sentence splitting, enumerations, and what is not a task."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.structure import parse_structure
+from extractors.tasks import split_sentences
+from pipeline.load import load
+from pipeline.normalise import normalise
+from pipeline.process import process, write_json
+from tests.corpus import GOLD_TEXTS, RAW, score
+from tests.typeset import typeset
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("加强领导。落实责任；强化考核！", ["加强领导", "落实责任", "强化考核"]),
+        ("开展“安全生产月”“119消防宣传月”等活动。", ["开展“安全生产月”“119消防宣传月”等活动"]),
+        (
+            "推进工作（牵头单位：区应急局；配合单位：区消防救援支队）。",
+            ["推进工作（牵头单位：区应急局；配合单位：区消防救援支队）"],
+        ),
+        ("学习《关于加强……的意见；实施细则》。完成整改。", ["学习《关于加强……的意见；实施细则》", "完成整改"]),
+        ("一季度：制定计划；二季度：五一节前检查；", ["一季度：制定计划", "二季度：五一节前检查"]),
+        ("。；", []),
+    ],
+)
+def test_sentences_end_outside_brackets_and_quotes(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def notice(tmp_path: Path, body: str) -> list[str]:
+    text = (
+        "某区卫生健康委员会文件\n某卫〔2025〕1号\n关于印发《2025年工作计划》的通知\n各单位：\n"
+        "现将《2025年工作计划》印发你们，请认真贯彻执行。\n某区卫生健康委员会\n2025年3月3日\n"
+        "2025年工作计划\n为做好全年工作，制定本计划。\n" + body
+    )
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    return [task.text for task in process(path).tasks]
+
+
+def test_headings_preamble_and_forwarding_formula_are_not_tasks(tmp_path: Path) -> None:
+    tasks = notice(tmp_path, "一、压实责任\n（一）明确职责。各单位要明确安全生产职责。\n")
+    assert tasks == ["各单位要明确安全生产职责"]
+
+
+def test_an_enumeration_gives_one_task_per_item(tmp_path: Path) -> None:
+    body = "一、季度重点\n各单位做好每季度工作。一季度：制定年度计划；二季度：防汛防台；三季度：防暑降温。\n"
+    path_tasks = notice(tmp_path, body)
+    assert path_tasks == ["各单位做好每季度工作", "一季度：制定年度计划", "二季度：防汛防台", "三季度：防暑降温"]
+
+
+def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: Path) -> None:
+    body = (
+        "一、指导思想\n以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。\n"
+        "二、主要任务\n近期我区火灾事故多发，形势十分严峻。各单位要开展隐患排查。"
+        "已开展试点的单位要总结经验。去年全区完成了12家医院改造。\n"
+    )
+    assert notice(tmp_path, body) == ["各单位要开展隐患排查", "已开展试点的单位要总结经验"]
+
+
+def test_a_bracketed_assignment_is_not_a_task(tmp_path: Path) -> None:
+    body = "一、主要任务\n（一）健全统计制度。完善建筑垃圾统计方法。（区生态环境局牵头，区统计局参与）\n"
+    assert notice(tmp_path, body) == ["完善建筑垃圾统计方法"]
+
+
+def test_a_concrete_instruction_in_the_covering_notice_is_a_task() -> None:
+    tasks = process(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt").tasks
+    first = tasks[0]
+    assert first.origin == "notice"
+    assert first.text.startswith("各省级安委会要加强工作统筹，及时将重点工作完成情况")
+    assert all(task.origin == "body" for task in tasks[1:])
+
+
+def test_numbered_items_are_tasks_not_headings() -> None:
+    """hd01 numbers its tasks 1.–20.; 18. happens to open with a short sentence."""
+    notice = process(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt")
+    assert not any(section.number.startswith("18") for section in notice.sections)
+    assert any(task.text.startswith("18.聚焦重大事故隐患排查整治") for task in notice.tasks)
+
+
+def test_sections_and_spans() -> None:
+    notice = process(RAW / "qingpu_2025_safety_plan.txt")
+    titles = [(s.id, s.level, s.title) for s in notice.sections]
+    assert titles[:3] == [("S1", 1, "进一步压实安全生产责任"), ("S2", 1, "全面开展安全生产治本攻坚三年行动（2024年-2026年）"),
+                          ("S2.1", 2, "落实医疗卫生单位安全生产重大事故动态清零行动")]  # fmt: skip
+    for task in notice.tasks:
+        assert notice.text[task.span.start : task.span.end] == task.text
+    t03 = next(t for t in notice.tasks if t.text.startswith("指导督促各医疗卫生单位"))
+    assert t03.section == [
+        "二、全面开展安全生产治本攻坚三年行动（2024年-2026年）",
+        "（一）落实医疗卫生单位安全生产重大事故动态清零行动",
+    ]
+    assert (t03.span.page, t03.span.line) == (1, 57)  # line 57 of the text file
+
+
+def test_gold_corpus_from_text(tmp_path: Path) -> None:
+    for path in GOLD_TEXTS:
+        write_json(process(path), tmp_path)
+    scores = score(tmp_path)
+    assert scores["meta"]["acc"] >= 0.95
+    assert scores["tasks"]["f1"] >= 0.95
+
+
+def test_gold_corpus_from_typeset_pdfs(tmp_path: Path) -> None:
+    """The same notices typeset as PDFs (embedded CJK font, — N — page numbers) give the same records."""
+    pdfs, out = tmp_path / "pdf", tmp_path / "out"
+    pdfs.mkdir()
+    for path in GOLD_TEXTS:
+        pdf = typeset(parse_structure(normalise(load(path))), pdfs / f"{path.stem}.pdf")
+        from_pdf, from_text = process(pdf), process(path)
+        assert [t.text for t in from_pdf.tasks] == [t.text for t in from_text.tasks]
+        assert from_pdf.meta == from_text.meta
+        assert from_pdf.source.pages > 1
+        write_json(from_pdf, out)
+    scores = score(out)
+    assert scores["meta"]["acc"] >= 0.95
+    assert scores["tasks"]["f1"] >= 0.95

@@ -1,0 +1,76 @@
+"""Typeset a notice as an official PDF would be, for tests of the PDF path.
+
+Each paragraph of the notice's normalised text is set on A4 in an embedded CJK font (Debian's
+fonts-wqy-microhei; reportlab's built-in STSong-Light is not embedded and pdfium then loses
+some of its glyphs) the way GB/T 9704 prints a notice: 28 characters to the line, a
+paragraph's first line indented two characters, the title centred, the signature and date
+set right, 22 lines to the page and the page number as "— N —" at the foot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from schemas.document import Document
+
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+SIZE = 15.5
+LEFT = 80.0
+WIDTH = 28 * SIZE
+TOP = 760.0
+LEADING = 29.0
+LINES_PER_PAGE = 22
+CENTRED = {"title", "plan_title", "issuer_mark", "doc_number"}
+RIGHT = {"signature", "date", "printed"}
+
+
+def _wrap(text: str, indent: float) -> list[str]:
+    lines, current, width = [], "", indent
+    for ch in text:
+        advance = pdfmetrics.stringWidth(ch, FONT, SIZE)
+        if width + advance > WIDTH + 0.5 and current:
+            lines.append(current)
+            current, width = "", 0.0
+        current += ch
+        width += advance
+    if current:
+        lines.append(current)
+    return lines
+
+
+def typeset(doc: Document, path: Path) -> Path:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    page, row = 1, 0
+
+    def new_page() -> None:
+        nonlocal page, row
+        pdf.setFont(FONT, 14)
+        pdf.drawCentredString(A4[0] / 2, 50, f"— {page} —")
+        pdf.showPage()
+        page, row = page + 1, 0
+
+    for block in doc.blocks:
+        text = doc.text_of(block).replace("\n", "")
+        indent = 0.0 if block.kind in CENTRED | RIGHT | {"addressees"} else 2 * SIZE
+        for number, line in enumerate(_wrap(text, indent)):
+            if row == LINES_PER_PAGE:
+                new_page()
+            pdf.setFont(FONT, SIZE)
+            y = TOP - row * LEADING
+            if block.kind in CENTRED:
+                pdf.drawCentredString(LEFT + WIDTH / 2, y, line)
+            elif block.kind in RIGHT:
+                pdf.drawRightString(LEFT + WIDTH - 2 * SIZE, y, line)
+            else:
+                pdf.drawString(LEFT + (indent if number == 0 else 0.0), y, line)
+            row += 1
+    new_page()
+    pdf.save()
+    return path
