@@ -20,8 +20,9 @@ def gongwen_version() -> str:
 
 def extract(doc: Document) -> Notice:
     source = doc.text.source
+    meta = extract_meta(doc)
     sections = extract_sections(doc)
-    drafts = extract_tasks(doc, sections)
+    drafts = extract_tasks(doc, sections, meta.plan_year)
     return Notice(
         gongwen_version=gongwen_version(),
         extracted_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -33,7 +34,7 @@ def extract(doc: Document) -> Notice:
             encoding=source.encoding,
             pages=source.page_count,
         ),
-        meta=extract_meta(doc),
+        meta=meta,
         sections=list(sections.values()),
         tasks=[_task(doc, number, draft) for number, draft in enumerate(drafts, start=1)],
         text=doc.text.text,

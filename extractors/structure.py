@@ -40,6 +40,7 @@ def parse_structure(text: NormText) -> Document:
         para.kind = _fixed_kind(para.text)
     _attach_printer(paras)
     _demote_item_styles(paras)
+    _demote_lists(paras)
     title = _title_range(paras)
     blocks: list[Block] = []
     if title is None:
@@ -136,6 +137,30 @@ def is_table_header(cells: list[str]) -> bool:
     filled = [cell.strip() for cell in cells if cell.strip()]
     known = sum(1 for cell in filled if cell in column_roles())
     return len(filled) >= 2 and known / len(filled) >= table("tables.toml")["header"]["min_share"]
+
+
+LIST_RUN = 3  # this many bare numbered lines in a row, none with text under it, make a list
+
+
+def _demote_lists(paras: list[_Para]) -> None:
+    """Numbered lines with nothing under them, one after another, are a list's items, not headings.
+
+    (A checklist attached to a notice: 1．拉动微型消防站人员，集结时间较长 / 2．部分疏散通道堵塞 …)
+    """
+    run: list[_Para] = []
+    style = None
+    for para in [*paras, _Para(0, 0, "", None)]:
+        found = heading_style(para.text) if para.kind == "heading" else None
+        bare = found is not None and _title_of(para.text[found[2].end() :].rstrip("。")) is not None
+        bare = bare and "。" not in para.text.rstrip("。")
+        if bare and found and (style is None or found[0] == style):
+            run.append(para)
+            style = found[0]
+            continue
+        if len(run) >= LIST_RUN:
+            for item in run:
+                item.kind = None
+        run, style = ([para], found[0]) if bare and found else ([], None)
 
 
 def _is_doc_number_line(text: str) -> bool:

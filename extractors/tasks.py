@@ -110,26 +110,45 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "item_label": re.compile(rules["enumeration"]["item_label"]),
         "deadline": re.compile(rules["descriptive"]["deadline"]),
         "copula": re.compile(rules["descriptive"]["copula"]),
+        "past_year": re.compile(rules["descriptive"]["past_year"]),
         "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
         "forwarding": notice_pattern("forwarding"),
         "carry_out": notice_pattern("carry_out"),
     }
 
 
-def extract_tasks(doc: Document, sections: dict[int, Section]) -> list[TaskDraft]:
+@dataclass(frozen=True, slots=True)
+class _SentenceFilter:
+    """Which sentences of a block are tasks."""
+
+    origin: Origin
+    plan_year: int | None
+    checklist: bool  # the block is in a list of items to act on (问题清单): every item is one
+
+    def keeps(self, sentence: str) -> bool:
+        if self.origin == "notice" and _is_forwarding(sentence):
+            return False
+        return self.checklist or not _describes(sentence, self.plan_year)
+
+
+def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | None) -> list[TaskDraft]:
     drafts: list[TaskDraft] = []
     current: Section | None = None
     header: list[str] = []
     previous_row: list[Cell] = []
+    checklist = False
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
+            checklist = block.kind == "plan_title" and doc.text_of(block).endswith(tuple(_rules()["lists"]["titles"]))
         if block.kind == "body" and not _in_non_task_section(current):
-            drafts += _block_tasks(doc, block, index, current, "body", len(drafts))
+            keep = _SentenceFilter("body", plan_year, checklist)
+            drafts += _block_tasks(doc, block, index, current, keep, len(drafts))
         elif block.kind == "notice":
-            drafts += _block_tasks(doc, block, index, None, "notice", len(drafts))
+            keep = _SentenceFilter("notice", plan_year, checklist=False)
+            drafts += _block_tasks(doc, block, index, None, keep, len(drafts))
         elif block.kind == "table_header":
             header, previous_row = [cell.strip() for cell in doc.text_of(block).split("\t")], []
         elif block.kind == "table_row" and header:
@@ -183,21 +202,20 @@ def _in_non_task_section(section: Section | None) -> bool:
 
 
 def _block_tasks(
-    doc: Document, block: Block, index: int, section: Section | None, origin: Origin, first_id: int
+    doc: Document, block: Block, index: int, section: Section | None, keep: _SentenceFilter, first_id: int
 ) -> Iterator[TaskDraft]:
     sentences = list(split_sentences(doc.text.text, block.start, block.end))
     assignment = None
     if sentences and _compiled()["assignment"].match(doc.text.text[sentences[-1][0] : sentences[-1][1]]):
         start, end = sentences.pop()
         assignment = doc.text.text[start:end]
+    sentences = _with_remarks(doc.text.text, sentences)
     introducer: int | None = None
     kept = 0
     previous: int | None = None
     for start, end in sentences:
         text = doc.text.text[start:end]
-        if origin == "notice" and _is_forwarding(text):
-            continue
-        if _describes(text):
+        if not keep.keeps(text):
             continue
         is_item = _compiled()["item_label"].match(text) is not None
         if is_item and introducer is None:
@@ -210,13 +228,24 @@ def _block_tasks(
             end=end,
             section=section,
             path=section.path if section else [],
-            origin=origin,
+            origin=keep.origin,
             block=index,
             introducer=introducer if is_item else None,
             assignment=assignment,
         )
         previous = first_id + kept
         kept += 1
+
+
+def _with_remarks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A bracketed remark after a sentence's full stop belongs to it: ……损失。（重大隐患）"""
+    merged: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if merged and text[start] in "（(" and text[end - 1] in "）)":
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -255,7 +284,7 @@ def _is_forwarding(sentence: str) -> bool:
     return bool(patterns["carry_out"].match(sentence)) and not patterns["deadline"].search(sentence)
 
 
-def _describes(sentence: str) -> bool:
+def _describes(sentence: str, plan_year: int | None) -> bool:
     """Background or past achievement, with no word that directs and no deadline."""
     rules = _rules()["descriptive"]
     patterns = _compiled()
@@ -266,6 +295,10 @@ def _describes(sentence: str) -> bool:
         return False
     if patterns["copula"].search(sentence):
         return True
+    opening_year = patterns["past_year"].match(sentence)
+    if opening_year and plan_year and int(opening_year.group(1)) < plan_year:
+        return True  # 1995年我国共发生5级以上地震48次: a year before the plan's
+
     markers = set(rules["past"]) | set(rules["state"])
     return any(word in markers and (word == "了" or not _in_modifier(words, i)) for i, word in enumerate(words))
 

@@ -68,6 +68,20 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
     assert notice(tmp_path, body) == ["各单位要开展隐患排查", "已开展试点的单位要总结经验"]
 
 
+def test_a_sentence_opening_with_an_earlier_year_reports_the_past(tmp_path: Path) -> None:
+    body = "一、主要任务\n2024年全区完成12家医院改造。2025年，完成18家养护院改造。\n"
+    assert notice(tmp_path, body) == ["2025年，完成18家养护院改造"]
+
+
+def test_every_item_of_an_attached_checklist_is_a_task() -> None:
+    """pdf04's attachment, 共性问题清单: problems to put right, numbered 1．2．3． with nothing under them."""
+    notice = process(RAW / "pdf04_taian_anweiban_2024_zhenggai.pdf")
+    items = [t.text for t in notice.tasks if t.section and t.section[0] == "二、燃气领域"]
+    assert len(items) == 28
+    assert "7.燃气报警器已过期" in items  # a stated problem, kept because the list is of problems to fix
+    assert not any(s.number.startswith("7") for s in notice.sections)
+
+
 def test_a_bracketed_assignment_is_not_a_task(tmp_path: Path) -> None:
     body = "一、主要任务\n（一）健全统计制度。完善建筑垃圾统计方法。（区生态环境局牵头，区统计局参与）\n"
     assert notice(tmp_path, body) == ["完善建筑垃圾统计方法"]
