@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
 
+from extractors.deadlines import TimeContext
+from extractors.fields import task_deadlines
 from extractors.metadata import extract_meta
 from extractors.tasks import TaskDraft, extract_sections, extract_tasks, span_of
 from schemas.document import Document
@@ -23,6 +25,7 @@ def extract(doc: Document) -> Notice:
     meta = extract_meta(doc)
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
+    time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
     return Notice(
         gongwen_version=gongwen_version(),
         extracted_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -36,12 +39,12 @@ def extract(doc: Document) -> Notice:
         ),
         meta=meta,
         sections=list(sections.values()),
-        tasks=[_task(doc, number, draft) for number, draft in enumerate(drafts, start=1)],
+        tasks=[_task(doc, number, draft, time) for number, draft in enumerate(drafts, start=1)],
         text=doc.text.text,
     )
 
 
-def _task(doc: Document, number: int, draft: TaskDraft) -> Task:
+def _task(doc: Document, number: int, draft: TaskDraft, time: TimeContext) -> Task:
     return Task(
         id=f"T{number:03d}",
         text=draft.text,
@@ -50,4 +53,5 @@ def _task(doc: Document, number: int, draft: TaskDraft) -> Task:
         origin=draft.origin,
         span=span_of(doc, draft.start, draft.end),
         columns={column: cell.text for column, cell in (draft.columns or {}).items()},
+        deadlines=task_deadlines(doc, draft, time),
     )

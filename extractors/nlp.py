@@ -1,0 +1,73 @@
+"""spaCy `Doc`s of task sentences, tokenised by the project's jieba and tagged from its lexicon.
+
+A task's `Doc` is the unit of provenance for its fields: each deadline, party and target is
+a `Span` of it, whose character offsets plus the task's own offset place the value in the
+notice's text.  Tokens carry jieba's part-of-speech tag for their word (`token.tag_`:
+n noun, v verb, p preposition, t time …; words jieba does not know are tagged by what
+they end with), which the field rules read to tell a verb from a noun.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jieba.posseg
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from extractors.segment import segment, tokenizer
+
+NOMINAL_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "j", "b", "an", "vn", "s", "f", "eng", "m", "q"})
+PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
+
+
+@cache
+def nlp() -> Language:
+    """A blank Chinese pipeline; the words come from `segment`, not spaCy's own tokenizer."""
+    return spacy.blank("zh")
+
+
+@cache
+def _lexicon_tags() -> dict[str, str]:
+    tags = dict(jieba.posseg.dt.word_tag_tab)
+    tags.update(tokenizer().user_word_tag_tab)
+    return tags
+
+
+def tag_of(word: str) -> str:
+    """jieba's tag for a word; an unknown word is tagged as a noun if it ends like one."""
+    if word in PUNCTUATION or not word.strip():
+        return "x"
+    if word.isdigit():
+        return "m"
+    tags = _lexicon_tags()
+    return tags.get(word) or tags.get(word[-1], "n") if len(word) > 1 else tags.get(word, "x")
+
+
+def make_doc(text: str) -> Doc:
+    words = segment(text)
+    doc = Doc(nlp().vocab, words=words, spaces=[False] * len(words))
+    for token in doc:
+        token.tag_ = tag_of(token.text)
+    return doc
+
+
+def token_at(doc: Doc, char: int) -> Token | None:
+    """The token that covers a character offset, if any."""
+    for token in doc:
+        if token.idx <= char < token.idx + len(token):
+            return token
+    return None
+
+
+def next_token(doc: Doc, char: int) -> Token | None:
+    """The first token starting at or after a character offset."""
+    return next((token for token in doc if token.idx >= char), None)
+
+
+def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span:
+    """A span of the doc's tokens covering [start, end); its text may be wider than asked."""
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    assert span is not None, (start, end, doc.text)
+    return span
