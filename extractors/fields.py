@@ -6,15 +6,16 @@ of it, turned here into records whose `Span` places them in the notice's text.
 
 from __future__ import annotations
 
+from spacy.tokens import Doc as SentenceDoc
+
 from extractors.deadlines import TimeContext, find_deadlines
-from extractors.nlp import make_doc
+from extractors.targets import find_targets
 from extractors.tasks import TaskDraft, span_of
 from schemas.document import Document
-from schemas.notice import Deadline
+from schemas.notice import Deadline, Target
 
 
-def task_deadlines(doc: Document, draft: TaskDraft, context: TimeContext) -> list[Deadline]:
-    sentence = make_doc(draft.text)
+def task_deadlines(doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext) -> list[Deadline]:
     return [
         Deadline(
             text=found.text,
@@ -25,4 +26,18 @@ def task_deadlines(doc: Document, draft: TaskDraft, context: TimeContext) -> lis
             span=span_of(doc, draft.start + found.start, draft.start + found.end),
         )
         for found in find_deadlines(sentence, context)
+    ]
+
+
+def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list[Target]:
+    return [
+        Target(
+            text=found.text,
+            value=found.value,
+            unit=found.unit,
+            object=found.object,
+            comparator=found.comparator,
+            span=span_of(doc, draft.start + found.start, draft.start + found.end),
+        )
+        for found in find_targets(sentence)
     ]

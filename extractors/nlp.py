@@ -18,7 +18,11 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.segment import segment, tokenizer
 
-NOMINAL_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "j", "b", "an", "vn", "s", "f", "eng", "m", "q"})
+# jieba tags of words that never belong to a noun phrase: verbs, prepositions, adverbs,
+# particles, conjunctions, pronouns, time words, punctuation; everything else may.
+NON_NOMINAL_TAGS = frozenset(
+    {"v", "vd", "vg", "p", "d", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "r", "t", "y", "e", "o", "x"}
+)
 PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
 
 
@@ -41,8 +45,14 @@ def tag_of(word: str) -> str:
         return "x"
     if word.isdigit():
         return "m"
+    if word.isascii():
+        return "eng"
     tags = _lexicon_tags()
     return tags.get(word) or tags.get(word[-1], "n") if len(word) > 1 else tags.get(word, "x")
+
+
+def is_nominal(token: Token) -> bool:
+    return token.tag_ not in NON_NOMINAL_TAGS
 
 
 def make_doc(text: str) -> Doc:

@@ -6,8 +6,10 @@ import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
 
 from extractors.deadlines import TimeContext
-from extractors.fields import task_deadlines
+from extractors.fields import task_deadlines, task_targets
 from extractors.metadata import extract_meta
+from extractors.nlp import make_doc
+from extractors.targets import find_goals
 from extractors.tasks import TaskDraft, extract_sections, extract_tasks, span_of
 from schemas.document import Document
 from schemas.notice import Notice, SourceInfo, Task
@@ -23,6 +25,8 @@ def gongwen_version() -> str:
 def extract(doc: Document) -> Notice:
     source = doc.text.source
     meta = extract_meta(doc)
+    preamble = "".join(doc.text_of(b) for b in doc.of_kind("preamble"))
+    meta = meta.model_copy(update={"goals": find_goals(preamble)})
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
     time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
@@ -45,6 +49,7 @@ def extract(doc: Document) -> Notice:
 
 
 def _task(doc: Document, number: int, draft: TaskDraft, time: TimeContext) -> Task:
+    sentence = make_doc(draft.text)
     return Task(
         id=f"T{number:03d}",
         text=draft.text,
@@ -53,5 +58,6 @@ def _task(doc: Document, number: int, draft: TaskDraft, time: TimeContext) -> Ta
         origin=draft.origin,
         span=span_of(doc, draft.start, draft.end),
         columns={column: cell.text for column, cell in (draft.columns or {}).items()},
-        deadlines=task_deadlines(doc, draft, time),
+        deadlines=task_deadlines(doc, draft, sentence, time),
+        targets=task_targets(doc, draft, sentence),
     )

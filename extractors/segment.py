@@ -24,7 +24,10 @@ def tokenizer() -> jieba.Tokenizer:
     for name in USER_WORD_FILES:
         for entry in words(name):
             word, _, tag = entry.partition(" ")
-            tok.add_word(word, freq=None, tag=tag or None)
+            if word.startswith("-"):  # a word of jieba's that glues two of ours: 确保安全 → 确保/安全生产
+                tok.del_word(word[1:])
+            else:
+                tok.add_word(word, freq=None, tag=tag or None)
     return tok
 
 

@@ -151,8 +151,9 @@ def _demote_lists(paras: list[_Para]) -> None:
     style = None
     for para in [*paras, _Para(0, 0, "", None)]:
         found = heading_style(para.text) if para.kind == "heading" else None
-        bare = found is not None and _title_of(para.text[found[2].end() :].rstrip("。")) is not None
-        bare = bare and "。" not in para.text.rstrip("。")
+        rest = para.text[found[2].end() :].rstrip("。") if found else ""
+        title = _title_of(rest) if found else None
+        bare = title is not None and title[1] >= len(rest)  # the title is all there is
         if bare and found and (style is None or found[0] == style):
             run.append(para)
             style = found[0]
