@@ -9,10 +9,11 @@ from __future__ import annotations
 from spacy.tokens import Doc as SentenceDoc
 
 from extractors.deadlines import TimeContext, find_deadlines
+from extractors.parties import FoundParty, assignment_parties, column_parties, find_parties
 from extractors.targets import find_targets
 from extractors.tasks import TaskDraft, span_of
 from schemas.document import Document
-from schemas.notice import Deadline, Target
+from schemas.notice import Deadline, Party, Role, Target
 
 
 def task_deadlines(doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext) -> list[Deadline]:
@@ -41,3 +42,42 @@ def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list
         )
         for found in find_targets(sentence)
     ]
+
+
+def found_parties(draft: TaskDraft, sentence: SentenceDoc, issuer_forms: frozenset[str]) -> list[FoundParty]:
+    """A task's units, with offsets into the notice's text: from its sentence, its item's
+    bracketed assignment, and a table row's unit columns."""
+    found = [
+        FoundParty(p.name, draft.start + p.start, draft.start + p.end, p.role)
+        for p in find_parties(sentence, issuer_forms)
+    ]
+    if draft.assignment:
+        text, offset = draft.assignment
+        found += [FoundParty(p.name, offset + p.start, offset + p.end, p.role) for p in assignment_parties(text)]
+    for cell in (draft.columns or {}).values():
+        role: Role | None = {"lead": "lead", "co": "co"}.get(cell.role)  # type: ignore[assignment]
+        if role:
+            found += column_parties(cell.text, cell.start, role)
+    return found
+
+
+def task_parties(doc: Document, found: list[FoundParty], canonical: dict[str, str]) -> list[Party]:
+    return [
+        Party(name=p.name, canonical=canonical.get(p.name, p.name), role=p.role, span=span_of(doc, p.start, p.end))
+        for p in found
+    ]
+
+
+def implicit_leads(drafts: list[TaskDraft], found: list[list[FoundParty]], issuer: str | None) -> list[str | None]:
+    """Who leads a task that names no lead: for an enumeration item, the lead of the sentence
+    that introduces it; otherwise the issuer, in the short form the notice uses for itself."""
+    leads: list[str | None] = []
+    for draft, parties in zip(drafts, found, strict=True):
+        if any(p.role == "lead" for p in parties):
+            leads.append(None)
+        elif draft.introducer is not None and draft.introducer < len(leads):
+            named = [p.name for p in found[draft.introducer] if p.role == "lead"]
+            leads.append("、".join(named) if named else leads[draft.introducer])
+        else:
+            leads.append(issuer)
+    return leads

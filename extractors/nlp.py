@@ -23,6 +23,9 @@ from extractors.segment import segment, tokenizer
 NON_NOMINAL_TAGS = frozenset(
     {"v", "vd", "vg", "p", "d", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "r", "t", "y", "e", "o", "x"}
 )
+IDIOM_TAGS = frozenset({"i"})  # set phrases: 进一步提高 never opens a name
+# tags of a word that can open a predicate (an idiom too: 按程序, 高度重视)
+PREDICATE_TAGS = frozenset({"v", "vd", "vg", "vn", "d", "ad", "p", "t", "a", "l", "i"})
 PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
 
 from extractors.deadlines import TimeContext
-from extractors.fields import task_deadlines, task_targets
+from extractors.fields import found_parties, implicit_leads, task_deadlines, task_parties, task_targets
 from extractors.metadata import extract_meta
 from extractors.nlp import make_doc
+from extractors.parties import canonical_names, issuer_forms
 from extractors.targets import find_goals
-from extractors.tasks import TaskDraft, extract_sections, extract_tasks, span_of
+from extractors.tasks import extract_sections, extract_tasks, span_of
 from schemas.document import Document
 from schemas.notice import Notice, SourceInfo, Task
 
@@ -30,6 +31,28 @@ def extract(doc: Document) -> Notice:
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
     time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
+    body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble"))
+    forms, issuer = issuer_forms(meta.issuers, body)
+    sentences = [make_doc(draft.text) for draft in drafts]
+    parties = [found_parties(draft, sentence, forms) for draft, sentence in zip(drafts, sentences, strict=True)]
+    canonical = canonical_names([*(p.name for found in parties for p in found), *meta.issuers])
+    leads = implicit_leads(drafts, parties, issuer)
+    tasks = [
+        Task(
+            id=f"T{number:03d}",
+            text=draft.text,
+            section=draft.path,
+            section_id=draft.section.id if draft.section else None,
+            origin=draft.origin,
+            span=span_of(doc, draft.start, draft.end),
+            columns={column: cell.text for column, cell in (draft.columns or {}).items()},
+            deadlines=task_deadlines(doc, draft, sentence, time),
+            parties=task_parties(doc, found, canonical),
+            implicit_lead=lead,
+            targets=task_targets(doc, draft, sentence),
+        )
+        for number, (draft, sentence, found, lead) in enumerate(zip(drafts, sentences, parties, leads, strict=True), 1)
+    ]
     return Notice(
         gongwen_version=gongwen_version(),
         extracted_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -43,21 +66,6 @@ def extract(doc: Document) -> Notice:
         ),
         meta=meta,
         sections=list(sections.values()),
-        tasks=[_task(doc, number, draft, time) for number, draft in enumerate(drafts, start=1)],
+        tasks=tasks,
         text=doc.text.text,
-    )
-
-
-def _task(doc: Document, number: int, draft: TaskDraft, time: TimeContext) -> Task:
-    sentence = make_doc(draft.text)
-    return Task(
-        id=f"T{number:03d}",
-        text=draft.text,
-        section=draft.path,
-        section_id=draft.section.id if draft.section else None,
-        origin=draft.origin,
-        span=span_of(doc, draft.start, draft.end),
-        columns={column: cell.text for column, cell in (draft.columns or {}).items()},
-        deadlines=task_deadlines(doc, draft, sentence, time),
-        targets=task_targets(doc, draft, sentence),
     )

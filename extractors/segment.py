@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Any
 
 import jieba
 
-from extractors.vocab import words
+from extractors.vocab import table, words
 
 USER_WORD_FILES = ("userdict.txt",)
+VERB_FILES = ("action_verbs.txt",)  # every word a verb (tag v)
 
 
 @cache
@@ -28,9 +30,26 @@ def tokenizer() -> jieba.Tokenizer:
                 tok.del_word(word[1:])
             else:
                 tok.add_word(word, freq=None, tag=tag or None)
+    for name in VERB_FILES:
+        for word in words(name):
+            tok.add_word(word, freq=None, tag="v")
     return tok
+
+
+@cache
+def _repairs() -> dict[str, Any]:
+    return table("segment_repairs.toml")
 
 
 def segment(text: str) -> list[str]:
     """The words of `text`, in order; joined they give `text` back."""
-    return list(tokenizer().cut(text, HMM=True))
+    repairs = _repairs()
+    merged: list[str] = []
+    for word in tokenizer().cut(text, HMM=True):
+        if merged and any(merged[-1].endswith(end) and word == following for end, following in repairs["merge"]):
+            merged[-1] += word
+        elif len(word) == 2 and word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]:
+            merged += [word[0], word[1]]
+        else:
+            merged.append(word)
+    return merged

@@ -195,7 +195,7 @@ def _qualitative(doc: Doc) -> list[FoundTarget]:
     found = []
     for _, pattern, object_before in _qualitative_rules():
         for match in pattern.finditer(doc.text):
-            start = _noun_phrase_start(doc, match.start()) if object_before else match.start()
+            start = _result_subject_start(doc, match.start()) if object_before else match.start()
             found.append(
                 FoundTarget(
                     text=doc.text[start : match.end()],
@@ -208,6 +208,14 @@ def _qualitative(doc: Doc) -> list[FoundTarget]:
                 )
             )
     return found
+
+
+def _result_subject_start(doc: Doc, end: int) -> int:
+    """What reaches a result may end in its action: 污水排放达标, 安全生产监管全覆盖."""
+    token = token_at(doc, end - 1)
+    if token is not None and not is_nominal(token) and token.i > 0 and is_nominal(doc[token.i - 1]):
+        return _noun_phrase_start(doc, token.idx)
+    return _noun_phrase_start(doc, end)
 
 
 def _noun_phrase_start(doc: Doc, end: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -47,7 +47,7 @@ class TaskDraft:
     origin: Origin
     block: int  # index of the block (paragraph) it came from
     introducer: int | None = None  # for an enumeration item, the index of the task that introduces it
-    assignment: str | None = None  # the item's bracketed assignment of units, if it has one
+    assignment: tuple[str, int] | None = None  # the item's bracketed assignment of units and its offset
     columns: dict[str, Cell] | None = None  # a table row's cells by column header
 
 
@@ -203,45 +203,63 @@ def _in_non_task_section(section: Section | None) -> bool:
 
 def _block_tasks(
     doc: Document, block: Block, index: int, section: Section | None, keep: _SentenceFilter, first_id: int
-) -> Iterator[TaskDraft]:
-    sentences = list(split_sentences(doc.text.text, block.start, block.end))
-    assignment = None
-    if sentences and _compiled()["assignment"].match(doc.text.text[sentences[-1][0] : sentences[-1][1]]):
-        start, end = sentences.pop()
-        assignment = doc.text.text[start:end]
-    sentences = _with_remarks(doc.text.text, sentences)
+) -> list[TaskDraft]:
+    text = doc.text.text
+    drafts: list[TaskDraft] = []
+    group: list[int] = []  # drafts since the last unit assignment: the next one covers them
     introducer: int | None = None
-    kept = 0
     previous: int | None = None
-    for start, end in sentences:
-        text = doc.text.text[start:end]
-        if not keep.keeps(text):
+    for start, end, assignment in _sentences_and_assignments(text, block):
+        if assignment is not None:
+            for member in group:
+                drafts[member] = replace(drafts[member], assignment=assignment)
+            group = []
             continue
-        is_item = _compiled()["item_label"].match(text) is not None
+        sentence = text[start:end]
+        if not keep.keeps(sentence):
+            continue
+        is_item = _compiled()["item_label"].match(sentence) is not None
         if is_item and introducer is None:
             introducer = previous
         elif not is_item:
             introducer = None
-        yield TaskDraft(
-            text=text,
-            start=start,
-            end=end,
-            section=section,
-            path=section.path if section else [],
-            origin=keep.origin,
-            block=index,
-            introducer=introducer if is_item else None,
-            assignment=assignment,
+        drafts.append(
+            TaskDraft(
+                text=sentence,
+                start=start,
+                end=end,
+                section=section,
+                path=section.path if section else [],
+                origin=keep.origin,
+                block=index,
+                introducer=introducer if is_item else None,
+            )
         )
-        previous = first_id + kept
-        kept += 1
+        group.append(len(drafts) - 1)
+        previous = first_id + len(drafts) - 1
+    return drafts
+
+
+def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, int, tuple[str, int] | None]]:
+    """The block's sentences, with the unit assignments between them split off:
+    ……统计方法。（生态环境部牵头，……参与）, or ……示范企业。（工业和信息化部指导）以铅酸蓄电池为重点……"""
+    pattern = _compiled()["assignment"]
+    for start, end in _with_remarks(text, list(split_sentences(text, block.start, block.end))):
+        found = pattern.match(text, start, end)
+        if found:
+            yield found.start(), found.end(), (found.group(), found.start())
+            start = found.end()
+        if start < end:
+            yield start, end, None
 
 
 def _with_remarks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A bracketed remark after a sentence's full stop belongs to it: ……损失。（重大隐患）"""
+    assignment = _compiled()["assignment"]
     merged: list[tuple[int, int]] = []
     for start, end in sentences:
-        if merged and text[start] in "（(" and text[end - 1] in "）)":
+        remark = text[start] in "（(" and text[end - 1] in "）)" and not assignment.fullmatch(text, start, end)
+        if merged and remark:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

@@ -249,7 +249,7 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
     if _standalone(prev_text):
         return False
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
-    open_ended = prev_text[-1] not in rules.sentence_end and not heading and not _ends_title(prev_text, rules)
+    open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(prev_text, rules)
     width = display_width(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
         if abs((previous.source.size or 1.0) - (line.source.size or 1.0)) > SIZE_CHANGE:
@@ -262,6 +262,12 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         # a line short of full that stops mid-sentence was pushed down by a bracket or quote
         return width >= full_width - indent or (open_ended and width >= full_width / 2)
     return open_ended and width >= rules.soft_wrap_min_width
+
+
+def _ends_sentence(text: str, rules: _JoinRules) -> bool:
+    """The line ends a sentence, perhaps with a bracket after it: ……统计方法。（生态环境部牵头）"""
+    text = re.sub(r"[（(][^（）()]*[）)]$", "", text) if text.endswith(("）", ")")) else text
+    return not text or text[-1] in rules.sentence_end
 
 
 def _ends_title(text: str, rules: _JoinRules) -> bool:
