@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 Value = tuple[str | None, str | None, str | None]  # start, end, recurrence
 
 # JioNLP gives a recurring period as a delta; these are the deltas of our recurrences.
-PERIODS = {
+PERIODS: dict[tuple[tuple[str, int], ...], str] = {
     (("day", 1),): "daily",
     (("day", 7),): "weekly",
     (("month", 1),): "monthly",
@@ -73,7 +73,7 @@ def theirs(parse_time: Any, text: str, context: TimeContext) -> Value | None:
     except Exception:  # JioNLP raises ValueError on what it cannot read, and others on odd input
         return None
     if parsed["type"] == "time_period":
-        delta = tuple(sorted((unit, int(n)) for unit, n in parsed["time"]["delta"].items()))
+        delta = tuple(sorted((str(unit), int(n)) for unit, n in parsed["time"]["delta"].items()))
         return None, None, PERIODS.get(delta)
     start, end = parsed["time"]
     return (None if start == "-inf" else start[:10]), (None if end == "inf" else end[:10]), None
