@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.process import process, write_json
+from pipeline.process import export, process
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongwen", description="Chinese government notices → task records.")
     commands = parser.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="extract notices into one JSON record each")
+    extract = commands.add_parser("extract", help="extract notices: <stem>.json and <stem>.xlsx for each")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("-o", "--out", type=Path, default=Path("data/out"), help="output folder (data/out)")
     extract.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
@@ -28,7 +28,7 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
     for path in files:
         try:
             notice = process(path)
-            target = write_json(notice, out_dir)
+            written = export(notice, out_dir)
         except InputError as error:
             failed += 1
             print(f"{path}: {error}", file=sys.stderr)
@@ -38,7 +38,7 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
             failed += 1
             print(f"{path}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
         else:
-            print(f"{path} → {target} ({len(notice.tasks)} tasks)")
+            print(f"{path} → {', '.join(str(p) for p in written)} ({len(notice.tasks)} tasks)")
     return 1 if failed else 0
 
 

@@ -30,6 +30,7 @@ def test_extract_writes_one_record_per_file_and_reports_bad_ones(
 
     assert code == 1
     assert sorted(p.name for p in out.glob("*.json")) == ["gbk.json", "qingpu.json"]
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["gbk.xlsx", "qingpu.xlsx"]
     record = json.loads((out / "qingpu.json").read_text("utf-8"))
     assert record["meta"]["doc_number"] == "青卫健办〔2025〕7号"
     assert record["source"]["encoding"] == "utf-8"

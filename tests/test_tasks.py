@@ -8,9 +8,10 @@ import pytest
 
 from extractors.structure import parse_structure
 from extractors.tasks import split_sentences
+from pipeline.export_json import write_json
 from pipeline.load import load
 from pipeline.normalise import normalise
-from pipeline.process import process, write_json
+from pipeline.process import process
 from tests.corpus import GOLD_TEXTS, RAW, score
 from tests.typeset import typeset
 

@@ -1,0 +1,16 @@
+"""Stage 5a: `Notice` → `<stem>.json`, the validated record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.files import write_atomically
+from schemas.notice import Notice
+
+
+def write_json(notice: Notice, out_dir: Path) -> Path:
+    target = out_dir / f"{Path(notice.source.name).stem}.json"
+    payload = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False, indent=1)
+    write_atomically(target, payload.encode("utf-8"))
+    return target

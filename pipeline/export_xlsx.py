@@ -1,0 +1,449 @@
+"""Stage 5b: `Notice` → `<stem>.xlsx`, the task matrix an analyst opens.
+
+Sheets: 任务分解表 (one row per task, the conventional columns of a 重点工作任务分解表, with
+a review drop-down), 责任矩阵 (tasks × units), 时间表 (tasks × the months of the plan),
+量化目标 (one row per target), 文件信息 (metadata and provenance) and 说明 (what each sheet
+and mark means).  A workbook already at the target keeps its analyst's review: the new one
+carries 审核状态/审核意见 over by task text, and the old file is kept as a backup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.formatting.rule import Rule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.files import write_atomically
+from schemas.notice import Deadline, Notice, Task
+
+REVIEW_STATES = ("待审核", "已确认", "需修改")
+TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "其他相关单位", "完成时限",
+                "开始", "截止", "周期", "量化目标", "原文位置", "审核状态", "审核意见")  # fmt: skip
+TASK_WIDTHS = {"一级标题": 18, "二级标题": 20, "工作任务": 60, "牵头单位": 18, "配合单位": 18, "其他相关单位": 18,
+               "完成时限": 14, "量化目标": 24, "审核意见": 24}  # fmt: skip
+RECURRENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "bimonthly": "每两个月", "quarterly": "每季度",
+              "semiannual": "每半年", "yearly": "每年"}  # fmt: skip
+PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "semiannual": 6, "yearly": 12}
+MAX_YEARS = 5  # the 时间表 shows at most this many years of months
+
+FONT = "Microsoft YaHei"
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _named_styles() -> list[NamedStyle]:
+    """Styles registered once per workbook: assigning one by name to a cell is far cheaper than
+    setting its font, border and alignment one by one (openpyxl hashes each)."""
+    body = Font(name=FONT, size=10)
+    grey = Font(name=FONT, size=10, italic=True, color="7F7F7F")
+    return [
+        NamedStyle("body", font=body, border=BORDER, alignment=WRAP),
+        NamedStyle("inferred", font=grey, border=BORDER, alignment=WRAP),
+        NamedStyle("label", font=Font(name=FONT, size=10, bold=True), border=BORDER, alignment=WRAP),
+        NamedStyle("date", font=body, border=BORDER, alignment=WRAP, number_format="yyyy-mm-dd"),
+        NamedStyle("mark", font=body, border=BORDER, alignment=CENTRE),
+        NamedStyle("line", font=body, border=BORDER, alignment=Alignment(vertical="top", shrink_to_fit=False)),
+        NamedStyle("header", font=Font(name=FONT, bold=True, color="FFFFFF", size=10), border=BORDER,
+                   alignment=CENTRE, fill=PatternFill("solid", fgColor="1F4E78")),
+    ]  # fmt: skip
+
+
+DUE_FILL = PatternFill("solid", fgColor="F4B183")
+SPAN_FILL = PatternFill("solid", fgColor="DDEBF7")
+RECUR_FILL = PatternFill("solid", fgColor="E2EFDA")
+OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
+NEAR_FILL = PatternFill("solid", fgColor="FFEB9C")
+ROLE_FILLS = {"牵头": PatternFill("solid", fgColor="F8CBAD"), "配合": PatternFill("solid", fgColor="BDD7EE"),
+              "相关": PatternFill("solid", fgColor="E2EFDA")}  # fmt: skip
+NEAR_DAYS = 30  # a deadline this close counts as near
+ABRIDGED = 56  # width (CJK counting double) of a task's text on the grid sheets
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+
+
+def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
+    """Write `<stem>.xlsx`; an existing workbook's review is carried over and the file kept as a backup."""
+    target = out_dir / f"{Path(notice.source.name).stem}.xlsx"
+    reviews: dict[str, tuple[str, str]] = {}
+    if target.exists():
+        reviews = read_reviews(target)
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        target.rename(_free(target.with_name(f"{target.stem}.{stamp}.bak.xlsx")))
+    buffer = io.BytesIO()
+    build_workbook(notice, reviews).save(buffer)
+    write_atomically(target, buffer.getvalue())
+    return target
+
+
+def _free(path: Path) -> Path:
+    """`path`, or the first `name-2`, `name-3` … that does not exist yet: a backup never overwrites."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name.removesuffix('.bak.xlsx')}-{n}.bak.xlsx")
+    return candidate
+
+
+def build_workbook(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None) -> Workbook:
+    workbook = Workbook()
+    for style in _named_styles():
+        workbook.add_named_style(style)
+    first = workbook.active
+    assert first is not None
+    _task_sheet(_Sheet(first, "任务分解表"), notice, _matched_reviews(notice.tasks, reviews or {}))
+    _matrix_sheet(_Sheet(workbook.create_sheet(), "责任矩阵"), notice)
+    _timeline_sheet(_Sheet(workbook.create_sheet(), "时间表"), notice)
+    _targets_sheet(_Sheet(workbook.create_sheet(), "量化目标"), notice)
+    _info_sheet(_Sheet(workbook.create_sheet(), "文件信息"), notice)
+    _legend_sheet(_Sheet(workbook.create_sheet(), "说明"))
+    return workbook
+
+
+# ---------------------------------------------------------------- cells
+
+
+CellValue = str | int | float | dt.date | None
+
+
+def safe(value: CellValue) -> CellValue:
+    """A value fit for a cell: illegal XML characters removed (not fatal)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def display_width(text: str) -> int:
+    """Width in Excel's character units: a CJK character takes two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+class _Sheet:
+    """A worksheet being written, and the cells written to it (a matrix is mostly empty: its
+    widths and row heights come from these, not from every coordinate)."""
+
+    def __init__(self, ws: Worksheet, title: str) -> None:
+        ws.title = title
+        self.ws = ws
+        self.cells: list[Cell] = []
+
+    def put(self, row: int, column: int, value: CellValue, style: str = "body") -> Cell:
+        """Write a value as data: text that starts with = + - @ stays text, never a formula."""
+        cell: Cell = self.ws.cell(row=row, column=column, value=safe(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        cell.style = "date" if isinstance(value, dt.date) else style
+        self.cells.append(cell)
+        return cell
+
+    def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
+        for column, name in enumerate(headers, start=1):
+            self.put(1, column, name, "header")
+        self.ws.freeze_panes = self.ws.cell(row=2, column=freeze_columns + 1).coordinate
+        self.ws.row_dimensions[1].height = 30
+
+    def fitted(self, headers: Sequence[str], fixed: dict[str, float], most: int = 40) -> dict[int, float]:
+        """Widths that fit each column's text (CJK counted double), fixed ones as given."""
+        longest: dict[int, int] = {}
+        for cell in self.cells:
+            if cell.value is not None and cell.row > 1:
+                width = display_width(str(cell.value))
+                longest[cell.column] = max(longest.get(cell.column, 0), width)
+        return {
+            column: fixed[name] if name in fixed else min(max(longest.get(column, 4), display_width(name)) + 2, most)
+            for column, name in enumerate(headers, start=1)
+        }
+
+    def finish(self, widths: dict[int, float], filter_rows: int | None = None) -> None:
+        """Column widths, row heights that show wrapped text, the filter, an A4 landscape print setup."""
+        ws = self.ws
+        for column, width in widths.items():
+            ws.column_dimensions[get_column_letter(column)].width = width
+        lines: dict[int, int] = {}
+        for cell in self.cells:
+            if isinstance(cell.value, str) and cell.value and cell.row > 1 and cell.alignment.wrap_text:
+                width = max(widths.get(cell.column, 10) - 1, 1)
+                needed = sum(math.ceil(display_width(part) / width) or 1 for part in cell.value.split("\n"))
+                lines[cell.row] = max(lines.get(cell.row, 1), needed)
+        for row, count in lines.items():
+            ws.row_dimensions[row].height = min(LINE_HEIGHT * count + 4, 300)
+        if filter_rows:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{filter_rows + 1}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_title_rows = "1:1"
+
+
+# ---------------------------------------------------------------- 任务分解表
+
+
+def _names(task: Task, role: str) -> str:
+    return "、".join(dict.fromkeys(p.canonical for p in task.parties if p.role == role))
+
+
+def _dates(deadlines: Iterable[Deadline]) -> tuple[dt.date | None, dt.date | None]:
+    starts = [d.start for d in deadlines if d.start]
+    ends = [d.end for d in deadlines if d.end]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+def when(task: Task) -> str:
+    """The task's time expressions as written, each once (4月、9月、12月 gives three deadlines)."""
+    return "；".join(dict.fromkeys(d.text for d in task.deadlines))
+
+
+def abridged(task: Task, width: int = ABRIDGED) -> str:
+    """A task's text cut to one line of a grid sheet; the whole text is on 任务分解表."""
+    text, used = "", 0
+    for ch in task.text:
+        used += display_width(ch)
+        if used > width:
+            return text + "…"
+        text += ch
+    return text
+
+
+def location(task: Task) -> str:
+    return f"第{task.span.page}页第{task.span.line}行"
+
+
+def _task_sheet(sheet: _Sheet, notice: Notice, reviews: dict[str, tuple[str, str]]) -> None:
+    sheet.header(TASK_HEADERS, freeze_columns=4)
+    for row, task in enumerate(notice.tasks, start=2):
+        start, end = _dates(task.deadlines)
+        leads = _names(task, "lead")
+        state, comment = reviews.get(task.id, (REVIEW_STATES[0], ""))
+        values: list[CellValue] = [
+            row - 1,
+            task.section[0] if task.section else "",
+            task.section[1] if len(task.section) > 1 else "",
+            task.text,
+            leads or task.implicit_lead or "",
+            _names(task, "co"),
+            _names(task, "other"),
+            when(task),
+            start,
+            end,
+            "、".join(dict.fromkeys(RECURRENCE[d.recurrence] for d in task.deadlines if d.recurrence)),
+            "；".join(t.text for t in task.targets),
+            location(task),
+            state,
+            comment,
+        ]
+        for column, value in enumerate(values, start=1):
+            sheet.put(row, column, value, "inferred" if column == 5 and not leads else "body")
+    ws, last = sheet.ws, max(len(notice.tasks) + 1, 2)
+    review = DataValidation(type="list", formula1=f'"{",".join(REVIEW_STATES)}"', allow_blank=True)
+    review.error, review.errorTitle = "请选择：待审核、已确认或需修改", "审核状态"
+    ws.add_data_validation(review)
+    review.add(f"N2:N{last}")
+    deadline = f"J2:J{last}"
+    overdue = 'AND($J2<>"",$J2<TODAY(),$N2<>"已确认")'
+    near = f'AND($J2<>"",$J2>=TODAY(),$J2<=TODAY()+{NEAR_DAYS})'
+    ws.conditional_formatting.add(
+        deadline, Rule(type="expression", formula=[overdue], dxf=DifferentialStyle(fill=OVERDUE_FILL))
+    )
+    ws.conditional_formatting.add(
+        deadline, Rule(type="expression", formula=[near], dxf=DifferentialStyle(fill=NEAR_FILL))
+    )
+    sheet.finish(sheet.fitted(TASK_HEADERS, {**TASK_WIDTHS, "序号": 6, "开始": 12, "截止": 12}), len(notice.tasks))
+
+
+# ---------------------------------------------------------------- carried-over review
+
+
+def read_reviews(path: Path) -> dict[str, tuple[str, str]]:
+    """The review an analyst entered in a workbook: task text → (审核状态, 审核意见), entered rows only."""
+    try:
+        sheet = load_workbook(path, read_only=True)["任务分解表"]
+    except (OSError, KeyError, ValueError):
+        return {}
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h) for h in next(rows, ())]
+    if not {"工作任务", "审核状态", "审核意见"} <= set(header):
+        return {}
+    text, state, comment = (header.index(h) for h in ("工作任务", "审核状态", "审核意见"))
+    entered = {}
+    for values in rows:
+        if values[text] and ((values[state] or REVIEW_STATES[0]) != REVIEW_STATES[0] or values[comment]):
+            entered[str(values[text])] = (str(values[state] or REVIEW_STATES[0]), str(values[comment] or ""))
+    return entered
+
+
+def _matched_reviews(tasks: Sequence[Task], reviews: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Each earlier review for the task it was given to, matched on the task text: the same
+    text, else the most similar one (a re-extraction may mend a sentence's edges)."""
+    matched: dict[str, tuple[str, str]] = {}
+    left = dict(reviews)
+    for task in tasks:
+        if task.text in left:
+            matched[task.id] = left.pop(task.text)
+    for task in tasks:
+        if task.id in matched or not left:
+            continue
+        best = max(left, key=lambda old: SequenceMatcher(None, old, task.text, autojunk=False).ratio())
+        if SequenceMatcher(None, best, task.text, autojunk=False).ratio() >= 0.85:
+            matched[task.id] = left.pop(best)
+    return matched
+
+
+# ---------------------------------------------------------------- 责任矩阵
+
+
+def _matrix_sheet(sheet: _Sheet, notice: Notice) -> None:
+    roles: list[dict[str, str]] = []
+    for task in notice.tasks:
+        cells = {p.canonical: {"lead": "牵头", "co": "配合", "other": "相关"}[p.role] for p in reversed(task.parties)}
+        if task.implicit_lead and not any(p.role == "lead" for p in task.parties):
+            cells.setdefault(task.implicit_lead, "牵头*")
+        roles.append(cells)
+    weight = Counter(unit for cells in roles for unit in cells)
+    units = [unit for unit, _ in weight.most_common()]
+    columns = {unit: column for column, unit in enumerate(units, start=3)}
+    headers = ["序号", "工作任务", *units]
+    sheet.header(headers, freeze_columns=2)
+    for row, (task, cells) in enumerate(zip(notice.tasks, roles, strict=True), start=2):
+        sheet.put(row, 1, row - 1)
+        sheet.put(row, 2, abridged(task), "line")
+        for unit, mark in cells.items():  # only the marked cells: a matrix is mostly empty
+            sheet.put(row, columns[unit], mark, "mark").fill = ROLE_FILLS[mark.rstrip("*")]
+    totals = (("牵头合计", ("牵头", "牵头*")), ("配合合计", ("配合",)), ("相关合计", ("相关",)))
+    for offset, (label, marks) in enumerate(totals):
+        row = len(notice.tasks) + 2 + offset
+        sheet.put(row, 2, label, "label")
+        for unit, column in columns.items():
+            sheet.put(row, column, sum(cells.get(unit) in marks for cells in roles), "mark")
+    widths = {1: 6.0, 2: ABRIDGED + 3, **{c: min(max(display_width(u) + 2, 8), 24) for u, c in columns.items()}}
+    sheet.finish(widths, len(notice.tasks))
+    sheet.ws.print_options.gridLines = True
+
+
+# ---------------------------------------------------------------- 时间表
+
+
+def plan_months(notice: Notice) -> list[tuple[int, int]]:
+    """The months the plan covers: from January of its year to December of the last year its
+    deadlines (or its title's period) reach, at most MAX_YEARS years."""
+    years = [d.end.year for t in notice.tasks for d in t.deadlines if d.end]
+    first = notice.meta.plan_year or (min(years) if years else dt.date.today().year)
+    named = [int(y) for y in re.findall(r"(?:19|20)\d{2}", notice.meta.plan_title or notice.meta.title or "")]
+    last = max([first, *(y for y in years + named if first <= y < first + MAX_YEARS)])
+    return [(year, month) for year in range(first, last + 1) for month in range(1, 13)]
+
+
+def _marks(task: Task, months: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """What the 时间表 shows in each month of a task: ● due, ▬ within a span, ↻ a recurrence."""
+    marks: dict[tuple[int, int], str] = {}
+    for deadline in task.deadlines:
+        if deadline.recurrence:
+            every = PERIOD_MONTHS.get(deadline.recurrence, 1)
+            for year, month in months:
+                if month % every == 0:
+                    marks.setdefault((year, month), "↻")
+        elif deadline.start and deadline.end:
+            for year, month in months:
+                if (
+                    (deadline.start.year, deadline.start.month)
+                    <= (year, month)
+                    <= (deadline.end.year, deadline.end.month)
+                ):
+                    marks[(year, month)] = "▬"
+        if deadline.kind == "by" and deadline.end:
+            marks[(deadline.end.year, deadline.end.month)] = "●"
+    return marks
+
+
+def _timeline_sheet(sheet: _Sheet, notice: Notice) -> None:
+    months = plan_months(notice)
+    headers = ["序号", "工作任务", "完成时限", *(f"{y}-{m:02d}" for y, m in months)]
+    sheet.header(headers, freeze_columns=3)
+    fills = {"●": DUE_FILL, "▬": SPAN_FILL, "↻": RECUR_FILL}
+    columns = {key: column for column, key in enumerate(months, start=4)}
+    for row, task in enumerate(notice.tasks, start=2):
+        sheet.put(row, 1, row - 1)
+        sheet.put(row, 2, abridged(task), "line")
+        sheet.put(row, 3, when(task), "line")
+        for key, mark in _marks(task, months).items():
+            if key in columns:  # a deadline outside the plan's span shows in 完成时限 only
+                sheet.put(row, columns[key], mark, "mark").fill = fills[mark]
+    widths = {1: 6.0, 2: ABRIDGED + 3, 3: 16.0, **{c: 8.5 for c in range(4, len(headers) + 1)}}
+    sheet.finish(widths, len(notice.tasks))
+    sheet.ws.print_options.gridLines = True
+
+
+# ---------------------------------------------------------------- 量化目标, 文件信息, 说明
+
+TARGET_HEADERS = ("序号", "任务序号", "工作任务", "目标", "数值", "单位", "对象", "比较", "原文位置")
+
+
+def _targets_sheet(sheet: _Sheet, notice: Notice) -> None:
+    sheet.header(TARGET_HEADERS, freeze_columns=2)
+    row = 2
+    for number, task in enumerate(notice.tasks, start=1):
+        for target in task.targets:
+            values: list[CellValue] = [row - 1, number, task.text, target.text, target.value, target.unit or "",
+                      target.object or "", target.comparator or "", location(task)]  # fmt: skip
+            for column, value in enumerate(values, start=1):
+                sheet.put(row, column, value)
+            row += 1
+    sheet.finish(sheet.fitted(TARGET_HEADERS, {"工作任务": 50, "目标": 24, "对象": 24}), row - 2)
+
+
+def _info_sheet(sheet: _Sheet, notice: Notice) -> None:
+    meta, source = notice.meta, notice.source
+    rows: list[tuple[str, CellValue]] = [
+        ("标题", meta.title), ("发文字号", meta.doc_number), ("发文机关", meta.issuer), ("成文日期", meta.issue_date),
+        ("印发机关", meta.printed_by), ("印发日期", meta.printed_date), ("主送机关", "、".join(meta.addressees)),
+        ("计划名称", meta.plan_title), ("计划年度", meta.plan_year), ("公开属性", meta.openness),
+        ("总体目标", "；".join(meta.goals)), ("任务数", len(notice.tasks)), ("源文件", source.name),
+        ("源文件 SHA-256", source.sha256), ("格式", source.format), ("页数", source.pages),
+        ("gongwen 版本", notice.gongwen_version), ("提取时间", notice.extracted_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("记录版本", notice.schema_version),
+    ]  # fmt: skip
+    sheet.header(("项目", "内容"))
+    for row, (label, value) in enumerate(rows, start=2):
+        sheet.put(row, 1, label, "label")
+        sheet.put(row, 2, "" if value is None else str(value))
+    sheet.finish({1: 16.0, 2: 90.0})
+
+
+LEGEND = (
+    ("任务分解表", "每行一项任务。牵头单位为灰色斜体时，原文未写明牵头单位，系按发文机关（或所属列举的引导句）推定。"
+                 "截止日期已过且未确认的标红，30天内到期的标黄。审核状态可选：待审核、已确认、需修改；"
+                 "重新提取时按任务原文保留审核状态和审核意见。"),
+    ("责任矩阵", "任务 × 单位（同一单位的简称与全称合并为一列）。牵头、配合、相关；“牵头*”为推定的牵头单位。"
+               "末三行为各单位的合计。"),
+    ("时间表", "任务 × 计划期内各月（年-月）。● 截止月份；▬ 在该时段内完成；"
+             "↻ 周期性任务（每月、每季度等）在该期的月份。"),
+    ("量化目标", "每行一个量化或定性目标：数值（万、亿已换算）、单位、对象、比较词（以上、左右、不少于等）；"
+               "定性目标（全覆盖、达标等）数值为空。"),
+    ("文件信息", "文件的标题、发文字号、发文机关、日期等，以及源文件、其SHA-256校验值和提取所用的gongwen版本。"),
+    ("原文位置", "“第N页第M行”：PDF按页内文字行计，文本文件按行计。"
+               "责任矩阵和时间表中的任务文字为节略，全文见任务分解表。"),
+)  # fmt: skip
+
+
+def _legend_sheet(sheet: _Sheet) -> None:
+    sheet.header(("内容", "说明"))
+    for row, (label, text) in enumerate(LEGEND, start=2):
+        sheet.put(row, 1, label, "label")
+        sheet.put(row, 2, text)
+    sheet.finish({1: 14.0, 2: 100.0})

@@ -1,0 +1,122 @@
+"""The Excel task matrix, read back with openpyxl as an analyst's tools would read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, display_width, write_xlsx
+from pipeline.process import process
+from schemas.notice import Notice
+from tests.corpus import RAW
+
+SHEETS = ["任务分解表", "责任矩阵", "时间表", "量化目标", "文件信息", "说明"]
+
+
+@pytest.fixture(scope="module")
+def qingpu() -> Notice:
+    return process(RAW / "qingpu_2025_safety_plan.txt")
+
+
+def test_every_sheet_and_header(tmp_path: Path, qingpu: Notice) -> None:
+    book = load_workbook(write_xlsx(qingpu, tmp_path))
+    assert book.sheetnames == SHEETS
+    tasks = book["任务分解表"]
+    assert [c.value for c in tasks[1]] == list(TASK_HEADERS)
+    assert tasks.max_row == len(qingpu.tasks) + 1
+    assert tasks.freeze_panes == "E2"  # the header row and 序号…工作任务 stay in view
+    assert tasks.auto_filter.ref == f"A1:O{len(qingpu.tasks) + 1}"
+    assert tasks.page_setup.orientation == "landscape" and tasks.print_title_rows == "$1:$1"
+    first = {h: c.value for h, c in zip(TASK_HEADERS, tasks[2], strict=True)}
+    assert first["工作任务"] == qingpu.tasks[0].text
+    assert first["牵头单位"] == "区卫生健康委" and tasks["E2"].font.i  # an implicit lead, in grey italics
+    assert first["原文位置"] == "第1页第44行" and first["审核状态"] == "待审核"
+    row19 = {h: c.value for h, c in zip(TASK_HEADERS, tasks[20], strict=True)}  # 重大节日节前（4月、9月、12月）
+    assert row19["完成时限"] == "4月、9月、12月"
+    assert (row19["开始"], row19["截止"]) == (dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 31))
+    assert tasks["J20"].number_format == "yyyy-mm-dd"
+
+
+def test_review_column_and_deadline_highlights(tmp_path: Path, qingpu: Notice) -> None:
+    tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
+    (validation,) = tasks.data_validations.dataValidation
+    assert validation.type == "list" and validation.formula1 == f'"{",".join(REVIEW_STATES)}"'
+    assert str(validation.sqref) == f"N2:N{len(qingpu.tasks) + 1}"
+    rules = [rule.formula[0] for rules in tasks.conditional_formatting for rule in rules.rules]
+    assert any("TODAY()" in r and "<TODAY()" in r for r in rules)  # overdue
+    assert any("TODAY()+30" in r for r in rules)  # near due
+
+
+def test_widths_fit_chinese_text(tmp_path: Path, qingpu: Notice) -> None:
+    tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
+    assert tasks.column_dimensions["D"].width == 60  # 工作任务 wraps at a fixed width
+    assert tasks.column_dimensions["M"].width >= display_width("第1页第190行")  # a CJK character counts double
+    long_row = max(range(2, tasks.max_row + 1), key=lambda r: len(str(tasks.cell(r, 4).value or "")))
+    assert tasks.row_dimensions[long_row].height > 3 * 13  # a wrapped cell shows all its lines
+
+
+def test_matrix_timeline_targets_and_information(tmp_path: Path, qingpu: Notice) -> None:
+    book = load_workbook(write_xlsx(qingpu, tmp_path))
+    matrix = book["责任矩阵"]
+    units = [c.value for c in matrix[1]][2:]
+    assert units[0] == "区卫生健康委"  # the unit with most tasks first
+    lead_totals = {u: matrix.cell(len(qingpu.tasks) + 2, i + 3).value for i, u in enumerate(units)}
+    assert lead_totals["区卫生健康委"] == sum(
+        1 for t in qingpu.tasks if t.implicit_lead == "区卫生健康委" and not any(p.role == "lead" for p in t.parties)
+    )
+    assert matrix.cell(9, units.index("区消防救援支队") + 3).value is None
+    assert matrix.cell(6, units.index("区消防救援支队") + 3).value == "配合"  # T05: 会同区消防救援支队
+    timeline = book["时间表"]
+    assert [c.value for c in timeline[1]][3:] == [f"2025-{m:02d}" for m in range(1, 13)]
+    quarters = [timeline.cell(15, 4 + m).value for m in range(12)]  # T14 一季度
+    assert quarters[:3] == ["▬"] * 3 and quarters[3:] == [None] * 9
+    assert [timeline.cell(5, 4 + m).value for m in (2, 5, 8, 11)] == ["↻"] * 4  # T04 每季度
+    targets = book["量化目标"]
+    assert targets.max_row - 1 == sum(len(t.targets) for t in qingpu.tasks)
+    info = {row[0].value: row[1].value for row in book["文件信息"].iter_rows(min_row=2)}
+    assert info["发文字号"] == "青卫健办〔2025〕7号" and info["源文件 SHA-256"] == qingpu.source.sha256
+    assert info["gongwen 版本"] == qingpu.gongwen_version
+
+
+def test_a_three_year_plan_has_36_months(tmp_path: Path) -> None:
+    notice = process(RAW / "hd07_nhc_2024_weijian_zhiben.txt")
+    months = [c.value for c in load_workbook(write_xlsx(notice, tmp_path))["时间表"][1]][3:]
+    assert (len(months), months[0], months[-1]) == (36, "2024-01", "2026-12")
+
+
+def test_text_from_the_document_never_becomes_a_formula(tmp_path: Path, qingpu: Notice) -> None:
+    hostile = '=HYPERLINK("http://x")\x07+1-2@3'
+    task = qingpu.tasks[0].model_copy(update={"text": hostile, "section": ["@SUM(A1)", "-1+1"]})
+    notice = qingpu.model_copy(update={"tasks": [task, *qingpu.tasks[1:]]})
+    cells = load_workbook(write_xlsx(notice, tmp_path))["任务分解表"][2]
+    assert cells[3].value == '=HYPERLINK("http://x")+1-2@3' and cells[3].data_type == "s"  # \x07 removed
+    assert (cells[1].value, cells[2].value) == ("@SUM(A1)", "-1+1")
+
+
+def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qingpu: Notice) -> None:
+    target = write_xlsx(qingpu, tmp_path)
+    book = load_workbook(target)
+    sheet = book["任务分解表"]
+    sheet["N3"], sheet["O3"] = "已确认", "与科室核对无误"
+    sheet["N5"], sheet["O5"] = "需修改", "牵头单位应为区卫健委办公室"
+    book.save(target)
+    # the new extraction reorders the tasks and mends one sentence's edge
+    t3, t5 = qingpu.tasks[1], qingpu.tasks[3]
+    mended = t5.model_copy(update={"text": t5.text + "等"})
+    rest = [t for t in qingpu.tasks if t.id not in (t3.id, t5.id)]
+    rerun = qingpu.model_copy(update={"tasks": [mended, *rest, t3]})
+    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))
+    sheet = load_workbook(target)["任务分解表"]
+    reviews = {
+        sheet.cell(r, 4).value: (sheet.cell(r, 14).value, sheet.cell(r, 15).value) for r in range(2, sheet.max_row + 1)
+    }
+    assert reviews[t3.text] == ("已确认", "与科室核对无误")
+    assert reviews[mended.text] == ("需修改", "牵头单位应为区卫健委办公室")
+    assert sum(1 for state, _ in reviews.values() if state == "待审核") == len(qingpu.tasks) - 2
+    backup = tmp_path / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
+    assert load_workbook(backup)["任务分解表"]["O3"].value == "与科室核对无误"
+    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the same second: a second backup
+    assert (tmp_path / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()
