@@ -25,7 +25,7 @@ NON_NOMINAL_TAGS = frozenset(
 )
 IDIOM_TAGS = frozenset({"i"})  # set phrases: 进一步提高 never opens a name
 # tags of a word that can open a predicate (an idiom too: 按程序, 高度重视)
-PREDICATE_TAGS = frozenset({"v", "vd", "vg", "vn", "d", "ad", "p", "t", "a", "l", "i"})
+PREDICATE_TAGS = frozenset({"v", "vd", "vg", "d", "ad", "p", "t", "a", "l", "i"})
 PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
 
 
@@ -50,6 +50,8 @@ def tag_of(word: str) -> str:
         return "m"
     if word.isascii():
         return "eng"
+    if word.startswith("每"):
+        return "t"  # 每, 每年度, 每季度: a frequency
     tags = _lexicon_tags()
     return tags.get(word) or tags.get(word[-1], "n") if len(word) > 1 else tags.get(word, "x")
 

@@ -65,11 +65,20 @@ def _name_end() -> re.Pattern[str]:
 
 
 def _ends_name(token: Token) -> bool:
+    """A word that ends a name: an organisation suffix or role noun, not a verb, an adverb or a
+    set phrase that happens to end like one (查处, 依法查处, 政局)."""
+    if token.text in _org_terms():
+        return True
     return (
-        token.tag_ not in ("v", "vn", "d", "p", "c", "u", "uj", "r")
-        and token.text not in _rules()["names"]["not_names"]
+        token.tag_ not in ("v", "vn", "d", "p", "c", "u", "uj", "r", "l", "i", "nr")
+        and not token.text.endswith(tuple(_rules()["names"]["not_names"]))
         and _name_end().search(token.text) is not None
     )
+
+
+@cache
+def _org_terms() -> frozenset[str]:
+    return frozenset(words("org_terms.txt"))
 
 
 def _barrier(token: Token) -> bool:
@@ -121,13 +130,18 @@ def _inside_name(doc: Doc, index: int) -> bool:
         return True
     following = doc[index + 1] if index + 1 < len(doc) else None
     generic = following is not None and following.text in _rules()["names"]["generic"]
-    return (token.tag_ in ("v", "vn") and generic) or _glued_to_suffix(doc, index)
+    # a verb of two characters or more names a field (物业服务|企业); a one-character verb
+    # moves (安全宣传进|企业: a slogan, not a name)
+    return (token.tag_ in ("v", "vn") and len(token) > 1 and generic) or _glued_to_suffix(doc, index)
 
 
 def _opens_name(doc: Doc, index: int) -> bool:
     token = doc[index]
     if token.text in _rules()["names"]["openers"]:
         return True
+    if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
+        following = doc[index + 1] if index + 1 < len(doc) else None
+        return following is not None and following.text in _rules()["names"]["counters"]
     nominal = is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token)
     return nominal or _glued_to_suffix(doc, index)
 
@@ -209,6 +223,8 @@ def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
 def _subjects(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
     for start, end in _clauses(doc):
+        if end - start > 2 and doc[start].tag_ == "m" and doc[start + 1].text in ".．、":
+            start += 2  # an item's number: 15.提升企业……
         if start >= end or doc[start].text in rules["no_subject_openers"]:
             continue
         names, after = names_from(doc, start)

@@ -15,7 +15,7 @@ import jieba
 from extractors.vocab import table, words
 
 USER_WORD_FILES = ("userdict.txt",)
-VERB_FILES = ("action_verbs.txt",)  # every word a verb (tag v)
+TAGGED_FILES = (("action_verbs.txt", "v"), ("adverbs.txt", "d"), ("org_terms.txt", "nt"))
 
 
 @cache
@@ -30,9 +30,9 @@ def tokenizer() -> jieba.Tokenizer:
                 tok.del_word(word[1:])
             else:
                 tok.add_word(word, freq=None, tag=tag or None)
-    for name in VERB_FILES:
+    for name, tag in TAGGED_FILES:
         for word in words(name):
-            tok.add_word(word, freq=None, tag="v")
+            tok.add_word(word, freq=None, tag=tag)
     return tok
 
 

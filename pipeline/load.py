@@ -10,7 +10,9 @@ which we learn where a line starts and ends on the page.
 from __future__ import annotations
 
 import codecs
+import ctypes
 import hashlib
+import math
 import re
 import statistics
 import unicodedata
@@ -183,7 +185,7 @@ class _PdfLine:
     right: float
     top: float  # distance from the page's top edge
     char_width: float
-    font_size: float
+    type_size: float  # in points, as printed: the font size scaled by the text matrix
 
 
 def load_pdf(path: Path, data: bytes) -> SourceText:
@@ -208,7 +210,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
     offset = 0
     for number, (page_lines, height) in enumerate(pages, start=1):
         left, right, char = _margins(page_lines) if page_lines else (0.0, 0.0, 1.0)
-        usual_size = statistics.median(ln.font_size for ln in page_lines) if page_lines else 1.0
+        usual = statistics.median(ln.type_size for ln in page_lines) if page_lines else 0.0
         for line, zone in _page_zones(page_lines, height, running, settings):
             lines.append(
                 SourceLine(
@@ -217,7 +219,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
                     page=number,
                     indented=line.left - left > 0.8 * char,
                     reaches_margin=right - line.right < 1.6 * char,
-                    size=round(line.font_size / usual_size, 2) if usual_size else None,
+                    size=round(line.type_size / usual, 2) if usual else None,
                     zone=zone,
                 )
             )
@@ -251,7 +253,7 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
                 left, _, _, top = textpage.get_charbox(index + first)
                 _, _, right, _ = textpage.get_charbox(index + len(content) - 1)
                 width = (right - left) / max(_display_width(content.strip()), 0.5)
-                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index + first)
+                size = _type_size(textpage, index + first)
                 lines.append(_PdfLine(content.strip(), left, right, height - top, width, size))
             index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
     finally:
@@ -293,6 +295,16 @@ def _running_lines(pages: list[tuple[list[_PdfLine], float]], settings: dict[str
         edge = {_running_key(ln.text) for ln in lines if ln.top < band or ln.top > height - band}
         seen.update(edge)
     return {key for key, n in seen.items() if n >= settings["running_share"] * len(pages) and len(key) > 1}
+
+
+def _type_size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """The printed size of a character: its font size scaled by the text matrix (a PDF may set
+    300-point text in a matrix that shrinks it twenty times)."""
+    matrix = pdfium_c.FS_MATRIX()
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
+        size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+    return size
 
 
 def _margins(lines: list[_PdfLine]) -> tuple[float, float, float]:

@@ -252,7 +252,8 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
     open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(prev_text, rules)
     width = display_width(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
-        if abs((previous.source.size or 1.0) - (line.source.size or 1.0)) > SIZE_CHANGE:
+        before, after = previous.source.size, line.source.size
+        if before is not None and after is not None and abs(before - after) > SIZE_CHANGE:
             return False  # a title in a larger type than the text after it
         return not line.source.indented and (previous.source.reaches_margin or open_ended)
     if heading or _ends_title(prev_text, rules):
