@@ -20,7 +20,7 @@ from typing import Any
 from lunardate import LunarDate
 from spacy.tokens import Doc
 
-from extractors.nlp import next_token
+from extractors.nlp import next_token, text_of
 from extractors.numerals import parse_int
 from extractors.vocab import table
 from schemas.notice import DeadlineKind, Recurrence
@@ -71,7 +71,7 @@ def _settings() -> dict[str, Any]:
 
 def find_deadlines(doc: Doc, context: TimeContext) -> list[FoundDeadline]:
     """The deadlines a sentence states, in order, without repeats."""
-    text = doc.text
+    text = text_of(doc)
     taken = _quiet_ranges(text)
     matches: list[tuple[re.Match[str], _Rule]] = []
     for rule in _grammar():
@@ -328,7 +328,7 @@ def _month(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> I
 
 
 def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
-    following = doc.text[match.end() :]
+    following = text_of(doc)[match.end() :]
     if following.startswith(tuple(_settings()["not_deadlines"]["holiday_activity"])):
         return  # 节前检查: an activity, not a deadline
     day = holiday(match["holiday"], year)
@@ -339,8 +339,8 @@ def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) ->
 
 def _bare_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
     """2024年 alone is a deadline when it times an action, not when it modifies a noun."""
-    after = doc.text[match.end() :]
-    before = doc.text[: match.start()]
+    after = text_of(doc)[match.end() :]
+    before = text_of(doc)[: match.start()]
     token = next_token(doc, match.end())
     timing = (
         before.endswith(("于", "到", "至", "截至", "从"))

@@ -9,12 +9,13 @@ they end with), which the field rules read to tell a verb from a noun.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from functools import cache
 
 import jieba.posseg
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from extractors.segment import segment, tokenizer
 
@@ -62,27 +63,37 @@ def is_nominal(token: Token) -> bool:
 
 def make_doc(text: str) -> Doc:
     words = segment(text)
-    doc = Doc(nlp().vocab, words=words, spaces=[False] * len(words))
+    doc = Doc(nlp().vocab, words=list(words), spaces=[False] * len(words))
+    doc.user_data["text"] = text
     for token in doc:
         token.tag_ = tag_of(token.text)
     return doc
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text, kept with it: spaCy rebuilds `Doc.text` from the tokens at each access."""
+    text: str | None = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def _starts(doc: Doc) -> list[int]:
+    """Each token's first character, kept with the doc: offsets are looked up by bisection."""
+    starts: list[int] | None = doc.user_data.get("starts")
+    if starts is None:
+        starts = doc.user_data["starts"] = [token.idx for token in doc]
+    return starts
+
+
 def token_at(doc: Doc, char: int) -> Token | None:
     """The token that covers a character offset, if any."""
-    for token in doc:
-        if token.idx <= char < token.idx + len(token):
-            return token
-    return None
+    if not 0 <= char < len(text_of(doc)):
+        return None
+    return doc[bisect_right(_starts(doc), char) - 1]
 
 
 def next_token(doc: Doc, char: int) -> Token | None:
     """The first token starting at or after a character offset."""
-    return next((token for token in doc if token.idx >= char), None)
-
-
-def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span:
-    """A span of the doc's tokens covering [start, end); its text may be wider than asked."""
-    span = doc.char_span(start, end, label=label, alignment_mode="expand")
-    assert span is not None, (start, end, doc.text)
-    return span
+    index = bisect_left(_starts(doc), char)
+    return doc[index] if index < len(doc) else None

@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from extractors.metadata import split_list
-from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp
+from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, text_of
 from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
 
@@ -199,7 +199,7 @@ def find_parties(doc: Doc, issuer_forms: frozenset[str]) -> list[FoundParty]:
 
 def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
     start, end = doc[first].idx, doc[last].idx + len(doc[last])
-    raw = doc.text[start:end]
+    raw = text_of(doc)[start:end]
     name = clean_name(raw)
     if name is None:
         return None

@@ -7,7 +7,7 @@ jieba's own dictionary splits the names this genre lives on (区/消防/救援/�
 from __future__ import annotations
 
 import logging
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jieba
@@ -41,8 +41,10 @@ def _repairs() -> dict[str, Any]:
     return table("segment_repairs.toml")
 
 
-def segment(text: str) -> list[str]:
-    """The words of `text`, in order; joined they give `text` back."""
+@lru_cache(maxsize=8192)
+def segment(text: str) -> tuple[str, ...]:
+    """The words of `text`, in order; joined they give `text` back. A sentence is segmented
+    once however many stages read it."""
     repairs = _repairs()
     merged: list[str] = []
     for word in tokenizer().cut(text, HMM=True):
@@ -52,4 +54,4 @@ def segment(text: str) -> list[str]:
             merged += [word[0], word[1]]
         else:
             merged.append(word)
-    return merged
+    return tuple(merged)

@@ -16,7 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from extractors.nlp import PUNCTUATION, is_nominal, make_doc, token_at
+from extractors.nlp import PUNCTUATION, is_nominal, make_doc, text_of, token_at
 from extractors.numerals import parse_number
 from extractors.vocab import alternation, table, words
 
@@ -61,7 +61,7 @@ def _verb_between() -> str:
 
 
 def find_targets(doc: Doc) -> list[FoundTarget]:
-    text = doc.text
+    text = text_of(doc)
     quiet = _quiet(text)
     found = [t for t in _quantities(doc) if not _inside(t, quiet)]
     taken = [(t.start, t.end) for t in found]
@@ -95,7 +95,7 @@ def _in_baseline(text: str, target: FoundTarget) -> bool:
 
 
 def _quantities(doc: Doc) -> list[FoundTarget]:
-    text = doc.text
+    text = text_of(doc)
     found = []
     for match in _quantity().finditer(text):
         start = match.start("percent") if match["percent"] else match.start("number")
@@ -146,7 +146,7 @@ def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
 
 def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     """Where the counted object is: the noun phrase after the unit, else the one before the number."""
-    text = doc.text
+    text = text_of(doc)
     stops = tuple(_rules()["object"]["stops"])
     after = end = match.end()
     while end < len(text) and not text.startswith(stops, end) and text[end] not in PUNCTUATION:
@@ -194,16 +194,16 @@ def _qualitative_rules() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
 def _qualitative(doc: Doc) -> list[FoundTarget]:
     found = []
     for _, pattern, object_before in _qualitative_rules():
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text_of(doc)):
             start = _result_subject_start(doc, match.start()) if object_before else match.start()
             found.append(
                 FoundTarget(
-                    text=doc.text[start : match.end()],
+                    text=text_of(doc)[start : match.end()],
                     start=start,
                     end=match.end(),
                     value=None,
                     unit=None,
-                    object=doc.text[start : match.start()] or None,
+                    object=text_of(doc)[start : match.start()] or None,
                     comparator=None,
                 )
             )

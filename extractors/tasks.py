@@ -10,7 +10,7 @@ and sentences that describe rather than direct (past achievements, the situation
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
@@ -321,7 +321,7 @@ def _describes(sentence: str, plan_year: int | None) -> bool:
     return any(word in markers and (word == "了" or not _in_modifier(words, i)) for i, word in enumerate(words))
 
 
-def _in_modifier(words: list[str], index: int) -> bool:
+def _in_modifier(words: Sequence[str], index: int) -> bool:
     """The word sits in a 的-phrase that modifies a noun (已开展试点的城市), not in the main clause.
 
     Not for 了, which follows its verb: 进行了深入的分析 is still past.
