@@ -26,7 +26,7 @@ system-deps:
 
 # Extract every sample notice in data/raw into data/out.
 run: setup
-	$(VENV)/bin/gongwen extract data/raw/*.txt data/raw/*.pdf -o data/out
+	$(VENV)/bin/gongwen run data/raw -o data/out
 
 # Lint, format check, type check and the test suite.
 test: setup system-deps

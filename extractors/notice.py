@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib.metadata import PackageNotFoundError, version
 
 from extractors.deadlines import TimeContext
 from extractors.fields import found_parties, implicit_leads, task_deadlines, task_parties, task_targets
@@ -13,14 +12,7 @@ from extractors.parties import canonical_names, issuer_forms
 from extractors.targets import find_goals
 from extractors.tasks import extract_sections, extract_tasks, span_of
 from schemas.document import Document
-from schemas.notice import Notice, SourceInfo, Task
-
-
-def gongwen_version() -> str:
-    try:
-        return version("gongwen")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "0+unknown"
+from schemas.notice import Notice, SourceInfo, Task, gongwen_version
 
 
 def extract(doc: Document) -> Notice:

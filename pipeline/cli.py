@@ -1,14 +1,25 @@
-"""The `gongwen` command line."""
+"""The `gongwen` command line: `extract` a few files, or `run` a batch over a folder."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as Bar
+
+from pipeline.batch import Progress, Report, Settings, run_batch
 from pipeline.errors import InputError
-from pipeline.process import export, process
+from pipeline.jobs import Outcome
+from pipeline.store import StoreError
+
+LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,12 +29,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("-o", "--out", type=Path, default=Path("data/out"), help="output folder (data/out)")
     extract.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    run = commands.add_parser("run", help="process every notice below a folder, skipping those done before")
+    run.add_argument("input", nargs="?", type=Path, default=Path("data/raw"), help="folder or file (data/raw)")
+    run.add_argument("-o", "--out", type=Path, default=Path("data/out"), help="output folder (data/out)")
+    run.add_argument("--workers", type=int, default=Settings.workers, help="worker processes (one per core)")
+    run.add_argument("--force", action="store_true", help="redo every file, changed or not")
+    run.add_argument("--retry-errors", action="store_true", help="redo the files that failed before")
+    run.add_argument("--time-limit", type=float, default=Settings.time_limit, help="seconds per file (120)")
+    run.add_argument("--max-size", type=float, default=Settings.max_bytes / 2**20, help="largest file in MB (200)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     args = parser.parse_args(argv)
-    return extract_files(args.files, args.out, debug=args.debug)
+    if args.command == "extract":
+        return extract_files(args.files, args.out, debug=args.debug)
+    if args.executor == "dask" and not args.scheduler:
+        parser.error("--executor dask needs --scheduler ADDRESS")
+    settings = Settings(
+        input=args.input, out_dir=args.out, workers=args.workers, force=args.force,
+        retry_errors=args.retry_errors, time_limit=args.time_limit, max_bytes=int(args.max_size * 2**20),
+        scheduler=args.scheduler if args.executor == "dask" else None,
+    )  # fmt: skip
+    return run_command(settings)
 
 
 def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> int:
     """Extract each file; a file that fails is reported in one line and the others go on."""
+    from pipeline.process import export, process  # here: `run` does not load the pipeline in this process
+
     failed = 0
     for path in files:
         try:
@@ -40,6 +72,78 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
         else:
             print(f"{path} → {', '.join(str(p) for p in written)} ({len(notice.tasks)} tasks)")
     return 1 if failed else 0
+
+
+def run_command(settings: Settings) -> int:
+    """A batch with a progress bar and a summary; exit 1 if a file below the input fails, 130 if stopped."""
+    signal.signal(signal.SIGTERM, _interrupt)  # a `kill` stops the batch as Ctrl-C does: cleanly
+    console = Console(stderr=True)
+    try:
+        with _ProgressBar(console) as bar:
+            report = run_batch(settings, bar)
+    except (StoreError, FileNotFoundError) as error:
+        console.print(f"gongwen: {error}", markup=False)
+        return 2
+    _print_report(Console(), settings, report)
+    if report.interrupted:
+        return 130
+    return 1 if report.failing else 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+class _ProgressBar(Progress):
+    def __init__(self, console: Console) -> None:
+        self.bar = Bar(
+            TextColumn("[bold]gongwen[/]"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[tasks]} tasks, {task.fields[errors]} errors"),
+            TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+        )  # fmt: skip
+        self.task = self.bar.add_task("files", total=None, tasks=0, errors=0)
+        self.tasks = self.errors = 0
+
+    def __enter__(self) -> _ProgressBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def start(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+
+    def advance(self, outcome: Outcome | None) -> None:
+        if outcome is not None:
+            self.tasks += outcome.tasks
+            self.errors += outcome.error is not None
+        self.bar.update(self.task, advance=1, tasks=self.tasks, errors=self.errors)
+
+
+def _print_report(console: Console, settings: Settings, report: Report) -> None:
+    rate = f", {report.pages / report.seconds:.0f} pages/s" if report.seconds and report.pages else ""
+    done = f"{report.tasks} tasks from {report.pages} pages in {report.seconds:.1f} s{rate}"
+    lines = [
+        f"gongwen run: {settings.input} → {settings.out_dir}" + ("  (interrupted)" if report.interrupted else ""),
+        f"  notices found   {report.found}",
+        f"  processed       {report.processed}: {done}",
+        f"  unchanged       {report.unchanged} (done before; --force redoes them)",
+        f"  failed          {len(report.failed)} this run, {report.failing} in all below the input",
+        f"  skipped         {len(report.skipped)} (not notices)",
+    ]
+    failed = [f"{path}: {why} ({kind})" for path, kind, why in report.failed]
+    skipped = [f"{path}: {why}" for path, why in report.skipped]
+    for title, rows in (("Failed", failed), ("Skipped", skipped)):
+        if rows:
+            lines += [f"{title}:", *(f"  {row}" for row in rows[:LISTED])]
+            if len(rows) > LISTED:
+                lines.append(f"  … and {len(rows) - LISTED} more: see {settings.out_dir / 'gongwen.log'}")
+    if report.interrupted:
+        lines.append("Stopped before the end: every file finished so far is saved; run the same command to go on.")
+    elif report.outputs:
+        lines.append("Outputs: " + ", ".join(os.fspath(p) for p in report.outputs))
+    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

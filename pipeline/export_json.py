@@ -11,6 +11,9 @@ from schemas.notice import Notice
 
 def write_json(notice: Notice, out_dir: Path) -> Path:
     target = out_dir / f"{Path(notice.source.name).stem}.json"
-    payload = json.dumps(notice.model_dump(mode="json"), ensure_ascii=False, indent=1)
-    write_atomically(target, payload.encode("utf-8"))
+    write_atomically(target, json_bytes(notice))
     return target
+
+
+def json_bytes(notice: Notice) -> bytes:
+    return json.dumps(notice.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")

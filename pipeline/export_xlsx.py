@@ -6,30 +6,27 @@ a review drop-down), 责任矩阵 (tasks × units), 时间表 (tasks × the mont
 and mark means).  A workbook already at the target keeps its analyst's review: the new one
 carries 审核状态/审核意见 over by task text, and the old file is kept as a backup.
 
-Written with xlsxwriter, two and a half times faster than openpyxl at this; openpyxl only
-reads an earlier workbook's review back.
+Written with xlsxwriter (see `workbook`), two and a half times faster than openpyxl at
+this; openpyxl only reads an earlier workbook's review back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
+import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-import xlsxwriter
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
-from pipeline.files import write_atomically
-from schemas.notice import Deadline, Notice, Task
+from pipeline.files import keep_backup, write_atomically
+from pipeline.workbook import Book, CellValue, Sheet, display_width
+from schemas.notice import Notice, Task
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")
 TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "其他相关单位", "完成时限",
@@ -43,26 +40,8 @@ PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "semiannual": 6, 
 MAX_YEARS = 5  # the 时间表 shows at most this many years of months
 NEAR_DAYS = 30  # a deadline this close counts as near
 ABRIDGED = 56  # width (CJK counting double) of a task's text on the grid sheets
-LINE_HEIGHT = 13.5  # points per line of 10-point text
-
-FONT = "Microsoft YaHei"
-BASE = {"font_name": FONT, "font_size": 10, "border": 1, "border_color": "#BFBFBF", "valign": "top"}
-STYLES: dict[str, dict[str, Any]] = {
-    "body": {"text_wrap": True},
-    "inferred": {"text_wrap": True, "italic": True, "font_color": "#7F7F7F"},  # an implicit lead
-    "label": {"text_wrap": True, "bold": True},
-    "date": {"num_format": "yyyy-mm-dd"},
-    "mark": {"align": "center", "valign": "vcenter"},
-    "line": {},  # one line, not wrapped: the grid sheets
-    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "align": "center", "valign": "vcenter",
-               "text_wrap": True},
-}  # fmt: skip
-FILLS = {"due": "#F4B183", "span": "#DDEBF7", "recur": "#E2EFDA", "lead": "#F8CBAD", "co": "#BDD7EE",
-         "other": "#E2EFDA"}  # fmt: skip
 MARK_FILLS = {"●": "due", "▬": "span", "↻": "recur", "牵头": "lead", "牵头*": "lead", "配合": "co", "相关": "other"}
 OVERDUE, NEAR = "#FFC7CE", "#FFEB9C"
-
-CellValue = str | int | float | dt.date | None
 
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
@@ -75,150 +54,21 @@ def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) ->
     return target
 
 
-def keep_backup(target: Path, now: dt.datetime | None = None) -> None:
-    """Move an existing workbook aside as `<stem>.<time>.bak.xlsx`: a re-run never overwrites one."""
-    if target.exists():
-        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        target.rename(_free(target.with_name(f"{target.stem}.{stamp}.bak.xlsx")))
-
-
-def _free(path: Path) -> Path:
-    """`path`, or the first `name-2`, `name-3` … that does not exist yet: a backup never overwrites."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.name.removesuffix('.bak.xlsx')}-{n}.bak.xlsx")
-    return candidate
-
-
 def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None) -> bytes:
     """The workbook's bytes; `reviews` (task text → 审核状态, 审核意见) from an earlier workbook."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    styles = _Styles(book)
-    _task_sheet(_Sheet(book, "任务分解表", styles), notice, _matched_reviews(notice.tasks, reviews or {}))
-    _matrix_sheet(_Sheet(book, "责任矩阵", styles), notice)
-    _timeline_sheet(_Sheet(book, "时间表", styles), notice)
-    _targets_sheet(_Sheet(book, "量化目标", styles), notice)
-    _info_sheet(_Sheet(book, "文件信息", styles), notice)
-    _legend_sheet(_Sheet(book, "说明", styles))
+    book = Book(buffer)
+    _task_sheet(book.sheet("任务分解表"), notice, _matched_reviews(notice.tasks, reviews or {}))
+    _matrix_sheet(book.sheet("责任矩阵"), notice)
+    _timeline_sheet(book.sheet("时间表"), notice)
+    _targets_sheet(book.sheet("量化目标"), notice)
+    _info_sheet(book.sheet("文件信息"), notice)
+    _legend_sheet(book.sheet("说明"))
     book.close()
     return buffer.getvalue()
 
 
-# ---------------------------------------------------------------- cells
-
-
-def safe(text: str) -> str:
-    """Text fit for a cell: characters illegal in XML removed (not fatal)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def display_width(text: str) -> int:
-    """Width in Excel's character units: a CJK character takes two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
-
-
-class _Styles:
-    """The workbook's formats, each made once: a style, with a fill where a mark needs one."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        self.cache: dict[tuple[str, str | None], Format] = {}
-
-    def get(self, style: str, fill: str | None = None) -> Format:
-        key = (style, fill)
-        if key not in self.cache:
-            properties = {**BASE, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
-            self.cache[key] = self.book.add_format(properties)
-        return self.cache[key]
-
-    def highlight(self, colour: str) -> Format:
-        key = ("highlight", colour)
-        if key not in self.cache:
-            self.cache[key] = self.book.add_format({"bg_color": colour})
-        return self.cache[key]
-
-
-class _Sheet:
-    """A worksheet being written; rows and columns count from 1. It remembers each wrapped text
-    it wrote, from which `finish` sets the row heights."""
-
-    def __init__(self, book: xlsxwriter.Workbook, title: str, styles: _Styles) -> None:
-        self.ws: Worksheet = book.add_worksheet(title)
-        self.styles = styles
-        self.wrapped: list[tuple[int, int, str]] = []
-        self.longest: dict[int, int] = {}
-
-    def put(self, row: int, column: int, value: CellValue, style: str = "body", fill: str | None = None) -> None:
-        """Write a value as data: text that starts with = + - @ stays text, never a formula."""
-        fmt = self.styles.get("date" if isinstance(value, dt.date) else style, fill)
-        r, c = row - 1, column - 1
-        if value is None or value == "":
-            self.ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, str):
-            text = safe(value)
-            self.ws.write_string(r, c, text, fmt)
-            if row > 1:
-                self.longest[column] = max(self.longest.get(column, 0), display_width(text))
-                if STYLES[style].get("text_wrap"):
-                    self.wrapped.append((row, column, text))
-        elif isinstance(value, dt.date):
-            self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
-        else:
-            self.ws.write_number(r, c, value, fmt)
-            self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
-
-    def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
-        for column, name in enumerate(headers, start=1):
-            self.put(1, column, name, "header")
-        self.ws.freeze_panes(1, freeze_columns)
-        self.ws.set_row(0, 30)
-
-    def fitted(self, headers: Sequence[str], fixed: dict[str, float], most: int = 40) -> dict[int, float]:
-        """Widths that fit each column's text (CJK counted double), fixed ones as given."""
-        return {
-            column: fixed.get(name, min(max(self.longest.get(column, 4), display_width(name)) + 2, most))
-            for column, name in enumerate(headers, start=1)
-        }
-
-    def finish(self, widths: dict[int, float], filter_rows: int | None = None, grid: bool = False) -> None:
-        """Column widths, row heights that show wrapped text, the filter, an A4 landscape print setup."""
-        ws = self.ws
-        for column, width in widths.items():
-            ws.set_column(column - 1, column - 1, width)
-        lines: dict[int, int] = {}
-        for row, column, text in self.wrapped:
-            width = max(widths.get(column, 10) - 1, 1)
-            needed = sum(math.ceil(display_width(part) / width) or 1 for part in text.split("\n"))
-            lines[row] = max(lines.get(row, 1), needed)
-        for row, count in lines.items():
-            ws.set_row(row - 1, min(LINE_HEIGHT * count + 4, 300))
-        if filter_rows:
-            ws.autofilter(0, 0, filter_rows, len(widths) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
-        ws.hide_gridlines(0 if grid else 1)
-
-
 # ---------------------------------------------------------------- 任务分解表
-
-
-def _names(task: Task, role: str) -> str:
-    return "、".join(dict.fromkeys(p.canonical for p in task.parties if p.role == role))
-
-
-def _dates(deadlines: Iterable[Deadline]) -> tuple[dt.date | None, dt.date | None]:
-    starts = [d.start for d in deadlines if d.start]
-    ends = [d.end for d in deadlines if d.end]
-    return (min(starts) if starts else None), (max(ends) if ends else None)
-
-
-def when(task: Task) -> str:
-    """The task's time expressions as written, each once (4月、9月、12月 gives three deadlines)."""
-    return "；".join(dict.fromkeys(d.text for d in task.deadlines))
 
 
 def abridged(task: Task, width: int = ABRIDGED) -> str:
@@ -236,11 +86,11 @@ def location(task: Task) -> str:
     return f"第{task.span.page}页第{task.span.line}行"
 
 
-def _task_sheet(sheet: _Sheet, notice: Notice, reviews: dict[str, tuple[str, str]]) -> None:
+def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]]) -> None:
     sheet.header(TASK_HEADERS, freeze_columns=4)
     for row, task in enumerate(notice.tasks, start=2):
-        start, end = _dates(task.deadlines)
-        leads = _names(task, "lead")
+        start, end = task.date_range()
+        leads = "、".join(task.units("lead"))
         state, comment = reviews.get(task.id, (REVIEW_STATES[0], ""))
         values: list[CellValue] = [
             row - 1,
@@ -248,9 +98,9 @@ def _task_sheet(sheet: _Sheet, notice: Notice, reviews: dict[str, tuple[str, str
             task.section[1] if len(task.section) > 1 else "",
             task.text,
             leads or task.implicit_lead or "",
-            _names(task, "co"),
-            _names(task, "other"),
-            when(task),
+            "、".join(task.units("co")),
+            "、".join(task.units("other")),
+            task.when(),
             start,
             end,
             "、".join(dict.fromkeys(RECURRENCE[d.recurrence] for d in task.deadlines if d.recurrence)),
@@ -277,11 +127,12 @@ def _task_sheet(sheet: _Sheet, notice: Notice, reviews: dict[str, tuple[str, str
 # ---------------------------------------------------------------- carried-over review
 
 
-def read_reviews(path: Path) -> dict[str, tuple[str, str]]:
-    """The review an analyst entered in a workbook: task text → (审核状态, 审核意见), entered rows only."""
+def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
+    """The review an analyst entered in a workbook: task text → (审核状态, 审核意见), entered rows
+    only; none from a workbook that is not ours or cannot be read."""
     try:
-        sheet = load_workbook(path, read_only=True)["任务分解表"]
-    except (OSError, KeyError, ValueError):
+        sheet = load_workbook(workbook, read_only=True)["任务分解表"]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return {}
     rows = sheet.iter_rows(values_only=True)
     header = [str(h) for h in next(rows, ())]
@@ -315,7 +166,7 @@ def _matched_reviews(tasks: Sequence[Task], reviews: dict[str, tuple[str, str]])
 # ---------------------------------------------------------------- 责任矩阵
 
 
-def _matrix_sheet(sheet: _Sheet, notice: Notice) -> None:
+def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
     roles: list[dict[str, str]] = []
     for task in notice.tasks:
         cells = {p.canonical: {"lead": "牵头", "co": "配合", "other": "相关"}[p.role] for p in reversed(task.parties)}
@@ -377,7 +228,7 @@ def _marks(task: Task, months: list[tuple[int, int]]) -> dict[tuple[int, int], s
     return marks
 
 
-def _timeline_sheet(sheet: _Sheet, notice: Notice) -> None:
+def _timeline_sheet(sheet: Sheet, notice: Notice) -> None:
     months = plan_months(notice)
     headers = ["序号", "工作任务", "完成时限", *(f"{y}-{m:02d}" for y, m in months)]
     sheet.header(headers, freeze_columns=3)
@@ -385,7 +236,7 @@ def _timeline_sheet(sheet: _Sheet, notice: Notice) -> None:
     for row, task in enumerate(notice.tasks, start=2):
         sheet.put(row, 1, row - 1)
         sheet.put(row, 2, abridged(task), "line")
-        sheet.put(row, 3, when(task), "line")
+        sheet.put(row, 3, task.when(), "line")
         for key, mark in _marks(task, months).items():
             if key in columns:  # a deadline outside the plan's span shows in 完成时限 only
                 sheet.put(row, columns[key], mark, "mark", MARK_FILLS[mark])
@@ -398,7 +249,7 @@ def _timeline_sheet(sheet: _Sheet, notice: Notice) -> None:
 TARGET_HEADERS = ("序号", "任务序号", "工作任务", "目标", "数值", "单位", "对象", "比较", "原文位置")
 
 
-def _targets_sheet(sheet: _Sheet, notice: Notice) -> None:
+def _targets_sheet(sheet: Sheet, notice: Notice) -> None:
     sheet.header(TARGET_HEADERS, freeze_columns=2)
     row = 2
     for number, task in enumerate(notice.tasks, start=1):
@@ -411,7 +262,7 @@ def _targets_sheet(sheet: _Sheet, notice: Notice) -> None:
     sheet.finish(sheet.fitted(TARGET_HEADERS, {"工作任务": 50, "目标": 24, "对象": 24}), row - 2)
 
 
-def _info_sheet(sheet: _Sheet, notice: Notice) -> None:
+def _info_sheet(sheet: Sheet, notice: Notice) -> None:
     meta, source = notice.meta, notice.source
     rows: list[tuple[str, CellValue]] = [
         ("标题", meta.title), ("发文字号", meta.doc_number), ("发文机关", meta.issuer), ("成文日期", meta.issue_date),
@@ -445,7 +296,7 @@ LEGEND = (
 )  # fmt: skip
 
 
-def _legend_sheet(sheet: _Sheet) -> None:
+def _legend_sheet(sheet: Sheet) -> None:
     sheet.header(("内容", "说明"))
     for row, (label, text) in enumerate(LEGEND, start=2):
         sheet.put(row, 1, label, "label")

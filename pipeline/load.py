@@ -38,6 +38,11 @@ def load(path: Path) -> SourceText:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror or error}") from error
+    return load_bytes(path, data)
+
+
+def load_bytes(path: Path, data: bytes) -> SourceText:
+    """`load` for a file already read: a batch worker gets the bytes, not the disk."""
     if not data.strip():
         raise InputError("empty file")
     if data[:1024].lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in data[:1024]:

@@ -15,13 +15,15 @@ from extractors.notice import extract
 from extractors.structure import parse_structure
 from pipeline.export_json import write_json
 from pipeline.export_xlsx import write_xlsx
-from pipeline.load import load
+from pipeline.load import load, load_bytes
 from pipeline.normalise import normalise
 from schemas.notice import Notice
 
 
-def process(path: Path) -> Notice:
-    return extract(parse_structure(normalise(load(path))))
+def process(path: Path, data: bytes | None = None) -> Notice:
+    """The notice in a file; `data`, the file's bytes when the caller has read them already."""
+    source = load(path) if data is None else load_bytes(path, data)
+    return extract(parse_structure(normalise(source)))
 
 
 def export(notice: Notice, out_dir: Path) -> list[Path]:

@@ -8,11 +8,21 @@ from, so an analyst can find it in the original.
 from __future__ import annotations
 
 import datetime as dt
+from importlib.metadata import PackageNotFoundError, version
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
+
+
+def gongwen_version() -> str:
+    """The installed gongwen's version, recorded with every notice it extracts."""
+    try:
+        return version("gongwen")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"
+
 
 DeadlineKind = Literal["by", "within", "recurring"]
 Recurrence = Literal["daily", "weekly", "monthly", "bimonthly", "quarterly", "semiannual", "yearly"]
@@ -87,6 +97,20 @@ class Task(Record):
     implicit_lead: str | None = None
     targets: list[Target] = []
     columns: dict[str, str] = {}  # a task from a table row: the row's cells by column header
+
+    def units(self, role: Role) -> list[str]:
+        """The units in a role, each once by its canonical name, in the order written."""
+        return list(dict.fromkeys(p.canonical for p in self.parties if p.role == role))
+
+    def when(self) -> str:
+        """The time expressions as written, each once (4月、9月、12月 gives three deadlines)."""
+        return "；".join(dict.fromkeys(d.text for d in self.deadlines))
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """The earliest start and the latest end of the task's deadlines."""
+        starts = [d.start for d in self.deadlines if d.start]
+        ends = [d.end for d in self.deadlines if d.end]
+        return (min(starts) if starts else None), (max(ends) if ends else None)
 
 
 class Section(Record):

@@ -10,6 +10,7 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.load import load
 from tests.corpus import PDFS, RAW
+from tests.typeset import encrypted_pdf, scanned_pdf
 
 NOTICE = "关于印发《2025年安全生产工作计划》的通知\n各医疗卫生单位：\n一、压实安全生产责任\n"
 
@@ -100,24 +101,10 @@ def test_pypdfium2_gives_the_characters_pdfplumber_gives() -> None:
 
 
 def test_pdf_without_text_layer_is_reported_as_scanned(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
-    path = tmp_path / "scan.pdf"
-    pdf = canvas.Canvas(str(path))
-    pdf.rect(100, 100, 300, 500, fill=1)  # a page with marks but no text
-    pdf.showPage()
-    pdf.save()
     with pytest.raises(InputError, match="no text layer"):
-        load(path)
+        load(scanned_pdf(tmp_path / "scan.pdf"))
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
-    from reportlab.lib import pdfencrypt
-
-    path = tmp_path / "locked.pdf"
-    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
-    pdf.drawString(100, 700, "locked")
-    pdf.showPage()
-    pdf.save()
     with pytest.raises(InputError, match="encrypted"):
-        load(path)
+        load(encrypted_pdf(tmp_path / "locked.pdf"))

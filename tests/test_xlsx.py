@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, display_width, write_xlsx
+from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, write_xlsx
 from pipeline.process import process
+from pipeline.workbook import display_width
 from schemas.notice import Notice
 from tests.corpus import RAW
 

@@ -74,3 +74,23 @@ def typeset(doc: Document, path: Path) -> Path:
     new_page()
     pdf.save()
     return path
+
+
+def scanned_pdf(path: Path) -> Path:
+    """A PDF as a scanner makes it: marks on the page, no text layer."""
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(100, 100, 300, 500, fill=1)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def encrypted_pdf(path: Path) -> Path:
+    """A PDF that needs a password to open."""
+    from reportlab.lib import pdfencrypt
+
+    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    pdf.drawString(100, 700, "locked")
+    pdf.showPage()
+    pdf.save()
+    return path

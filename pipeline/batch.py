@@ -1,0 +1,355 @@
+"""A batch: every notice below a folder, processed in parallel, again each time new ones arrive.
+
+files    = discover(input)                 # notices to read; anything else skipped, with why
+todo     = files not yet done              # by content hash and gongwen version (unless --force)
+outcomes = executor.run(jobs(todo))        # workers: bytes in, JSON + workbook + rows out
+each     → <stem>.json, <stem>.xlsx        # written atomically, then recorded in the store
+end      → 汇总.xlsx, tasks.parquet         # from the store: all notices at once
+
+Every output is written through a temporary file; the store takes a file's rows in one
+transaction after its outputs are in place.  So a crash or Ctrl-C leaves each earlier output
+whole and the store consistent, and the next run does just the files the store lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.files import keep_backup, write_atomically
+from pipeline.jobs import Job, Outcome, run
+from pipeline.pool import DaskPool, Executor, LocalPool, Work
+from pipeline.rows import Rows
+from pipeline.store import FileRecord, Store
+from pipeline.summary import write_summary, write_tasks_parquet
+from schemas.notice import gongwen_version
+
+SUPPORTED = (".pdf", ".txt", ".docx", ".html", ".htm")
+UNSUPPORTED = {
+    ".doc": "old Word format: save it as .docx",
+    ".wps": "WPS format: save it as .docx",
+    ".ofd": "OFD format, not supported: export it as PDF",
+    ".xls": "a spreadsheet, not a notice",
+    ".xlsx": "a spreadsheet, not a notice",
+    ".et": "a spreadsheet, not a notice",
+    ".jpg": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".jpeg": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".png": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".tif": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".tiff": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".zip": "an archive: unpack it first",
+    ".rar": "an archive: unpack it first",
+    ".7z": "an archive: unpack it first",
+}
+STORE_NAME = "gongwen.duckdb"
+SUMMARY_NAME = "汇总.xlsx"
+PARQUET_NAME = "tasks.parquet"
+LOG_NAME = "gongwen.log"
+FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
+
+
+@dataclass(frozen=True)
+class Settings:
+    input: Path
+    out_dir: Path
+    workers: int = max(len(os.sched_getaffinity(0)), 1)
+    force: bool = False  # redo every file
+    retry_errors: bool = False  # redo the files that failed last time
+    time_limit: float = 120.0  # seconds per file
+    max_bytes: int = 200 * 2**20
+    scheduler: str | None = None  # a Dask scheduler's address: run there instead of locally
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file below the input folder: how it was found, its key in the store, where its outputs go."""
+
+    path: Path
+    key: str
+    size: int
+    mtime_ns: int
+    json_path: Path
+    xlsx_path: Path
+
+
+@dataclass
+class Report:
+    found: int = 0
+    processed: int = 0
+    unchanged: int = 0
+    tasks: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kind, message), this run
+    failing: int = 0  # files below the input whose last outcome is an error, this run's or earlier
+    outputs: list[Path] = field(default_factory=list)  # the combined outputs written at the end
+
+
+class Progress:
+    """What a batch tells its display; the command line shows a progress bar."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, outcome: Outcome | None) -> None:
+        """A file done: its outcome, or None for a file left as it was."""
+
+
+def run_batch(settings: Settings, progress: Progress | None = None, work: Work = run) -> Report:
+    return Batch(settings, progress or Progress(), work).run()
+
+
+class Batch:
+    def __init__(self, settings: Settings, progress: Progress, work: Work) -> None:
+        self.settings, self.progress, self.work = settings, progress, work
+        self.version = gongwen_version()
+        self.report = Report()
+        self.in_flight: dict[Path, tuple[Found, str]] = {}  # by store key: a job's file and its hash
+        self.early: list[tuple[Found, str, Outcome]] = []  # files that failed before a worker saw them
+        self.unsaved: list[tuple[FileRecord, Rows | None]] = []
+        self.last_flush = time.monotonic()
+
+    def run(self) -> Report:
+        settings, report = self.settings, self.report
+        started = time.monotonic()
+        self.store = Store(settings.out_dir / STORE_NAME)
+        self.log = _file_log(settings.out_dir / LOG_NAME)
+        try:
+            found, skipped = discover(settings.input, settings.out_dir)
+            report.found = len(found)
+            self._skip(skipped)
+            known = self.store.files()
+            candidates = [f for f in found if not self._unchanged_stat(f, known.get(f.key))]
+            report.unchanged = len(found) - len(candidates)
+            self.progress.start(len(candidates))
+            try:
+                for outcome in self._executor().run(self._jobs(candidates, known)):
+                    self._finish(*self.in_flight.pop(outcome.path), outcome)
+                    self._finish_early()
+                self._finish_early()
+            except KeyboardInterrupt:
+                report.interrupted = True
+            finally:
+                self._flush()
+            current = self.store.files()
+            report.failing = sum(1 for f in found if (r := current.get(f.key)) is not None and r.status == "error")
+            if not report.interrupted:
+                self._write_combined()
+        finally:
+            self.store.close()
+            _close_log(self.log)
+        report.seconds = time.monotonic() - started
+        return report
+
+    # ------------------------------------------------------------ what to do
+
+    def _unchanged_stat(self, found: Found, known: FileRecord | None) -> bool:
+        """Done before, by this version, and not touched since (same size and time): no need to read it."""
+        return self._done(known) and known is not None and (known.size, known.mtime_ns) == (found.size, found.mtime_ns)
+
+    def _done(self, known: FileRecord | None) -> bool:
+        settings = self.settings
+        return (
+            known is not None
+            and not settings.force
+            and known.gongwen_version == self.version
+            and (known.status == "ok" or (known.status == "error" and not settings.retry_errors))
+        )
+
+    def _jobs(self, candidates: list[Found], known: dict[str, FileRecord]) -> Iterator[Job]:
+        """A job for each file that changed; read lazily, so only the files in flight are in memory."""
+        for found in candidates:
+            limit = self.settings.max_bytes
+            if found.size > limit:
+                self._fail_early(
+                    found, f"too large: {found.size / 2**20:.0f} MB, over {limit / 2**20:.0f} MB (--max-size)"
+                )
+                continue
+            try:
+                data = found.path.read_bytes()
+            except OSError as error:
+                self._fail_early(found, f"cannot read the file: {error.strerror or error}")
+                continue
+            sha256 = hashlib.sha256(data).hexdigest()
+            previous = known.get(found.key)
+            if self._done(previous) and previous is not None and previous.sha256 == sha256:
+                self.store.touch(found.key, found.size, found.mtime_ns)  # same content, a new time
+                self.report.unchanged += 1
+                self.progress.advance(None)
+                continue
+            workbook = found.xlsx_path.read_bytes() if found.xlsx_path.exists() else None
+            self.in_flight[Path(found.key)] = (found, sha256)
+            yield Job(path=Path(found.key), data=data, time_limit=self.settings.time_limit, workbook=workbook)
+
+    def _executor(self) -> Executor:
+        if self.settings.scheduler:
+            return DaskPool(self.settings.scheduler, self.work)
+        return LocalPool(self.settings.workers, self.work)
+
+    # ------------------------------------------------------------ what came of it
+
+    def _finish(self, found: Found, sha256: str, outcome: Outcome) -> None:
+        if outcome.error is None:
+            try:
+                self._write_outputs(found, outcome)
+            except OSError as error:
+                outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
+        record = FileRecord(
+            path=found.key, size=found.size, mtime_ns=found.mtime_ns, sha256=sha256 or None,
+            gongwen_version=self.version, status="error" if outcome.error else "ok",
+            error_kind=outcome.error_kind, error=outcome.error, pages=outcome.pages, tasks=outcome.tasks,
+            seconds=round(outcome.seconds, 3), json_path=None if outcome.error else str(found.json_path),
+            xlsx_path=None if outcome.error else str(found.xlsx_path), processed_at=dt.datetime.now(),
+        )  # fmt: skip
+        self.unsaved.append((record, outcome.rows))
+        report = self.report
+        report.processed += 1
+        if outcome.error:
+            report.failed.append((str(found.path), outcome.error_kind or "", outcome.error))
+            self.log.warning("%s: failed (%s): %s", found.path, outcome.error_kind, outcome.error)
+        else:
+            report.tasks += outcome.tasks
+            report.pages += outcome.pages
+            self.log.info("%s: %d tasks, %d pages, %.2f s", found.path, outcome.tasks, outcome.pages, outcome.seconds)
+        self.progress.advance(outcome)
+        if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
+            self._flush()
+
+    def _fail_early(self, found: Found, message: str) -> None:
+        self.early.append((found, "", Outcome.failed(Path(found.key), "input", message)))
+
+    def _finish_early(self) -> None:
+        while self.early:
+            self._finish(*self.early.pop(0))
+
+    @staticmethod
+    def _write_outputs(found: Found, outcome: Outcome) -> None:
+        assert outcome.json is not None and outcome.xlsx is not None
+        write_atomically(found.json_path, outcome.json)
+        keep_backup(found.xlsx_path)
+        write_atomically(found.xlsx_path, outcome.xlsx)
+
+    def _skip(self, skipped: list[tuple[Path, str]]) -> None:
+        """List the files that are not notices, in the report, the log and (once) the store."""
+        known = self.store.files()
+        records = []
+        for path, why in skipped:
+            self.report.skipped.append((str(path), why))
+            self.log.info("%s: skipped: %s", path, why)
+            key, size, mtime_ns = _identity(path)
+            previous = known.get(key)
+            if previous is None or previous.status != "skipped" or previous.error != why:
+                records.append(FileRecord(path=key, size=size, mtime_ns=mtime_ns, sha256=None,
+                                          gongwen_version=self.version, status="skipped", error_kind="unsupported",
+                                          error=why, processed_at=dt.datetime.now()))  # fmt: skip
+        if records:
+            self.store.save(records, [])
+
+    def _flush(self) -> None:
+        if self.unsaved:
+            records = [record for record, _ in self.unsaved]
+            self.store.save(records, [rows for _, rows in self.unsaved if rows is not None])
+            self.unsaved.clear()
+        self.last_flush = time.monotonic()
+
+    def _write_combined(self) -> None:
+        """汇总.xlsx and tasks.parquet, when the store changed since they were written (the flag is
+        in the store, so a run that stopped before writing them leaves them to the next) or are missing."""
+        out = self.settings.out_dir
+        summary, parquet = out / SUMMARY_NAME, out / PARQUET_NAME
+        if self.store.info("combined") != "current" or not summary.exists() or not parquet.exists():
+            write_summary(self.store, summary)
+            write_tasks_parquet(self.store, parquet)
+            self.store.set_info("combined", "current")
+        self.report.outputs = [summary, parquet, out / STORE_NAME, out / LOG_NAME]
+
+
+# ---------------------------------------------------------------- finding the files
+
+
+def discover(input: Path, out_dir: Path) -> tuple[list[Found], list[tuple[Path, str]]]:
+    """The notices below `input` (or `input` itself), in path order, and the files skipped with
+    the reason.  Hidden files, Office lock files and the output folder are passed over."""
+    if input.is_file():
+        paths, base = [input], input.parent
+    elif input.is_dir():
+        paths, base = sorted(_walk(input, out_dir.resolve())), input
+    else:
+        raise FileNotFoundError(f"no such file or folder: {input}")
+    notices = [p for p in paths if p.suffix.lower() in SUPPORTED]
+    names = _output_names(notices, base)
+    found = [_found(p, out_dir / names[p]) for p in notices]
+    skipped = [(p, _why_skipped(p)) for p in paths if p not in names]
+    return found, skipped
+
+
+def _walk(folder: Path, out_dir: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() != out_dir)
+        for name in files:
+            if not name.startswith((".", "~$")):
+                yield Path(root) / name
+
+
+def _output_names(paths: list[Path], base: Path) -> dict[Path, Path]:
+    """Each notice's output path without suffix, mirroring the input's folders: `<stem>`, or
+    `<name>` where two notices in one folder share a stem (通知.pdf and 通知.docx)."""
+    stems: dict[Path, int] = {}
+    for path in paths:
+        stems[path.with_suffix("")] = stems.get(path.with_suffix(""), 0) + 1
+    return {
+        p: p.relative_to(base).with_suffix("") if stems[p.with_suffix("")] == 1 else p.relative_to(base) for p in paths
+    }
+
+
+def _found(path: Path, output: Path) -> Found:
+    key, size, mtime_ns = _identity(path)
+    return Found(
+        path=path,
+        key=key,
+        size=size,
+        mtime_ns=mtime_ns,
+        json_path=output.with_name(output.name + ".json"),
+        xlsx_path=output.with_name(output.name + ".xlsx"),
+    )
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    """A file's key in the store (its absolute path), size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:  # a broken link: reading it will fail, and say why
+        return path.absolute().as_posix(), 0, 0
+    return path.resolve().as_posix(), stat.st_size, stat.st_mtime_ns
+
+
+def _why_skipped(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return UNSUPPORTED.get(suffix, f"not a notice format ({suffix or 'no file extension'})")
+
+
+# ---------------------------------------------------------------- the log
+
+
+def _file_log(path: Path) -> logging.Logger:
+    """`gongwen.log` in the output folder: one line per file and outcome, appended run after run."""
+    log = logging.getLogger(f"gongwen.batch.{path}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    return log
+
+
+def _close_log(log: logging.Logger) -> None:
+    for handler in list(log.handlers):
+        handler.close()
+        log.removeHandler(handler)

@@ -1,0 +1,125 @@
+"""The batch's store: every notice and task processed, in one DuckDB file beside the outputs.
+
+Analysts query all circulars at once (`duckdb.connect("data/out/gongwen.duckdb")`, or
+`.df()` into pandas); the batch reads it to skip unchanged files, and the year-on-year diff
+to find an issuer's earlier plans.  DuckDB rather than SQLite: the same file answers
+analytical SQL fast, reads and writes pandas frames, and writes Parquet without pyarrow.
+
+Tables (one row per …): `files` (file seen by a batch, with its outcome), `notices`,
+`tasks`, `deadlines`, `parties`, `targets`; a file's rows are replaced together, in one
+transaction, when the file is processed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.rows import TABLES, Rows
+from schemas.notice import SCHEMA_VERSION
+
+STORE_VERSION = "1"
+
+
+class StoreError(Exception):
+    """The store cannot be opened; the message is one line a user can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """A row of `files`: what the batch knows of a file from its last run."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    gongwen_version: str
+    status: str  # ok, error, skipped
+    error_kind: str | None = None
+    error: str | None = None
+    pages: int | None = None
+    tasks: int | None = None
+    seconds: float | None = None
+    json_path: str | None = None
+    xlsx_path: str | None = None
+    processed_at: dt.datetime | None = None
+
+
+class Store:
+    """The DuckDB file; one batch writes it at a time (DuckDB locks the file)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # one thread and a memory cap: the workers need the cores, the batch a bounded footprint
+            self.con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": "256MB"})
+        except duckdb.IOException as error:
+            reason = "another gongwen run is using it" if "lock" in str(error).lower() else str(error).splitlines()[0]
+            raise StoreError(f"cannot open the store {path}: {reason}") from error
+        except duckdb.Error as error:
+            raise StoreError(f"cannot open the store {path}: {str(error).splitlines()[0]}") from error
+        self._create()
+
+    def _create(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS info (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        for name, columns in TABLES.items():
+            spec = ", ".join(f'"{column}" {kind}' for column, kind in columns.items())
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
+        version = self.info("store_version")
+        if version is None:
+            self.set_info("store_version", STORE_VERSION)
+            self.set_info("schema_version", SCHEMA_VERSION)
+        elif version != STORE_VERSION:
+            raise StoreError(f"the store was made by another gongwen (store version {version}); move it aside")
+
+    def info(self, key: str) -> str | None:
+        found = self.con.execute("SELECT value FROM info WHERE key = ?", [key]).fetchone()
+        return None if found is None else str(found[0])
+
+    def set_info(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", [key, value])
+
+    def files(self) -> dict[str, FileRecord]:
+        columns = ", ".join(f'"{c}"' for c in TABLES["files"])
+        return {row[0]: FileRecord(*row) for row in self.con.execute(f"SELECT {columns} FROM files").fetchall()}
+
+    def save(self, records: Sequence[FileRecord], rows: Iterable[Rows]) -> None:
+        """Replace the files' rows in every table by these, in one transaction that also marks
+        the combined outputs (汇总.xlsx, tasks.parquet) as stale."""
+        paths = [r.path for r in records]
+        frames = {"files": [astuple(r) for r in records]}
+        for found in rows:
+            for name, table_rows in found.items():
+                frames.setdefault(name, []).extend(table_rows)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for name in TABLES:
+                self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [paths])
+                if frames.get(name):
+                    self.con.register("batch", pd.DataFrame.from_records(frames[name], columns=list(TABLES[name])))
+                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
+                    self.con.unregister("batch")
+            self.set_info("combined", "stale")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+        """A file found with the same content under a new time: remember the time, not redo the file."""
+        self.con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [size, mtime_ns, path])
+
+    def write_parquet(self, query: str, target: Path) -> None:
+        """Export a query's result to Parquet through a temporary file beside `target`."""
+        temporary = target.with_name(f".{target.name}.tmp")
+        quoted = str(temporary).replace("'", "''")
+        self.con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
+        temporary.replace(target)
+
+    def close(self) -> None:
+        self.con.close()

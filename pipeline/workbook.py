@@ -1,0 +1,157 @@
+"""Writing a workbook an analyst reads: the project's cell styles, widths that fit Chinese
+text, row heights that show wrapped text, an A4 landscape print setup.  Used by the task
+matrix of one notice (`export_xlsx`) and the batch's summary (`summary`).
+
+xlsxwriter writes; openpyxl only reads an analyst's review back (`export_xlsx.read_reviews`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import IO, Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+
+FONT = "Microsoft YaHei"
+BASE = {"font_name": FONT, "font_size": 10, "border": 1, "border_color": "#BFBFBF", "valign": "top"}
+STYLES: dict[str, dict[str, Any]] = {
+    "body": {"text_wrap": True},
+    "inferred": {"text_wrap": True, "italic": True, "font_color": "#7F7F7F"},  # an implicit lead
+    "label": {"text_wrap": True, "bold": True},
+    "date": {"num_format": "yyyy-mm-dd"},
+    "mark": {"align": "center", "valign": "vcenter"},
+    "line": {},  # one line, not wrapped: the grid sheets
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "align": "center", "valign": "vcenter",
+               "text_wrap": True},
+}  # fmt: skip
+FILLS = {"due": "#F4B183", "span": "#DDEBF7", "recur": "#E2EFDA", "lead": "#F8CBAD", "co": "#BDD7EE",
+         "other": "#E2EFDA"}  # fmt: skip
+
+CellValue = str | int | float | dt.date | None
+
+
+class Book:
+    """A workbook being written to `output` (a path or a binary stream).  `streaming` writes
+    each row out as soon as the next one starts: memory stays flat however many rows, but
+    rows must come in order and wrapped text keeps the default height."""
+
+    def __init__(self, output: str | IO[bytes], streaming: bool = False) -> None:
+        options = {"strings_to_formulas": False, "strings_to_urls": False}
+        options |= {"constant_memory": True} if streaming else {"in_memory": True}
+        self.workbook = xlsxwriter.Workbook(output, options)
+        self.styles = Styles(self.workbook)
+        self.streaming = streaming
+
+    def sheet(self, title: str) -> Sheet:
+        return Sheet(self.workbook.add_worksheet(title), self.styles, keep_wrapped=not self.streaming)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+_ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe(text: str) -> str:
+    """Text fit for a cell: control characters XML cannot hold removed (not fatal)."""
+    return _ILLEGAL_IN_XML.sub("", text)
+
+
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+def display_width(text: str) -> int:
+    """Width in Excel's character units: a CJK character takes two."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+class Styles:
+    """The workbook's formats, each made once: a style, with a fill where a mark needs one."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.cache: dict[tuple[str, str | None], Format] = {}
+
+    def get(self, style: str, fill: str | None = None) -> Format:
+        key = (style, fill)
+        if key not in self.cache:
+            properties = {**BASE, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
+            self.cache[key] = self.book.add_format(properties)
+        return self.cache[key]
+
+    def highlight(self, colour: str) -> Format:
+        key = ("highlight", colour)
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"bg_color": colour})
+        return self.cache[key]
+
+
+class Sheet:
+    """A worksheet being written; rows and columns count from 1. It remembers each wrapped text
+    it wrote (unless told not to), from which `finish` sets the row heights."""
+
+    def __init__(self, worksheet: Worksheet, styles: Styles, keep_wrapped: bool = True) -> None:
+        self.ws = worksheet
+        self.styles = styles
+        self.keep_wrapped = keep_wrapped
+        self.wrapped: list[tuple[int, int, str]] = []
+        self.longest: dict[int, int] = {}
+
+    def put(self, row: int, column: int, value: CellValue, style: str = "body", fill: str | None = None) -> None:
+        """Write a value as data: text that starts with = + - @ stays text, never a formula."""
+        fmt = self.styles.get("date" if isinstance(value, dt.date) else style, fill)
+        r, c = row - 1, column - 1
+        if value is None or value == "":
+            self.ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, str):
+            text = safe(value)
+            self.ws.write_string(r, c, text, fmt)
+            if row > 1:
+                self.longest[column] = max(self.longest.get(column, 0), display_width(text))
+                if self.keep_wrapped and STYLES[style].get("text_wrap"):
+                    self.wrapped.append((row, column, text))
+        elif isinstance(value, dt.date):
+            self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
+        else:
+            self.ws.write_number(r, c, value, fmt)
+            self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
+
+    def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
+        for column, name in enumerate(headers, start=1):
+            self.put(1, column, name, "header")
+        self.ws.freeze_panes(1, freeze_columns)
+        self.ws.set_row(0, 30)
+
+    def fitted(self, headers: Sequence[str], fixed: dict[str, float], most: int = 40) -> dict[int, float]:
+        """Widths that fit each column's text (CJK counted double), fixed ones as given."""
+        return {
+            column: fixed.get(name, min(max(self.longest.get(column, 4), display_width(name)) + 2, most))
+            for column, name in enumerate(headers, start=1)
+        }
+
+    def finish(self, widths: dict[int, float], filter_rows: int | None = None, grid: bool = False) -> None:
+        """Column widths, row heights that show wrapped text, the filter, an A4 landscape print setup."""
+        ws = self.ws
+        for column, width in widths.items():
+            ws.set_column(column - 1, column - 1, width)
+        lines: dict[int, int] = {}
+        for row, column, text in self.wrapped:
+            width = max(widths.get(column, 10) - 1, 1)
+            needed = sum(math.ceil(display_width(part) / width) or 1 for part in text.split("\n"))
+            lines[row] = max(lines.get(row, 1), needed)
+        for row, count in lines.items():
+            ws.set_row(row - 1, min(LINE_HEIGHT * count + 4, 300))
+        if filter_rows:
+            ws.autofilter(0, 0, filter_rows, len(widths) - 1)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.hide_gridlines(0 if grid else 1)

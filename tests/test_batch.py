@@ -1,0 +1,223 @@
+"""Batch runs: every file below a folder, in parallel; bad files reported, never fatal; reruns
+skip what is done; a run stopped half-way loses nothing and the next one finishes the job."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.batch import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings, discover, run_batch
+from pipeline.cli import main
+from pipeline.jobs import Job, Outcome, run
+from pipeline.worker import FileTimeout, time_limit
+from tests.corpus import RAW, ROOT
+from tests.typeset import encrypted_pdf, scanned_pdf
+
+SMALL = (
+    "qingpu_2025_safety_plan.txt",
+    "hd12_guobanfa_2019_3_youeryuan_zhili.txt",
+    "jinshan_2021_safety_resources_points.txt",
+)
+
+
+def _copy(names: tuple[str, ...], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(RAW / name, folder / name)) for name in names]
+
+
+def _rows(store: Path, query: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(store), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
+def _sheet(path: Path, title: str) -> list[dict[str, object]]:
+    rows = list(load_workbook(path, read_only=True)[title].iter_rows(values_only=True))
+    return [dict(zip([str(h) for h in rows[0]], row, strict=True)) for row in rows[1:]]
+
+
+def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _copy(SMALL[:1], raw)
+    _copy(SMALL[1:2], raw / "2019")
+    shutil.copy(RAW / "pdf01_shandong_luanfa_2024_1_xiaofang.pdf", raw / "pdf01.pdf")
+    bad = {
+        "corrupt.pdf": "corrupt PDF",
+        "encrypted.pdf": "encrypted PDF",
+        "scanned.pdf": "no text layer",
+        "empty.txt": "empty file",
+        "binary.txt": "binary file",
+        "missing.pdf": "cannot read the file",
+        "huge.txt": "too large",
+    }
+    (raw / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00" * 300)
+    encrypted_pdf(raw / "encrypted.pdf")
+    scanned_pdf(raw / "scanned.pdf")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (raw / "missing.pdf").symlink_to(raw / "gone.pdf")  # a broken link: a file that cannot be read
+    (raw / "huge.txt").write_bytes("各单位：\n".encode() * 200_000)  # 2.2 MB, over --max-size 1
+    (raw / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (raw / "photo.png").write_bytes(b"\x89PNG")
+    (raw / ".hidden.txt").write_text("ignored")
+
+    code = main(["run", str(raw), "-o", str(out), "--workers", "2", "--max-size", "1"])
+
+    assert code == 1  # some file failed
+    for stem in ("qingpu_2025_safety_plan", "2019/hd12_guobanfa_2019_3_youeryuan_zhili", "pdf01"):
+        assert json.loads((out / f"{stem}.json").read_text("utf-8"))["tasks"]
+        assert load_workbook(out / f"{stem}.xlsx", read_only=True)["任务分解表"].max_row > 1
+    errors = {Path(str(r["文件"])).name: r for r in _sheet(out / SUMMARY_NAME, "错误")}
+    for name, reason in bad.items():
+        assert errors[name]["状态"] == "失败" and reason in str(errors[name]["原因"]), name
+    assert errors["notes.doc"]["状态"] == errors["photo.png"]["状态"] == "跳过"
+    assert ".hidden.txt" not in errors
+    tasks = _sheet(out / SUMMARY_NAME, "任务")
+    stored = _rows(out / STORE_NAME, "SELECT count(*) FROM tasks")[0][0]
+    assert len(tasks) == stored == _rows(out / STORE_NAME, f"SELECT count(*) FROM '{out / PARQUET_NAME}'")[0][0]
+    assert {r["文件"] for r in tasks} == {
+        "qingpu_2025_safety_plan.txt",
+        "hd12_guobanfa_2019_3_youeryuan_zhili.txt",
+        "pdf01.pdf",
+    }
+    assert len(_sheet(out / SUMMARY_NAME, "文件")) == 3
+    log = (out / LOG_NAME).read_text("utf-8")
+    assert all(f"{name}: failed" in log for name in bad)
+    printed = capsys.readouterr().out
+    assert "processed       10" in printed and "failed          7 this run" in printed
+    assert "notes.doc: old Word format: save it as .docx" in printed
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_rerun_skips_unchanged_files(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    files = _copy(SMALL, raw)
+    settings = Settings(input=raw, out_dir=out, workers=2)
+    first = run_batch(settings)
+    assert (first.processed, first.unchanged, first.failing) == (3, 0, 0)
+    written = {p: p.stat().st_mtime_ns for p in out.glob("*.json")}
+
+    second = run_batch(settings)
+    assert (second.processed, second.unchanged) == (0, 3)
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*.json")} == written  # not rewritten
+
+    os.utime(files[0])  # touched, same content: read and hashed, still not redone
+    files[1].write_text(files[1].read_text("utf-8") + "\n", "utf-8")  # changed
+    third = run_batch(settings)
+    assert (third.processed, third.unchanged) == (1, 2)
+    assert list(out.glob(f"{files[1].stem}.*.bak.xlsx"))  # the earlier workbook kept
+
+    assert run_batch(Settings(input=raw, out_dir=out, workers=2, force=True)).processed == 3
+
+
+def misbehaving(job: Job) -> Outcome:
+    """A worker's `work` that misbehaves on files named for it, like a parser that hangs or crashes."""
+    name = job.path.name
+    if name.startswith("hang"):  # a hang no signal can break, like one inside a C library
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(600)
+    if name.startswith("die"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("raise"):
+        raise RuntimeError("a bug")
+    return run(job)
+
+
+def test_hanging_crashing_and_raising_files_are_errors_not_fatal(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in ("hang.txt", "die.txt", "raise.txt", "fine.txt", "fine2.txt"):
+        shutil.copy(RAW / SMALL[0], raw / name)
+
+    report = run_batch(Settings(input=raw, out_dir=out, workers=2, time_limit=1.0), work=misbehaving)
+
+    kinds = {Path(path).name: kind for path, kind, _ in report.failed}
+    assert kinds == {"hang.txt": "timeout", "die.txt": "crash", "raise.txt": "internal"}
+    messages = {Path(path).name: message for path, _, message in report.failed}
+    assert "SIGKILL" in messages["die.txt"] and "RuntimeError: a bug" in messages["raise.txt"]
+    assert (out / "fine.json").exists() and (out / "fine2.json").exists()
+    assert report.failing == 3
+
+
+def test_time_limit_stops_python_code() -> None:
+    started = time.monotonic()
+    with pytest.raises(FileTimeout), time_limit(0.2):
+        while True:
+            pass
+    assert time.monotonic() - started < 2
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_stopped_run_loses_nothing_and_the_next_one_finishes(tmp_path: Path, stop: signal.Signals) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    names = tuple(sorted(p.name for p in RAW.glob("*.txt")))
+    _copy(names, raw)
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(raw), "-o", str(out), "--workers", "1"]
+    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out / LOG_NAME
+    _wait_for(lambda: log.exists() and log.read_text("utf-8").count(" tasks, ") >= 2)
+    batch.send_signal(stop)
+    code = batch.wait(timeout=60)
+
+    assert code == (130 if stop == signal.SIGTERM else -signal.SIGKILL)
+    for path in out.glob("*.json"):  # every output there is whole
+        json.loads(path.read_text("utf-8"))
+    for path in out.glob("*.xlsx"):
+        load_workbook(path, read_only=True)
+    done = {Path(str(p)).stem for (p,) in _rows(out / STORE_NAME, "SELECT path FROM files WHERE status = 'ok'")}
+    assert done <= {p.stem for p in out.glob("*.json")}  # the store never runs ahead of the outputs
+    assert len(done) < len(names)
+
+    report = run_batch(Settings(input=raw, out_dir=out, workers=2))
+    assert report.unchanged == len(done) and report.processed == len(names) - len(done)
+    assert {p.stem for p in out.glob("*.json")} == {Path(n).stem for n in names}
+    assert _rows(out / STORE_NAME, "SELECT count(*) FROM files WHERE status = 'ok'")[0][0] == len(names)
+    assert (out / SUMMARY_NAME).exists()
+
+
+def test_dask_executor_gives_the_local_pool_records(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    raw = tmp_path / "raw"
+    _copy(SMALL, raw)
+    run_batch(Settings(input=raw, out_dir=tmp_path / "local", workers=2))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        report = run_batch(Settings(input=raw, out_dir=tmp_path / "dask", scheduler=cluster.scheduler_address))
+    assert report.processed == 3 and not report.failed
+
+    query = "SELECT * EXCLUDE (extracted_at, record) FROM notices ORDER BY path"
+    assert _rows(tmp_path / "dask" / STORE_NAME, query) == _rows(tmp_path / "local" / STORE_NAME, query)
+    for table in ("tasks", "deadlines", "parties", "targets"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert _rows(tmp_path / "dask" / STORE_NAME, query) == _rows(tmp_path / "local" / STORE_NAME, query)
+
+
+def test_outputs_mirror_the_input_folders(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for name in ("a/通知.txt", "a/通知.pdf", "b/通知.txt", "c.txt"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text("x")
+    found, skipped = discover(raw, tmp_path / "out")
+    outputs = sorted(f.json_path.relative_to(tmp_path / "out").as_posix() for f in found)
+    assert outputs == ["a/通知.pdf.json", "a/通知.txt.json", "b/通知.json", "c.json"]
+    assert not skipped
+    (raw / "out").mkdir()
+    (raw / "out" / "c.txt").write_text("an output")
+    found, _ = discover(raw, raw / "out")  # an output folder inside the input is not input
+    assert len(found) == 4
