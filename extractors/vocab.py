@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ def heading_styles() -> tuple[tuple[str, int, re.Pattern[str]], ...]:
     return tuple((s["name"], s["rank"], re.compile(s["pattern"])) for s in table("headings.toml")["style"])
 
 
+@lru_cache(maxsize=1024)  # asked of each line several times, by the stages that join and parse lines
 def heading_style(text: str) -> tuple[str, int, re.Match[str]] | None:
     """The numbering style a line starts with, if any."""
     for name, rank, pattern in heading_styles():

@@ -25,7 +25,8 @@ from typing import IO
 from openpyxl import load_workbook
 
 from pipeline.files import keep_backup, write_atomically
-from pipeline.workbook import Book, CellValue, Sheet, display_width
+from pipeline.textwidth import excel_width
+from pipeline.workbook import Book, CellValue, Sheet
 from schemas.notice import Notice, Task
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")
@@ -73,13 +74,14 @@ def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None
 
 def abridged(task: Task, width: int = ABRIDGED) -> str:
     """A task's text cut to one line of a grid sheet; the whole text is on 任务分解表."""
-    text, used = "", 0
-    for ch in task.text:
-        used += display_width(ch)
-        if used > width:
-            return text + "…"
-        text += ch
-    return text
+    text = task.text
+    if excel_width(text) <= width:
+        return text
+    fits, too_long = 0, len(text)  # the longest start of the text that fits, by bisection
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        fits, too_long = (middle, too_long) if excel_width(text[:middle]) <= width else (fits, middle)
+    return text[:fits] + "…"
 
 
 def location(task: Task) -> str:
@@ -183,13 +185,13 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
         sheet.put(row, 2, abridged(task), "line")
         for unit, mark in cells.items():  # only the marked cells: a matrix is mostly empty
             sheet.put(row, columns[unit], mark, "mark", MARK_FILLS[mark])
-    totals = (("牵头合计", ("牵头", "牵头*")), ("配合合计", ("配合",)), ("相关合计", ("相关",)))
-    for offset, (label, marks) in enumerate(totals):
-        row = len(notice.tasks) + 2 + offset
+    marked = Counter((unit, mark.rstrip("*")) for cells in roles for unit, mark in cells.items())
+    for row, (label, mark) in enumerate((("牵头合计", "牵头"), ("配合合计", "配合"), ("相关合计", "相关")),
+                                        start=len(notice.tasks) + 2):  # fmt: skip
         sheet.put(row, 2, label, "label")
         for unit, column in columns.items():
-            sheet.put(row, column, sum(cells.get(unit) in marks for cells in roles), "mark")
-    widths = {1: 6.0, 2: ABRIDGED + 3, **{c: min(max(display_width(u) + 2, 8), 24) for u, c in columns.items()}}
+            sheet.put(row, column, marked[unit, mark], "mark")
+    widths = {1: 6.0, 2: ABRIDGED + 3, **{c: min(max(excel_width(u) + 2, 8), 24) for u, c in columns.items()}}
     sheet.finish(widths, len(notice.tasks), grid=True)
 
 

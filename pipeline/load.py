@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
 from pipeline.errors import InputError
+from pipeline.textwidth import ems
 from schemas.source import LineZone, SourceLine, SourceText
 
 PDF_MAGIC = b"%PDF-"
@@ -257,7 +258,7 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
             if content.strip() and index + len(content) <= count:
                 left, _, _, top = textpage.get_charbox(index + first)
                 _, _, right, _ = textpage.get_charbox(index + len(content) - 1)
-                width = (right - left) / max(_display_width(content.strip()), 0.5)
+                width = (right - left) / max(ems(content.strip()), 0.5)
                 size = _type_size(textpage, index + first)
                 lines.append(_PdfLine(content.strip(), left, right, height - top, width, size))
             index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
@@ -265,11 +266,6 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
         textpage.close()
         page.close()
     return lines, height
-
-
-def _display_width(text: str) -> float:
-    """Width in CJK characters: a CJK character counts 1, an ASCII character half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
 def _page_zones(

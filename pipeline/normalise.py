@@ -13,9 +13,10 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.vocab import heading_style, notice_pattern, table, words
+from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
 
 TAB = "\t"  # separates the cells of a table row in a text file; kept
@@ -84,26 +85,31 @@ def is_cjk(ch: str) -> bool:
     return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
 
 
-def is_wide(ch: str) -> bool:
-    """A character set in CJK text: an ideograph or full-width punctuation."""
-    return bool(ch) and (ord(ch) >= 0x2E80 or ch in "“”‘’—…·")
-
-
-def _clean_line(text: str, source: SourceLine) -> _Line:
+@cache
+def _translation() -> dict[int, str]:
+    """One table for `str.translate`: full-width digits and letters to ASCII, the `map` of
+    normalise.toml, and every kind of space but TAB to a plain space."""
     mapping = _char_rules()[0]
-    raw = text[source.start : source.end]
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(raw):
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and ch.isalnum():
-            ch = chr(code - 0xFEE0)  # full-width digit or letter
+    if any(len(replacement) != 1 for replacement in mapping.values()):
+        raise ValueError("normalise.toml: [chars] map must map one character to one character")
+    table: dict[int, str] = {}
+    candidates = [*range(0xFF01, 0xFF5F), *map(ord, mapping), *range(0x3001)]  # no space is above U+3000
+    for code in candidates:
+        ch = chr(code - 0xFEE0) if 0xFF01 <= code <= 0xFF5E and chr(code).isalnum() else chr(code)
         ch = mapping.get(ch, ch)
         if ch.isspace() and ch != TAB:
             ch = " "
-        chars.append(ch)
-        offsets.append(source.start + i)
-    return _drop_spaces(chars, offsets, source)
+        if ch != chr(code):
+            table[code] = ch
+    return table
+
+
+def _clean_line(text: str, source: SourceLine) -> _Line:
+    cleaned = text[source.start : source.end].translate(_translation())  # one character for one
+    offsets = list(range(source.start, source.end))
+    if " " not in cleaned:
+        return _Line(list(cleaned), offsets, source)
+    return _drop_spaces(list(cleaned), offsets, source)
 
 
 def _merge_stray_punctuation(lines: list[_Line]) -> list[_Line]:
@@ -196,28 +202,26 @@ def _join_rules() -> _JoinRules:
 INDENT_CHARS = 2  # official documents indent a paragraph's first line by two characters
 SIZE_CHANGE = 0.15  # lines whose type sizes differ by more than this belong to different paragraphs
 
-_STANDALONE = ("doc_number", "printed", "cc", "attachment", "contact", "openness")
+# cheapest first; an 印发 line is `_complete`
+_STANDALONE = ("cc", "attachment", "contact", "openness", "doc_number")
 
 
+@lru_cache(maxsize=1024)  # a line is asked about as itself and as the line before the next
 def _standalone(text: str) -> bool:
     """A line that starts a paragraph of its own: a document number, a date, a 版记 line …"""
     return any(notice_pattern(name).search(text) for name in _STANDALONE) or _complete(text)
 
 
+@lru_cache(maxsize=1024)
 def _complete(text: str) -> bool:
     """A line that is whole in itself and never wraps on: a date, an 印发 line."""
     return notice_pattern("date").fullmatch(text) is not None or notice_pattern("printed").search(text) is not None
 
 
-def display_width(text: str) -> float:
-    """Width in CJK characters: wide characters count 1, ASCII characters half."""
-    return sum(1.0 if is_wide(ch) else 0.5 for ch in text)
-
-
 def _hard_wrap_width(lines: list[_Line]) -> float | None:
     """The width at which a text file's lines were broken, or None if lines are paragraphs."""
     rules = _join_rules()
-    widths = [display_width(line.text) for line in lines]
+    widths = [ems(line.text) for line in lines]
     long_lines = [w for w in widths if w >= 15]
     if len(long_lines) < 5:
         return None
@@ -250,7 +254,7 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         return False
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
     open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(prev_text, rules)
-    width = display_width(prev_text)
+    width = ems(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
         before, after = previous.source.size, line.source.size
         if before is not None and after is not None and abs(before - after) > SIZE_CHANGE:

@@ -72,34 +72,30 @@ class LocalPool:
         return _Worker(process, parent)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        given = iter(jobs)
-        first = next(given, None)
+        pending = iter(jobs)
+        first = next(pending, None)
         if first is None:
             return  # nothing to do: no fork server, no workers
-        pending: Iterator[Job] | None = itertools.chain([first], given)
+        pending = itertools.chain([first], pending)
+
+        def feed(worker: _Worker) -> None:
+            if (job := next(pending, None)) is not None:
+                self._give(worker, job)
+
         workers = [self._start() for _ in range(self.size)]
         try:
-            while True:
-                for index, worker in enumerate(workers):
-                    if worker.job is None and pending is not None:
-                        if worker.done >= self.recycle:
-                            self._stop(worker)
-                            worker = workers[index] = self._start()
-                        job = next(pending, None)
-                        if job is None:
-                            pending = None
-                        else:
-                            self._give(worker, job)
-                busy = [w for w in workers if w.job is not None]
-                if not busy:
-                    return
+            for worker in workers:
+                feed(worker)
+            while busy := [w for w in workers if w.job is not None]:
                 wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
                 for index, worker in enumerate(workers):
-                    if worker.job is not None and (outcome := self._collect(worker)) is not None:
-                        if outcome.error_kind in ("crash", "timeout"):
-                            self._stop(worker)
-                            workers[index] = self._start()
-                        yield outcome
+                    if worker.job is None or (outcome := self._collect(worker)) is None:
+                        continue
+                    if outcome.error_kind in ("crash", "timeout") or worker.done >= self.recycle:
+                        self._stop(worker)
+                        worker = workers[index] = self._start()
+                    feed(worker)  # the worker's next file goes out before this outcome is handled
+                    yield outcome
         finally:
             for worker in workers:
                 self._stop(worker)

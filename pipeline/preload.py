@@ -1,7 +1,13 @@
 """Imported once by the batch's fork server (`LocalPool`), never by hand: every worker is
 forked from a process that has the pipeline imported and jieba's dictionary read, so a
-worker starts at once and shares that memory with the others."""
+worker starts at once and shares that memory with the others.
+
+`gc.freeze()` moves what is loaded out of the collector's sight: otherwise a worker's first
+full collection writes to every object's header and so copies every shared page."""
+
+import gc
 
 from pipeline.worker import warm_up
 
 warm_up()
+gc.freeze()

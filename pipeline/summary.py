@@ -19,14 +19,14 @@ from pipeline.workbook import Book, Sheet
 EXCEL_ROWS = 1_048_576
 CHUNK = 2000
 
+# One row per task: what an analyst filters and reads; the notice's other details are on 文件.
 TASK_COLUMNS = (
-    ("文件", "n.name", 24), ("标题", "n.title", 30), ("发文字号", "n.doc_number", 16), ("发文机关", "n.issuer", 18),
-    ("计划年度", "n.plan_year", 8), ("序号", "t.number", 6), ("一级标题", "t.section[1]", 18),
-    ("二级标题", "t.section[2]", 18), ("工作任务", "t.text", 60), ("牵头单位", "array_to_string(t.lead, '、')", 18),
-    ("推定牵头单位", "t.implicit_lead", 14), ("配合单位", "array_to_string(t.co, '、')", 18),
-    ("其他相关单位", "array_to_string(t.other, '、')", 18), ("完成时限", "t.deadline", 14),
-    ("开始", "t.start_date", 11), ("截止", "t.end_date", 11), ("量化目标", "array_to_string(t.targets, '；')", 24),
-    ("页", "t.page", 5), ("行", "t.line", 5), ("源文件", "t.path", 40),
+    ("文件", "n.name", 24), ("发文机关", "n.issuer", 18), ("计划年度", "n.plan_year", 8), ("序号", "t.number", 6),
+    ("一级标题", "t.section[1]", 18), ("二级标题", "t.section[2]", 18), ("工作任务", "t.text", 60),
+    ("牵头单位", "coalesce(nullif(array_to_string(t.lead, '、'), ''), t.implicit_lead || '（推定）')", 18),
+    ("配合单位", "array_to_string(t.co, '、')", 18), ("其他相关单位", "array_to_string(t.other, '、')", 18),
+    ("完成时限", "t.deadline", 14), ("截止", "t.end_date", 11), ("量化目标", "array_to_string(t.targets, '；')", 24),
+    ("原文位置", "'第' || t.page || '页第' || t.line || '行'", 14),
 )  # fmt: skip
 NOTICE_COLUMNS = (
     ("文件", "n.name", 24), ("标题", "n.title", 40), ("发文字号", "n.doc_number", 16), ("发文机关", "n.issuer", 20),

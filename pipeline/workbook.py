@@ -17,6 +17,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.textwidth import excel_width
+
 LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 FONT = "Microsoft YaHei"
@@ -38,19 +40,21 @@ CellValue = str | int | float | dt.date | None
 
 
 class Book:
-    """A workbook being written to `output` (a path or a binary stream).  `streaming` writes
-    each row out as soon as the next one starts: memory stays flat however many rows, but
-    rows must come in order and wrapped text keeps the default height."""
+    """A workbook being written to `output` (a path or a binary stream).
+
+    `streaming` is for sheets of any length (the batch's summary): each row goes out as soon
+    as the next one starts, so memory stays flat, rows come in order, and the sheet is plain
+    data: no borders, no empty cells written, no widths or heights measured."""
 
     def __init__(self, output: str | IO[bytes], streaming: bool = False) -> None:
         options = {"strings_to_formulas": False, "strings_to_urls": False}
         options |= {"constant_memory": True} if streaming else {"in_memory": True}
         self.workbook = xlsxwriter.Workbook(output, options)
-        self.styles = Styles(self.workbook)
+        self.styles = Styles(self.workbook, {**BASE, "border": 0} if streaming else BASE)
         self.streaming = streaming
 
     def sheet(self, title: str) -> Sheet:
-        return Sheet(self.workbook.add_worksheet(title), self.styles, keep_wrapped=not self.streaming)
+        return Sheet(self.workbook.add_worksheet(title), self.styles, measured=not self.streaming)
 
     def close(self) -> None:
         self.workbook.close()
@@ -64,25 +68,17 @@ def safe(text: str) -> str:
     return _ILLEGAL_IN_XML.sub("", text)
 
 
-_WIDE = re.compile("[\u2e80-\U0010ffff]")
-
-
-def display_width(text: str) -> int:
-    """Width in Excel's character units: a CJK character takes two."""
-    return len(text) + len(_WIDE.findall(text))
-
-
 class Styles:
     """The workbook's formats, each made once: a style, with a fill where a mark needs one."""
 
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
+    def __init__(self, book: xlsxwriter.Workbook, base: dict[str, Any]) -> None:
+        self.book, self.base = book, base
         self.cache: dict[tuple[str, str | None], Format] = {}
 
     def get(self, style: str, fill: str | None = None) -> Format:
         key = (style, fill)
         if key not in self.cache:
-            properties = {**BASE, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
+            properties = {**self.base, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
             self.cache[key] = self.book.add_format(properties)
         return self.cache[key]
 
@@ -94,18 +90,21 @@ class Styles:
 
 
 class Sheet:
-    """A worksheet being written; rows and columns count from 1. It remembers each wrapped text
-    it wrote (unless told not to), from which `finish` sets the row heights."""
+    """A worksheet being written; rows and columns count from 1.  A `measured` sheet writes its
+    empty cells too (for their borders) and remembers the widest text of each column and each
+    wrapped text, from which `fitted` and `finish` set the widths and row heights."""
 
-    def __init__(self, worksheet: Worksheet, styles: Styles, keep_wrapped: bool = True) -> None:
+    def __init__(self, worksheet: Worksheet, styles: Styles, measured: bool = True) -> None:
         self.ws = worksheet
         self.styles = styles
-        self.keep_wrapped = keep_wrapped
+        self.measured = measured
         self.wrapped: list[tuple[int, int, str]] = []
         self.longest: dict[int, int] = {}
 
     def put(self, row: int, column: int, value: CellValue, style: str = "body", fill: str | None = None) -> None:
         """Write a value as data: text that starts with = + - @ stays text, never a formula."""
+        if (value is None or value == "") and not self.measured:
+            return
         fmt = self.styles.get("date" if isinstance(value, dt.date) else style, fill)
         r, c = row - 1, column - 1
         if value is None or value == "":
@@ -113,15 +112,16 @@ class Sheet:
         elif isinstance(value, str):
             text = safe(value)
             self.ws.write_string(r, c, text, fmt)
-            if row > 1:
-                self.longest[column] = max(self.longest.get(column, 0), display_width(text))
-                if self.keep_wrapped and STYLES[style].get("text_wrap"):
+            if row > 1 and self.measured:
+                self.longest[column] = max(self.longest.get(column, 0), excel_width(text))
+                if STYLES[style].get("text_wrap"):
                     self.wrapped.append((row, column, text))
         elif isinstance(value, dt.date):
             self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
         else:
             self.ws.write_number(r, c, value, fmt)
-            self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
+            if self.measured:
+                self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
 
     def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
         for column, name in enumerate(headers, start=1):
@@ -132,7 +132,7 @@ class Sheet:
     def fitted(self, headers: Sequence[str], fixed: dict[str, float], most: int = 40) -> dict[int, float]:
         """Widths that fit each column's text (CJK counted double), fixed ones as given."""
         return {
-            column: fixed.get(name, min(max(self.longest.get(column, 4), display_width(name)) + 2, most))
+            column: fixed.get(name, min(max(self.longest.get(column, 4), excel_width(name)) + 2, most))
             for column, name in enumerate(headers, start=1)
         }
 
@@ -144,7 +144,7 @@ class Sheet:
         lines: dict[int, int] = {}
         for row, column, text in self.wrapped:
             width = max(widths.get(column, 10) - 1, 1)
-            needed = sum(math.ceil(display_width(part) / width) or 1 for part in text.split("\n"))
+            needed = sum(math.ceil(excel_width(part) / width) or 1 for part in text.split("\n"))
             lines[row] = max(lines.get(row, 1), needed)
         for row, count in lines.items():
             ws.set_row(row - 1, min(LINE_HEIGHT * count + 4, 300))

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, write_xlsx
 from pipeline.process import process
-from pipeline.workbook import display_width
+from pipeline.textwidth import excel_width
 from schemas.notice import Notice
 from tests.corpus import RAW
 
@@ -54,7 +54,7 @@ def test_review_column_and_deadline_highlights(tmp_path: Path, qingpu: Notice) -
 def test_widths_fit_chinese_text(tmp_path: Path, qingpu: Notice) -> None:
     tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
     assert 60 <= tasks.column_dimensions["D"].width < 61  # Excel adds its cell padding; 工作任务 wraps at a fixed width
-    assert tasks.column_dimensions["M"].width >= display_width("第1页第190行")  # a CJK character counts double
+    assert tasks.column_dimensions["M"].width >= excel_width("第1页第190行")  # a CJK character counts double
     long_row = max(range(2, tasks.max_row + 1), key=lambda r: len(str(tasks.cell(r, 4).value or "")))
     assert tasks.row_dimensions[long_row].height > 3 * 13  # a wrapped cell shows all its lines
 
