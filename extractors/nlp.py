@@ -10,7 +10,7 @@ they end with), which the field rules read to tell a verb from a noun.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba.posseg
 import spacy
@@ -43,6 +43,7 @@ def _lexicon_tags() -> dict[str, str]:
     return tags
 
 
+@lru_cache(maxsize=65536)
 def tag_of(word: str) -> str:
     """jieba's tag for a word; an unknown word is tagged as a noun if it ends like one."""
     if word in PUNCTUATION or not word.strip():
@@ -62,11 +63,9 @@ def is_nominal(token: Token) -> bool:
 
 
 def make_doc(text: str) -> Doc:
-    words = segment(text)
-    doc = Doc(nlp().vocab, words=list(words), spaces=[False] * len(words))
+    words = list(segment(text))
+    doc = Doc(nlp().vocab, words=words, spaces=[False] * len(words), tags=[tag_of(w) for w in words])
     doc.user_data["text"] = text
-    for token in doc:
-        token.tag_ = tag_of(token.text)
     return doc
 
 

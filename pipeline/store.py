@@ -3,7 +3,7 @@
 Analysts query all circulars at once (`duckdb.connect("data/out/gongwen.duckdb")`, or
 `.df()` into pandas); the batch reads it to skip unchanged files, and the year-on-year diff
 to find an issuer's earlier plans.  DuckDB rather than SQLite: the same file answers
-analytical SQL fast, reads and writes pandas frames, and writes Parquet without pyarrow.
+analytical SQL fast, gives pandas frames (`.df()`), and writes Parquet without pyarrow.
 
 Tables (one row per …): `files` (file seen by a batch, with its outcome), `notices`,
 `tasks`, `deadlines`, `parties`, `targets`; a file's rows are replaced together, in one
@@ -18,9 +18,8 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from pipeline.rows import TABLES, Rows
+from pipeline.rows import TABLES, Rows, json_lines
 from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "1"
@@ -54,6 +53,7 @@ class Store:
     """The DuckDB file; one batch writes it at a time (DuckDB locks the file)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # one thread and a memory cap: the workers need the cores, the batch a bounded footprint
@@ -92,23 +92,31 @@ class Store:
         """Replace the files' rows in every table by these, in one transaction that also marks
         the combined outputs (汇总.xlsx, tasks.parquet) as stale."""
         paths = [r.path for r in records]
-        frames = {"files": [astuple(r) for r in records]}
+        lines = {"files": [json_lines("files", (astuple(r) for r in records))]}
         for found in rows:
-            for name, table_rows in found.items():
-                frames.setdefault(name, []).extend(table_rows)
+            for name, data in found.items():
+                lines.setdefault(name, []).append(data)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for name in TABLES:
+            for name, columns in TABLES.items():
                 self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [paths])
-                if frames.get(name):
-                    self.con.register("batch", pd.DataFrame.from_records(frames[name], columns=list(TABLES[name])))
-                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
-                    self.con.unregister("batch")
+                if data := b"".join(lines.get(name, [])):
+                    self._insert(name, columns, data)
             self.set_info("combined", "stale")
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def _insert(self, table: str, columns: dict[str, str], data: bytes) -> None:
+        staging = self.path.with_name(f".{self.path.name}.{table}.jsonl")
+        staging.write_bytes(data)
+        try:
+            spec = ", ".join(f"'{column}': '{kind}'" for column, kind in columns.items())
+            source = f"read_json(?, format = 'newline_delimited', columns = {{{spec}}})"
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}", [str(staging)])
+        finally:
+            staging.unlink(missing_ok=True)
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""
