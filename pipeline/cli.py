@@ -1,4 +1,4 @@
-"""The `gongwen` command line: `extract` a few files, or `run` a batch over a folder."""
+"""The `gongwen` command line: `extract` a few files, `run` a batch over a folder, `diff` two plans."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as Bar
 
-from pipeline.batch import Progress, Report, Settings, run_batch
+from pipeline.batch import STORE_NAME, Progress, Report, Settings, run_batch
 from pipeline.errors import InputError
 from pipeline.jobs import Outcome
-from pipeline.store import StoreError
+from pipeline.store import Store, StoreError
 
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
@@ -39,9 +39,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--max-size", type=float, default=Settings.max_bytes / 2**20, help="largest file in MB (200)")
     run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    diff = commands.add_parser("diff", help="compare two plans: the tasks added, removed and changed")
+    diff.add_argument("plans", nargs="*", type=Path, metavar="OLD NEW", help="two notices, any format or gongwen JSON")
+    diff.add_argument("--issuer", metavar="NAME", help="compare the two latest plans of an issuer in the store")
+    diff.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
+    diff.add_argument("-o", "--out", type=Path, help="the workbook (<old>-vs-<new>.diff.xlsx beside the store)")
+    diff.add_argument("--json", action="store_true", help="print the diff as JSON on standard output")
     args = parser.parse_args(argv)
     if args.command == "extract":
         return extract_files(args.files, args.out, debug=args.debug)
+    if args.command == "diff":
+        if (len(args.plans) != 2) == (args.issuer is None):
+            parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
+        return diff_command(args.plans, args.issuer, args.store, args.out, args.json)
     if args.executor == "dask" and not args.scheduler:
         parser.error("--executor dask needs --scheduler ADDRESS")
     settings = Settings(
@@ -72,6 +82,48 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
         else:
             print(f"{path} → {', '.join(str(p) for p in written)} ({len(notice.tasks)} tasks)")
     return 1 if failed else 0
+
+
+def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Path | None, as_json: bool) -> int:
+    """Compare two plans and write the workbook; exit 1 if a notice cannot be read, 2 if the
+    store has no two plans of the issuer."""
+    from pipeline.diff import diff
+    from pipeline.export_diff import write_diff_xlsx
+    from pipeline.process import read_notice
+    from schemas.notice import Notice
+
+    try:
+        if issuer is None:
+            old, new = (read_notice(path) for path in plans)
+        else:
+            old, new = (Notice.model_validate_json(record) for record in _latest_plans(store, issuer))
+    except InputError as error:
+        print(f"gongwen diff: {error}", file=sys.stderr)
+        return 1
+    except (StoreError, LookupError) as error:
+        print(f"gongwen diff: {error}", file=sys.stderr)
+        return 2
+    plan_diff = diff(old, new)
+    name = f"{Path(old.source.name).stem}-vs-{Path(new.source.name).stem}.diff.xlsx"
+    target = write_diff_xlsx(plan_diff, out or store.parent / name)
+    counts = ", ".join(f"{count} {status}" for status, count in plan_diff.counts.items())
+    print(f"{old.source.name} → {new.source.name}: {counts} → {target}", file=sys.stderr)
+    if as_json:
+        print(plan_diff.model_dump_json(indent=2))
+    return 0
+
+
+def _latest_plans(store_path: Path, issuer: str) -> list[str]:
+    store = Store(store_path, read_only=True)
+    try:
+        records = store.latest_plans(issuer)
+        if len(records) < 2:
+            known = "、".join(f"{name}（{count}）" for name, count in list(store.issuers().items())[:LISTED])
+            found = "one plan" if records else "no plan"
+            raise LookupError(f"{found} of {issuer} in {store_path}; issuers there (notices): {known or 'none'}")
+        return records
+    finally:
+        store.close()
 
 
 def run_command(settings: Settings) -> int:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from extractors.notice import extract
 from extractors.structure import parse_structure
+from pipeline.errors import InputError
 from pipeline.export_json import write_json
 from pipeline.export_xlsx import write_xlsx
 from pipeline.load import load, load_bytes
@@ -24,6 +27,16 @@ def process(path: Path, data: bytes | None = None) -> Notice:
     """The notice in a file; `data`, the file's bytes when the caller has read them already."""
     source = load(path) if data is None else load_bytes(path, data)
     return extract(parse_structure(normalise(source)))
+
+
+def read_notice(path: Path) -> Notice:
+    """A notice from a file of any input format, or from the JSON gongwen wrote for one."""
+    if path.suffix.lower() == ".json":
+        try:
+            return Notice.model_validate_json(path.read_bytes())
+        except ValidationError as error:
+            raise InputError(f"not a notice record of this gongwen ({error.error_count()} errors)") from error
+    return process(path)
 
 
 def export(notice: Notice, out_dir: Path) -> list[Path]:

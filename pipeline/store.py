@@ -52,30 +52,38 @@ class FileRecord:
 class Store:
     """The DuckDB file; one batch writes it at a time (DuckDB locks the file)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        if read_only and not path.exists():
+            raise StoreError(f"no store at {path}: `gongwen run` makes it")
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # one thread and a memory cap: the workers need the cores, the batch a bounded footprint
-            self.con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": "256MB"})
+            self.con = duckdb.connect(str(path), read_only, config={"threads": 1, "memory_limit": "256MB"})
         except duckdb.IOException as error:
             reason = "another gongwen run is using it" if "lock" in str(error).lower() else str(error).splitlines()[0]
             raise StoreError(f"cannot open the store {path}: {reason}") from error
         except duckdb.Error as error:
             raise StoreError(f"cannot open the store {path}: {str(error).splitlines()[0]}") from error
-        self._create()
+        if read_only:
+            self._check_version()
+        else:
+            self._create()
+
+    def _check_version(self) -> None:
+        version = self.info("store_version")
+        if version != STORE_VERSION:
+            raise StoreError(f"the store was made by another gongwen (store version {version}); move it aside")
 
     def _create(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS info (key VARCHAR PRIMARY KEY, value VARCHAR)")
         for name, columns in TABLES.items():
             spec = ", ".join(f'"{column}" {kind}' for column, kind in columns.items())
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
-        version = self.info("store_version")
-        if version is None:
+        if self.info("store_version") is None:
             self.set_info("store_version", STORE_VERSION)
             self.set_info("schema_version", SCHEMA_VERSION)
-        elif version != STORE_VERSION:
-            raise StoreError(f"the store was made by another gongwen (store version {version}); move it aside")
+        self._check_version()
 
     def info(self, key: str) -> str | None:
         found = self.con.execute("SELECT value FROM info WHERE key = ?", [key]).fetchone()
@@ -117,6 +125,19 @@ class Store:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}", [str(staging)])
         finally:
             staging.unlink(missing_ok=True)
+
+    def issuers(self) -> dict[str, int]:
+        """Each issuer (of a notice, or one of its joint issuers) and how many notices it sent."""
+        query = """SELECT name, count(*) FROM (SELECT DISTINCT path, unnest(list_append(issuers, issuer)) AS name
+                   FROM notices) WHERE name IS NOT NULL GROUP BY name ORDER BY count(*) DESC, name"""
+        return {str(name): int(count) for name, count in self.con.execute(query).fetchall()}
+
+    def latest_plans(self, issuer: str, count: int = 2) -> list[str]:
+        """The records (JSON) of the issuer's `count` latest plans, oldest first: by plan year,
+        then date of issue."""
+        query = """SELECT record FROM notices WHERE issuer = ? OR list_contains(issuers, ?)
+                   ORDER BY plan_year DESC NULLS LAST, issue_date DESC NULLS LAST, name DESC LIMIT ?"""
+        return [str(row[0]) for row in reversed(self.con.execute(query, [issuer, issuer, count]).fetchall())]
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""

@@ -36,6 +36,11 @@ STYLES: dict[str, dict[str, Any]] = {
 FILLS = {"due": "#F4B183", "span": "#DDEBF7", "recur": "#E2EFDA", "lead": "#F8CBAD", "co": "#BDD7EE",
          "other": "#E2EFDA"}  # fmt: skip
 
+RUNS: dict[str, dict[str, Any]] = {  # fonts of passages inside a cell's text (rich text)
+    "deleted": {"font_color": "#C00000", "font_strikeout": True},
+    "inserted": {"font_color": "#0B5394", "bold": True, "underline": 1},
+}
+
 CellValue = str | int | float | dt.date | None
 
 
@@ -82,6 +87,12 @@ class Styles:
             self.cache[key] = self.book.add_format(properties)
         return self.cache[key]
 
+    def run(self, name: str) -> Format:
+        key = ("run", name)
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"font_name": FONT, "font_size": 10, **RUNS[name]})
+        return self.cache[key]
+
     def highlight(self, colour: str) -> Format:
         key = ("highlight", colour)
         if key not in self.cache:
@@ -112,16 +123,36 @@ class Sheet:
         elif isinstance(value, str):
             text = safe(value)
             self.ws.write_string(r, c, text, fmt)
-            if row > 1 and self.measured:
-                self.longest[column] = max(self.longest.get(column, 0), excel_width(text))
-                if STYLES[style].get("text_wrap"):
-                    self.wrapped.append((row, column, text))
+            self._measure(row, column, text, style)
         elif isinstance(value, dt.date):
             self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
         else:
             self.ws.write_number(r, c, value, fmt)
             if self.measured:
                 self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
+
+    def put_marked(self, row: int, column: int, text: str, marks: Sequence[tuple[int, int]], run: str) -> None:
+        """Text whose `marks` (character ranges) are set in the `run` font: rich text in one cell."""
+        if not marks or safe(text) != text or len(text) < 2:  # nothing marked, or offsets would shift
+            self.put(row, column, text)
+            return
+        fragments: list[str | Format] = []
+        at = 0
+        for start, end in marks:
+            fragments += [text[at:start]] if start > at else []
+            fragments += [self.styles.run(run), text[start:end]]
+            at = end
+        fragments += [text[at:]] if at < len(text) else []
+        if len(fragments) == 2:  # xlsxwriter wants two fragments at least: a wholly marked text in two halves
+            fragments = [fragments[0], text[:1], fragments[0], text[1:]]
+        self.ws.write_rich_string(row - 1, column - 1, *fragments, self.styles.get("body"))
+        self._measure(row, column, text, "body")
+
+    def _measure(self, row: int, column: int, text: str, style: str) -> None:
+        if row > 1 and self.measured:
+            self.longest[column] = max(self.longest.get(column, 0), excel_width(text))
+            if STYLES[style].get("text_wrap"):
+                self.wrapped.append((row, column, text))
 
     def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
         for column, name in enumerate(headers, start=1):
