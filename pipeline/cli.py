@@ -114,14 +114,19 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
 
 
 def _latest_plans(store_path: Path, issuer: str) -> list[str]:
+    """The records of the issuer's latest plan and its predecessor in the store."""
+    from pipeline.diff import latest_of_a_series
+
     store = Store(store_path, read_only=True)
     try:
-        records = store.latest_plans(issuer)
-        if len(records) < 2:
+        plans = store.plans(issuer)
+        found = latest_of_a_series([(title, year) for title, year, _ in plans])
+        if found is None:
             known = "、".join(f"{name}（{count}）" for name, count in list(store.issuers().items())[:LISTED])
-            found = "one plan" if records else "no plan"
-            raise LookupError(f"{found} of {issuer} in {store_path}; issuers there (notices): {known or 'none'}")
-        return records
+            what = f"no two plans of one series from {issuer}" if plans else f"no plan from {issuer}"
+            raise LookupError(f"{what} in {store_path}; issuers there (notices): {known or 'none'}")
+        newer, older = found
+        return [plans[older][2], plans[newer][2]]
     finally:
         store.close()
 

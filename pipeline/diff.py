@@ -30,11 +30,13 @@ from schemas.notice import Deadline, Notice, Role, Target, Task
 TEXT_WEIGHT = 0.85  # the rest is the similarity of the section titles
 MIN_SIMILARITY = 0.5  # two task texts less alike than this are two tasks, not one reworded
 SAME_OBJECT = 0.5  # target objects this alike are one target
+_TITLE_YEARS = re.compile(r"[0-9０-９]+年?|[〇○零一二三四五六七八九十]{4}年|关于印发|的通知")
 PlanYears = tuple[int | None, int | None]  # the old plan's year and the new one's
 _MASKS = re.compile("□(?:[、，,和及与]*□)*")
 _YEAR = re.compile(r"(?<![0-9])[12][0-9]{3}(?=年)")
 ROLE_LABELS: dict[Role, str] = {"lead": "牵头单位", "co": "配合单位", "other": "其他相关单位"}
 MIN_SHARED = 5  # … or sharing fewer characters, in order
+SAME_SERIES = 0.6  # two plans' titles this alike, years aside, are two years of one plan
 RELATED = 0.3  # an unpaired task names the most alike task of the other version from this likeness
 QUOTED = 24  # characters of a changed passage quoted in a description
 BRIDGED = 2  # characters of unchanged text between two edits that make them one
@@ -88,6 +90,29 @@ def diff(old: Notice, new: Notice) -> PlanDiff:
         by_section=_grouped((under or _top_section(ref), status) for status, ref, under in classed),
         by_unit=_grouped((unit, status) for status, ref, _ in classed for unit in _units(ref)),
     )
+
+
+def latest_of_a_series(plans: Sequence[tuple[str, int | None]]) -> tuple[int, int] | None:
+    """Among plans (title, plan year) newest first, the latest plan with an earlier one of the
+    same series, and that earlier one: (its index, the earlier one's index). Two plans are of
+    one series when their titles are alike once their years are gone (2025年青浦区…工作计划,
+    二〇二四年青浦区…工作计划); of the newest year's plans, the one most alike to an earlier
+    plan wins. An issuer sends plans of many kinds: its two latest need not be one plan's two
+    years."""
+    plain = [_TITLE_YEARS.sub("", title) for title, _ in plans]
+    found: list[tuple[float, int, int]] = []
+    for newer, (_, year) in enumerate(plans):
+        if found and year != plans[found[0][1]][1]:
+            break  # the newest year with a series is done
+        for older in range(newer + 1, len(plans)):
+            earlier = plans[older][1]
+            likeness = fuzz.ratio(plain[newer], plain[older]) / 100
+            if likeness >= SAME_SERIES and (year is None or earlier is None or earlier < year):
+                found.append((likeness, newer, older))
+    if not found:
+        return None
+    _, newer, older = max(found, key=lambda f: (f[0], -f[1], -f[2]))
+    return newer, older
 
 
 # ---------------------------------------------------------------- alignment

@@ -132,12 +132,15 @@ class Store:
                    FROM notices) WHERE name IS NOT NULL GROUP BY name ORDER BY count(*) DESC, name"""
         return {str(name): int(count) for name, count in self.con.execute(query).fetchall()}
 
-    def latest_plans(self, issuer: str, count: int = 2) -> list[str]:
-        """The records (JSON) of the issuer's `count` latest plans, oldest first: by plan year,
-        then date of issue."""
-        query = """SELECT record FROM notices WHERE issuer = ? OR list_contains(issuers, ?)
-                   ORDER BY plan_year DESC NULLS LAST, issue_date DESC NULLS LAST, name DESC LIMIT ?"""
-        return [str(row[0]) for row in reversed(self.con.execute(query, [issuer, issuer, count]).fetchall())]
+    def plans(self, issuer: str) -> list[tuple[str, int | None, str]]:
+        """The issuer's notices, newest first (by plan year, then date of issue): each plan's
+        title, year and record (JSON)."""
+        query = """SELECT coalesce(plan_title, title, name), plan_year, record FROM notices
+                   WHERE issuer = ? OR list_contains(issuers, ?)
+                   ORDER BY plan_year DESC NULLS LAST, issue_date DESC NULLS LAST, name DESC"""
+        return [
+            (str(title), year, str(record)) for title, year, record in self.con.execute(query, [issuer] * 2).fetchall()
+        ]
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""

@@ -14,7 +14,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 from pipeline.batch import STORE_NAME, Settings, run_batch
 from pipeline.cli import main
-from pipeline.diff import diff, edits, similarities
+from pipeline.diff import diff, edits, latest_of_a_series, similarities
 from pipeline.process import process
 from schemas.diff import PlanDiff, TaskPair
 from schemas.notice import Notice
@@ -152,6 +152,19 @@ def test_a_task_moved_to_another_section_is_named(plans: tuple[Notice, Notice], 
     ]
 
 
+def test_an_issuers_latest_plan_is_diffed_against_the_last_of_its_series() -> None:
+    plans = [
+        ("2026年青浦区卫生健康系统消防安全工作要点", 2026),  # newest, and like the 安全生产 plans, but less
+        ("2026年青浦区卫生健康系统安全生产工作计划", 2026),
+        ("关于开展2025年度院感防控督查的通知", 2025),
+        ("2025年青浦区卫生健康系统安全生产工作计划", 2025),
+        ("二〇二四年青浦区卫生健康系统安全生产工作计划", 2024),
+    ]
+    assert latest_of_a_series(plans) == (1, 3)
+    assert latest_of_a_series(plans[:3]) is None
+    assert latest_of_a_series([plans[1], plans[4]]) == (0, 1)
+
+
 def test_cli_writes_the_workbook_and_prints_json(
     plans: tuple[Notice, Notice], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -199,6 +212,6 @@ def test_cli_diffs_an_issuers_two_latest_plans_from_the_store(
 
     assert main(["diff", "--issuer", "某某区教育局", "--store", str(store)]) == 2
     error = capsys.readouterr().err
-    assert "no plan of 某某区教育局" in error and issuer in error
+    assert "no plan from 某某区教育局" in error and issuer in error
     assert main(["diff", "--issuer", issuer, "--store", str(tmp_path / "none.duckdb")]) == 2
     assert "no store at" in capsys.readouterr().err
