@@ -136,7 +136,8 @@ def align(text: np.ndarray, section: np.ndarray) -> list[tuple[int, int]]:
     were added and removed, not changed)."""
     if not text.size:
         return []
-    rows, columns = linear_sum_assignment(TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * section, maximize=True)
+    score = np.where(text >= MIN_SIMILARITY, TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * section, 0)
+    rows, columns = linear_sum_assignment(score, maximize=True)  # a pair too unlike to count takes no one's place
     return [(int(i), int(j)) for i, j in zip(rows, columns, strict=True) if text[i, j] >= MIN_SIMILARITY]
 
 

@@ -1,6 +1,7 @@
 """`PlanDiff` → a workbook: 概览 (the two plans, counts per class, per section, per unit),
 变化对照 (paired tasks side by side, the changed words struck out in red in the old text and
-in blue in the new), 新增任务 and 删除任务 (each with the most alike task of the other plan)."""
+in blue in the new; the likeness of an unsure pair shaded), 新增任务 and 删除任务 (each with
+the most alike task of the other plan)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pipeline.files import write_atomically
 from pipeline.workbook import Book, CellValue, Sheet
 from schemas.diff import PlanDiff, TaskClass, TaskRef, Unpaired
 
+UNSURE = 0.6  # pairs less alike than this may be two tasks: their likeness is shaded for a look
 CLASS_LABELS: dict[TaskClass, str] = {"unchanged": "未变", "changed": "有变化", "added": "新增", "removed": "删除"}
 FIELD_LABELS = {"wording": "文字", "section": "所属章节", "deadline": "完成时限", "lead": "牵头单位",
                 "co": "配合单位", "other": "其他相关单位", "target": "目标"}  # fmt: skip
@@ -93,7 +95,7 @@ def _pairs_sheet(sheet: Sheet, plan_diff: PlanDiff) -> None:
         sheet.put_marked(row, 7, pair.new.text, pair.new_marks, "inserted")
         sheet.put(row, 8, where(pair.old))
         sheet.put(row, 9, where(pair.new))
-        sheet.put(row, 10, pair.similarity)
+        sheet.put(row, 10, pair.similarity, fill="doubt" if pair.similarity < UNSURE else None)
         sheet.put(row, 11, "是" if pair.moved else "")
     sheet.finish(sheet.fitted(PAIR_HEADERS, PAIR_WIDTHS), len(plan_diff.pairs))
 

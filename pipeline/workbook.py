@@ -34,7 +34,7 @@ STYLES: dict[str, dict[str, Any]] = {
                "text_wrap": True},
 }  # fmt: skip
 FILLS = {"due": "#F4B183", "span": "#DDEBF7", "recur": "#E2EFDA", "lead": "#F8CBAD", "co": "#BDD7EE",
-         "other": "#E2EFDA"}  # fmt: skip
+         "other": "#E2EFDA", "doubt": "#FFEB9C"}  # fmt: skip
 
 RUNS: dict[str, dict[str, Any]] = {  # fonts of passages inside a cell's text (rich text)
     "deleted": {"font_color": "#C00000", "font_strikeout": True},
