@@ -27,10 +27,12 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
 from pipeline.errors import InputError
+from pipeline.load_markup import load_docx, load_html
 from pipeline.textwidth import ems
 from schemas.source import LineZone, SourceLine, SourceText
 
 PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def load(path: Path) -> SourceText:
@@ -46,10 +48,19 @@ def load_bytes(path: Path, data: bytes) -> SourceText:
     """`load` for a file already read: a batch worker gets the bytes, not the disk."""
     if not data.strip():
         raise InputError("empty file")
+    suffix = path.suffix.lower()
     if data[:1024].lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in data[:1024]:
         return load_pdf(path, data)
-    if path.suffix.lower() == ".pdf":
+    if suffix == ".pdf":
         raise InputError("not a PDF: the file does not start with %PDF (corrupt or mislabelled)")
+    if data.startswith(ZIP_MAGIC):
+        if b"word/document.xml" not in data[:65536] and suffix != ".docx":
+            raise InputError("a zip archive, not a Word document")
+        return load_docx(path, data)
+    if suffix == ".docx":
+        raise InputError("not a Word .docx file: it is not a zip package (an old .doc renamed?)")
+    if suffix in (".html", ".htm") or re.match(rb"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", data[:512].lower()):
+        return load_html(path, data)
     return load_text(path, data)
 
 

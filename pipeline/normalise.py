@@ -240,6 +240,8 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
     """
     rules = _join_rules()
     prev_text, text = previous.text, line.text
+    if previous.source.ends_paragraph:
+        return False  # Word and web pages say where a paragraph ends
     if TAB in prev_text or TAB in text:
         return False  # a table row is a line of its own
     if text[0] in rules.continuing_start or re.match(rules.leader_line, text):

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["txt", "pdf"]
+SourceFormat = Literal["txt", "pdf", "docx", "html"]
 LineZone = Literal["body", "page_number", "running_header"]
 
 
 @dataclass(frozen=True, slots=True)
 class SourceLine:
-    """One line of the loaded text, with what the layout says about it (PDF only)."""
+    """One line of the loaded text, with what the layout says about it (PDF), or that it is a
+    whole paragraph (Word, web pages)."""
 
     start: int
     end: int
@@ -28,6 +29,7 @@ class SourceLine:
     reaches_margin: bool | None = None  # ends at the right margin: the line was wrapped
     size: float | None = None  # character width relative to the page's usual one (a title is larger)
     zone: LineZone = "body"
+    ends_paragraph: bool = False  # the file marks where its paragraphs end, and this line ends one
 
 
 @dataclass(frozen=True)
