@@ -4,8 +4,9 @@
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# fonts-wqy-microhei: the embedded CJK font the tests typeset PDFs in
-DEB_PACKAGES := fonts-wqy-microhei
+# fonts-wqy-microhei: the embedded CJK font the tests typeset PDFs in;
+# tesseract-ocr, tesseract-ocr-chi-sim: OCR of scanned pages
+DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
 
 .PHONY: run test setup system-deps
 

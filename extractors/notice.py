@@ -55,6 +55,8 @@ def extract(doc: Document) -> Notice:
             sha256=source.sha256,
             encoding=source.encoding,
             pages=source.page_count,
+            ocr_pages=list(source.ocr_pages),
+            ocr_confidence=source.ocr_confidence,
         ),
         meta=meta,
         sections=list(sections.values()),

@@ -26,6 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
+from pipeline import ocr
 from pipeline.errors import InputError
 from pipeline.load_markup import load_docx, load_html
 from pipeline.textwidth import ems
@@ -213,14 +214,11 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
         if "password" in message.lower():
             raise InputError("encrypted PDF: it needs a password to open") from error
         raise InputError(f"corrupt PDF: {message}") from error
+    settings = table("layout.toml")["pdf"]
     try:
-        pages = [_pdf_page_lines(pdf[i]) for i in range(len(pdf))]
+        pages, ocr = _read_pages(pdf, settings["min_chars_per_page"])
     finally:
         pdf.close()
-    settings = table("layout.toml")["pdf"]
-    chars = sum(len(line.text.strip()) for page, _ in pages for line in page)
-    if not pages or chars < settings["min_chars_per_page"] * len(pages):
-        raise InputError(f"no text layer: {len(pages)} page(s) with {chars} characters (a scanned PDF?)")
     running = _running_lines(pages, settings)
     parts: list[str] = []
     lines: list[SourceLine] = []
@@ -251,7 +249,55 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
         lines=tuple(lines),
         page_count=len(pages),
         sha256=hashlib.sha256(data).hexdigest(),
+        ocr_pages=tuple(ocr),
+        ocr_confidence=round(statistics.fmean(c for page in ocr.values() for c in page), 3) if ocr else None,
     )
+
+
+def _read_pages(
+    pdf: pdfium.PdfDocument, min_chars: int
+) -> tuple[list[tuple[list[_PdfLine], float]], dict[int, list[float]]]:
+    """Each page's lines, from its text layer or, for a page that is a scanned image, by OCR;
+    and the OCRed pages with their lines' confidences. Raises `InputError` when text is
+    missing and cannot be read."""
+    pages, scanned = [], []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            lines, height = _pdf_page_lines(page)
+            if sum(len(line.text) for line in lines) < min_chars and ocr.has_image(page):
+                scanned.append((index, page))
+                continue
+        except BaseException:
+            page.close()
+            raise
+        page.close()
+        pages.append((index, (lines, height)))
+    read: dict[int, list[float]] = {}
+    if scanned:
+        command = ocr.tesseract()
+        if command is None:
+            chars = sum(len(line.text) for _, (lines, _) in pages for line in lines)
+            raise InputError(ocr.missing_message(len(scanned), len(pdf), chars))
+        for index, page in scanned:
+            try:
+                found = ocr.read_page(page, command)
+                height = page.get_height()
+            finally:
+                page.close()
+            pages.append((index, ([_ocr_line(line) for line in found], height)))
+            read[index + 1] = [line.confidence for line in found]
+    ordered = [lines for _, lines in sorted(pages, key=lambda item: item[0])]
+    chars = sum(len(line.text.strip()) for lines, _ in ordered for line in lines)
+    if not ordered or chars < min_chars * len(ordered):
+        how = f", and OCR read {chars} characters from its {len(scanned)} scanned page(s)" if scanned else ""
+        raise InputError(f"no text layer: {len(pdf)} page(s) with {chars} characters{how}")
+    return ordered, read
+
+
+def _ocr_line(line: ocr.OcrLine) -> _PdfLine:
+    width = (line.right - line.left) / max(ems(line.text), 0.5)
+    return _PdfLine(line.text, line.left, line.right, line.top, width, line.height)
 
 
 def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
@@ -275,7 +321,6 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
             index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
     finally:
         textpage.close()
-        page.close()
     return lines, height
 
 

@@ -13,7 +13,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: source.ocr_pages and ocr_confidence
 
 
 def gongwen_version() -> str:
@@ -145,6 +145,8 @@ class SourceInfo(Record):
     sha256: str
     encoding: str | None
     pages: int = Field(ge=0)
+    ocr_pages: list[int] = []  # pages read by OCR (scanned images), from 1
+    ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # Tesseract's mean over their lines
 
 
 class Notice(Record):

@@ -43,6 +43,8 @@ class SourceText:
     page_count: int
     sha256: str
     encoding: str | None = None
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR, from 1
+    ocr_confidence: float | None = None  # Tesseract's mean confidence over their lines, 0–1
     _line_starts: list[int] = field(init=False, repr=False, compare=False)
     _line_numbers: list[int] = field(init=False, repr=False, compare=False)
 

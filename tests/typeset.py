@@ -94,3 +94,23 @@ def encrypted_pdf(path: Path) -> Path:
     pdf.showPage()
     pdf.save()
     return path
+
+
+def image_pdf(source: Path, target: Path, pages: int | None = None, dpi: int = 150) -> Path:
+    """The PDF (its first `pages`) as a scanner would return it: each page an image of itself,
+    no text layer."""
+    import pypdfium2 as pdfium
+
+    original, scan = pdfium.PdfDocument(source), pdfium.PdfDocument.new()
+    for index in range(min(pages or len(original), len(original))):
+        page = original[index]
+        width, height = page.get_size()
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = pdfium.PdfImage.new(scan)
+        image.set_bitmap(bitmap)
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        scanned = scan.new_page(width, height)
+        scanned.insert_obj(image)
+        scanned.gen_content()
+    scan.save(str(target))
+    return target
