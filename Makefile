@@ -5,8 +5,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # fonts-wqy-microhei: the embedded CJK font the tests typeset PDFs in;
-# tesseract-ocr, tesseract-ocr-chi-sim: OCR of scanned pages
-DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim
+# tesseract-ocr, tesseract-ocr-chi-sim: OCR of scanned pages; libreoffice-writer-nogui: old .doc/.wps files
+DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui
 
 .PHONY: run test setup system-deps
 

@@ -30,19 +30,17 @@ from pipeline.store import FileRecord, Store
 from pipeline.summary import write_summary, write_tasks_parquet
 from schemas.notice import gongwen_version
 
-SUPPORTED = (".pdf", ".txt", ".docx", ".html", ".htm")
+SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
 UNSUPPORTED = {
-    ".doc": "old Word format: save it as .docx",
-    ".wps": "WPS format: save it as .docx",
     ".ofd": "OFD format, not supported: export it as PDF",
     ".xls": "a spreadsheet, not a notice",
     ".xlsx": "a spreadsheet, not a notice",
     ".et": "a spreadsheet, not a notice",
-    ".jpg": "an image: a scan needs OCR, which gongwen does not do yet",
-    ".jpeg": "an image: a scan needs OCR, which gongwen does not do yet",
-    ".png": "an image: a scan needs OCR, which gongwen does not do yet",
-    ".tif": "an image: a scan needs OCR, which gongwen does not do yet",
-    ".tiff": "an image: a scan needs OCR, which gongwen does not do yet",
+    ".jpg": "an image: save the scan as a PDF, which gongwen reads by OCR",
+    ".jpeg": "an image: save the scan as a PDF, which gongwen reads by OCR",
+    ".png": "an image: save the scan as a PDF, which gongwen reads by OCR",
+    ".tif": "an image: save the scan as a PDF, which gongwen reads by OCR",
+    ".tiff": "an image: save the scan as a PDF, which gongwen reads by OCR",
     ".zip": "an archive: unpack it first",
     ".rar": "an archive: unpack it first",
     ".7z": "an archive: unpack it first",

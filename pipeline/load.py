@@ -28,12 +28,13 @@ import pypdfium2.raw as pdfium_c
 from extractors.vocab import table
 from pipeline import ocr
 from pipeline.errors import InputError
-from pipeline.load_markup import load_docx, load_html
+from pipeline.load_markup import load_docx, load_html, load_legacy_word
 from pipeline.textwidth import ems
 from schemas.source import LineZone, SourceLine, SourceText
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office and WPS files
 
 
 def load(path: Path) -> SourceText:
@@ -54,6 +55,8 @@ def load_bytes(path: Path, data: bytes) -> SourceText:
         return load_pdf(path, data)
     if suffix == ".pdf":
         raise InputError("not a PDF: the file does not start with %PDF (corrupt or mislabelled)")
+    if data.startswith(OLE_MAGIC) or suffix in (".doc", ".wps"):
+        return load_legacy_word(path, data)
     if data.startswith(ZIP_MAGIC):
         if b"word/document.xml" not in data[:65536] and suffix != ".docx":
             raise InputError("a zip archive, not a Word document")

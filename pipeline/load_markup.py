@@ -1,5 +1,5 @@
-"""Stage 1 for documents that mark their own paragraphs: Word (.docx, python-docx) and web
-pages (.html, lxml) → `SourceText`.
+"""Stage 1 for documents that mark their own paragraphs: Word (.docx, python-docx; old .doc
+and WPS files converted to .docx by LibreOffice) and web pages (.html, lxml) → `SourceText`.
 
 Each paragraph becomes one line, marked as ending its paragraph, so the normaliser never
 joins it to the next; a table becomes one line per row, its cells joined by tabs (the form
@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -33,6 +36,7 @@ from extractors.vocab import table
 from pipeline.errors import InputError
 from schemas.source import SourceFormat, SourceLine, SourceText
 
+CONVERSION_SECONDS = 90
 Block = tuple[str, int]  # a line of text and its page
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -77,11 +81,48 @@ def _one_line(text: str) -> str:
 
 
 def load_docx(path: Path, data: bytes) -> SourceText:
+    return _word_source(path, data, data, "docx")
+
+
+def load_legacy_word(path: Path, data: bytes) -> SourceText:
+    """An old Word (.doc) or WPS file, converted to .docx by LibreOffice when it is installed."""
+    source_format: SourceFormat = "wps" if path.suffix.lower() == ".wps" else "doc"
+    source = _word_source(path, data, _converted(data, source_format), source_format)
+    unreadable = source.text.count("\ufffd")
+    if unreadable > 0.02 * len(source.text):  # LibreOffice imports what it cannot parse as plain text
+        raise InputError(f"LibreOffice could not read it as a {source_format.upper()} file (corrupt?)")
+    return source
+
+
+def _word_source(path: Path, data: bytes, package: bytes, source_format: SourceFormat) -> SourceText:
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(package))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise InputError(f"corrupt Word file: {error}") from error
-    return source_of(path, data, "docx", list(_word_blocks(document)))
+    return source_of(path, data, source_format, list(_word_blocks(document)))
+
+
+def _converted(data: bytes, source_format: str) -> bytes:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise InputError(
+            f"old {source_format.upper()} format: gongwen reads it through LibreOffice, which is not installed "
+            "(apt-get install libreoffice-writer-nogui); or save it as .docx"
+        )
+    with tempfile.TemporaryDirectory(prefix="gongwen-") as folder:
+        source = Path(folder) / f"notice.{source_format}"
+        source.write_bytes(data)
+        profile = Path(folder, "profile").as_uri()  # its own profile: parallel workers do not share a lock
+        command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
+                   "--outdir", folder, str(source)]  # fmt: skip
+        try:
+            subprocess.run(command, capture_output=True, timeout=CONVERSION_SECONDS, check=False)
+        except subprocess.TimeoutExpired as error:
+            raise InputError(f"LibreOffice took longer than {CONVERSION_SECONDS} s to convert it") from error
+        target = source.with_suffix(".docx")
+        if not target.exists():
+            raise InputError(f"LibreOffice could not read it as a {source_format.upper()} file (corrupt?)")
+        return target.read_bytes()
 
 
 def _word_blocks(document: WordDocument) -> Iterator[Block]:

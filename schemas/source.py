@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["txt", "pdf", "docx", "html"]
+SourceFormat = Literal["txt", "pdf", "docx", "doc", "wps", "html"]
 LineZone = Literal["body", "page_number", "running_header"]
 
 

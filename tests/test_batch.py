@@ -59,6 +59,7 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
         "binary.txt": "binary file",
         "missing.pdf": "cannot read the file",
         "huge.txt": "too large",
+        "notes.doc": "LibreOffice could not read it as a DOC file",
     }
     (raw / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00" * 300)
     encrypted_pdf(raw / "encrypted.pdf")
@@ -67,7 +68,8 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     (raw / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (raw / "missing.pdf").symlink_to(raw / "gone.pdf")  # a broken link: a file that cannot be read
     (raw / "huge.txt").write_bytes("各单位：\n".encode() * 200_000)  # 2.2 MB, over --max-size 1
-    (raw / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (raw / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # an old Word file's first bytes, no more
+    (raw / "notice.ofd").write_bytes(b"PK\x03\x04")
     (raw / "photo.png").write_bytes(b"\x89PNG")
     (raw / ".hidden.txt").write_text("ignored")
 
@@ -80,7 +82,7 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     errors = {Path(str(r["文件"])).name: r for r in _sheet(out / SUMMARY_NAME, "错误")}
     for name, reason in bad.items():
         assert errors[name]["状态"] == "失败" and reason in str(errors[name]["原因"]), name
-    assert errors["notes.doc"]["状态"] == errors["photo.png"]["状态"] == "跳过"
+    assert errors["notice.ofd"]["状态"] == errors["photo.png"]["状态"] == "跳过"
     assert ".hidden.txt" not in errors
     tasks = _sheet(out / SUMMARY_NAME, "任务")
     stored = _rows(out / STORE_NAME, "SELECT count(*) FROM tasks")[0][0]
@@ -94,8 +96,8 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     log = (out / LOG_NAME).read_text("utf-8")
     assert all(f"{name}: failed" in log for name in bad)
     printed = capsys.readouterr().out
-    assert "processed       10" in printed and "failed          7 this run" in printed
-    assert "notes.doc: old Word format: save it as .docx" in printed
+    assert "processed       11" in printed and "failed          8 this run" in printed
+    assert "notice.ofd: OFD format, not supported: export it as PDF" in printed
     assert not list(out.rglob(".*.tmp"))
 
 

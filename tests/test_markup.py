@@ -3,6 +3,8 @@ they give the same notice as the text: metadata, tasks, table columns, parties, 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -48,6 +50,23 @@ def test_same_notice_as_the_text(text_notice: Notice, kind: str, tmp_path: Path)
     assert notice.source.format == kind
     assert notice.meta == text_notice.meta
     assert _fields(notice) == _fields(text_notice)
+
+
+def test_an_old_word_file_is_read_through_libreoffice(tmp_path: Path) -> None:
+    """A .doc saved by LibreOffice (as Word 97) from the Word document of the Qingpu notice."""
+    notice = process(RAW / NOTICES[0])
+    (tmp_path / "notice.docx").write_bytes(word_document(notice.text))
+    command = ["soffice", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "notice.docx")]
+    subprocess.run(command, capture_output=True, check=True, timeout=120)
+    old = process(tmp_path / "notice.doc")
+    assert old.source.format == "doc"
+    assert _fields(old) == _fields(notice)
+
+
+def test_without_libreoffice_an_old_word_file_says_how_to_read_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match=r"old DOC format: .* \(apt-get install libreoffice-writer-nogui\)"):
+        load_bytes(Path("notice.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
 
 
 def test_table_rows_are_tasks_with_their_columns(tmp_path: Path) -> None:
