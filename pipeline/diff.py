@@ -11,11 +11,13 @@ Deadlines are compared relative to each plan's year: 2024年6月底前 in the 20
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from itertools import accumulate
+from typing import get_args
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -29,18 +31,21 @@ from schemas.notice import Deadline, Notice, Role, Target, Task
 
 TEXT_WEIGHT = 0.85  # the rest is the similarity of the section titles
 MIN_SIMILARITY = 0.5  # two task texts less alike than this are two tasks, not one reworded
-SAME_OBJECT = 0.5  # target objects this alike are one target
-_TITLE_YEARS = re.compile(r"[0-9０-９]+年?|[〇○零一二三四五六七八九十]{4}年|关于印发|的通知")
-PlanYears = tuple[int | None, int | None]  # the old plan's year and the new one's
-_MASKS = re.compile("□(?:[、，,和及与]*□)*")
-_YEAR = re.compile(r"(?<![0-9])[12][0-9]{3}(?=年)")
-ROLE_LABELS: dict[Role, str] = {"lead": "牵头单位", "co": "配合单位", "other": "其他相关单位"}
 MIN_SHARED = 5  # … or sharing fewer characters, in order
+SAME_OBJECT = 0.5  # target objects this alike are one target
 SAME_SERIES = 0.6  # two plans' titles this alike, years aside, are two years of one plan
 RELATED = 0.3  # an unpaired task names the most alike task of the other version from this likeness
 QUOTED = 24  # characters of a changed passage quoted in a description
 BRIDGED = 2  # characters of unchanged text between two edits that make them one
 SHOWN_EDITS = 3  # changed passages quoted in a description; the rest are counted
+ROLE_LABELS: dict[Role, str] = {"lead": "牵头单位", "co": "配合单位", "other": "其他相关单位"}
+CLASSES: tuple[TaskClass, ...] = get_args(TaskClass)
+
+PlanYears = tuple[int | None, int | None]  # the old plan's year and the new one's
+Edit = tuple[str, int, int, int, int]  # replace|delete|insert, old start, old end, new start, new end
+_TITLE_YEARS = re.compile(r"[0-9０-９]+年?|[〇○零一二三四五六七八九十]{4}年|关于印发|的通知")
+_MASKS = re.compile("□(?:[、，,和及与]*□)*")
+_YEAR = re.compile(r"(?<![0-9])[12][0-9]{3}(?=年)")
 
 
 def diff(old: Notice, new: Notice) -> PlanDiff:
@@ -56,10 +61,10 @@ def diff(old: Notice, new: Notice) -> PlanDiff:
     pairs = []
     for i, j in sorted(matched, key=lambda m: m[1]):
         old_task, new_task = old.tasks[i], new.tasks[j]
-        changes = compare(old_task, new_task, old_refs[i], new_refs[j], years)
+        found = edits(old_task.text, new_task.text, years)
+        changes = compare(old_task, new_task, old_refs[i], new_refs[j], years, found)
         if sections.get(old_task.section_id) != new_task.section_id:
             changes.insert(0, _change("section", "所属章节", _where(old_refs[i]), _where(new_refs[j])))
-        old_marks, new_marks = marks(old_task.text, new_task.text, years)
         pairs.append(
             TaskPair(
                 status="changed" if changes else "unchanged",
@@ -68,18 +73,18 @@ def diff(old: Notice, new: Notice) -> PlanDiff:
                 old=old_refs[i],
                 new=new_refs[j],
                 changes=changes,
-                old_marks=old_marks,
-                new_marks=new_marks,
+                old_marks=[(a0, a1) for _, a0, a1, _, _ in found if a1 > a0],
+                new_marks=[(b0, b1) for _, _, _, b0, b1 in found if b1 > b0],
             )
         )
     paired_old, paired_new = {i for i, _ in matched}, {j for _, j in matched}
     added = [_unpaired(ref, text[:, j], old_refs) for j, ref in enumerate(new_refs) if j not in paired_new]
-    removed = [_unpaired(ref, text[i], new_refs) for i, ref in enumerate(old_refs) if i not in paired_old]
-    top_titles = {s.id: s.path[0] for s in new.sections}
-    removed_under = [top_titles.get(sections.get(old.tasks[u.task.number - 1].section_id) or "") for u in removed]
+    gone = [i for i in range(len(old_refs)) if i not in paired_old]
+    removed = [_unpaired(old_refs[i], text[i], new_refs) for i in gone]
+    top_titles = {s.id: s.path[0] for s in new.sections}  # a removed task counts under its section's counterpart
     classed: list[tuple[TaskClass, TaskRef, str | None]] = [(p.status, p.new, None) for p in pairs]
     classed += [("added", u.task, None) for u in added]
-    classed += [("removed", u.task, under) for u, under in zip(removed, removed_under, strict=True)]
+    classed += [("removed", old_refs[i], top_titles.get(sections.get(old.tasks[i].section_id) or "")) for i in gone]
     return PlanDiff(
         old=_plan(old),
         new=_plan(new),
@@ -171,16 +176,17 @@ def _section_titles(notice: Notice) -> list[str]:
 
 
 def compare(
-    old_task: Task, new_task: Task, old_ref: TaskRef, new_ref: TaskRef, plan_years: PlanYears
+    old_task: Task, new_task: Task, old_ref: TaskRef, new_ref: TaskRef, plan_years: PlanYears, found: list[Edit]
 ) -> list[FieldChange]:
-    """What changed between two versions of a task, field by field, in words."""
+    """What changed between two versions of a task, field by field, in words; `found`, the
+    edits between their texts."""
     changes = [*_deadline_changes(old_task, new_task, plan_years), *_target_changes(old_task, new_task)]
     for role, label in ROLE_LABELS.items():
         before, after = getattr(old_ref, role), getattr(new_ref, role)
         if set(before) != set(after):
             changes.append(_role_change(role, label, before, after))
     if _masked(old_task, plan_years[0]) != _masked(new_task, plan_years[1]):
-        changes.insert(0, _wording_change(old_task.text, new_task.text, plan_years))
+        changes.insert(0, _wording_change(old_task.text, new_task.text, found))
     return changes
 
 
@@ -194,10 +200,10 @@ def _deadline_changes(old: Task, new: Task, plan_years: PlanYears) -> list[Field
 def _relative(deadline: Deadline, plan_year: int | None) -> tuple[object, ...]:
     """A deadline as a key that ignores which year the plan is for."""
 
-    def shifted(date: object) -> object:
+    def shifted(date: dt.date | None) -> object:
         if plan_year is None or date is None:
             return date
-        return (date.year - plan_year, date.month, date.day)  # type: ignore[attr-defined]
+        return (date.year - plan_year, date.month, date.day)
 
     return (deadline.kind, deadline.recurrence, shifted(deadline.start), shifted(deadline.end))
 
@@ -267,7 +273,7 @@ def _plan_relative(text: str, plan_year: int | None) -> str:
     return text if plan_year is None else _YEAR.sub(lambda year: f"〈{int(year[0]) - plan_year:+d}〉", text)
 
 
-def edits(old: str, new: str, plan_years: PlanYears = (None, None)) -> list[tuple[str, int, int, int, int]]:
+def edits(old: str, new: str, plan_years: PlanYears = (None, None)) -> list[Edit]:
     """Word by word (jieba, the project's dictionary), the passages that differ between two
     texts: (replace|delete|insert, old start, old end, new start, new end) in characters.
     Two edits apart by one short word are one (根据自身情况 → 结合自身实际, not two); a year
@@ -298,15 +304,9 @@ def _offsets(words: Sequence[str]) -> list[int]:
     return [0, *accumulate(len(word) for word in words)]
 
 
-def marks(old: str, new: str, plan_years: PlanYears) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The changed passages of each text, as character ranges."""
-    found = edits(old, new, plan_years)
-    return [(a0, a1) for _, a0, a1, _, _ in found if a1 > a0], [(b0, b1) for _, _, _, b0, b1 in found if b1 > b0]
-
-
-def _wording_change(old: str, new: str, plan_years: PlanYears) -> FieldChange:
+def _wording_change(old: str, new: str, found: list[Edit]) -> FieldChange:
     words = []
-    for op, a0, a1, b0, b1 in edits(old, new, plan_years):
+    for op, a0, a1, b0, b1 in found:
         removed, inserted = old[a0:a1][:QUOTED], new[b0:b1][:QUOTED]
         words.append(
             {"replace": f"“{removed}”→“{inserted}”", "delete": f"删去“{removed}”"}.get(op, f"加入“{inserted}”")
@@ -361,9 +361,6 @@ def _top_section(ref: TaskRef) -> str:
 
 def _units(ref: TaskRef) -> list[str]:
     return list(dict.fromkeys([*ref.lead, *ref.co, *ref.other]))
-
-
-CLASSES: tuple[TaskClass, ...] = ("unchanged", "changed", "added", "removed")
 
 
 def _counts(statuses: Iterable[TaskClass]) -> dict[TaskClass, int]:

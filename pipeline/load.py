@@ -64,7 +64,7 @@ def load_bytes(path: Path, data: bytes) -> SourceText:
     if suffix == ".docx":
         raise InputError("not a Word .docx file: it is not a zip package (an old .doc renamed?)")
     if suffix in (".html", ".htm") or re.match(rb"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", data[:512].lower()):
-        return load_html(path, data)
+        return load_html(path, data, decode(data)[0])
     return load_text(path, data)
 
 
@@ -219,7 +219,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
         raise InputError(f"corrupt PDF: {message}") from error
     settings = table("layout.toml")["pdf"]
     try:
-        pages, ocr = _read_pages(pdf, settings["min_chars_per_page"])
+        pages, ocr_confidences = _read_pages(pdf, settings["min_chars_per_page"])
     finally:
         pdf.close()
     running = _running_lines(pages, settings)
@@ -252,8 +252,8 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
         lines=tuple(lines),
         page_count=len(pages),
         sha256=hashlib.sha256(data).hexdigest(),
-        ocr_pages=tuple(ocr),
-        ocr_confidence=round(statistics.fmean(c for page in ocr.values() for c in page), 3) if ocr else None,
+        ocr_pages=tuple(ocr_confidences),
+        ocr_confidence=_mean_confidence(ocr_confidences),
     )
 
 
@@ -261,41 +261,42 @@ def _read_pages(
     pdf: pdfium.PdfDocument, min_chars: int
 ) -> tuple[list[tuple[list[_PdfLine], float]], dict[int, list[float]]]:
     """Each page's lines, from its text layer or, for a page that is a scanned image, by OCR;
-    and the OCRed pages with their lines' confidences. Raises `InputError` when text is
-    missing and cannot be read."""
-    pages, scanned = [], []
+    and the OCRed pages (from 1) with their lines' confidences. Raises `InputError` when text
+    is missing and cannot be read."""
+    pages: list[tuple[list[_PdfLine], float]] = []
+    scanned: list[int] = []
     for index in range(len(pdf)):
         page = pdf[index]
         try:
-            lines, height = _pdf_page_lines(page)
-            if sum(len(line.text) for line in lines) < min_chars and ocr.has_image(page):
-                scanned.append((index, page))
-                continue
-        except BaseException:
+            pages.append(_pdf_page_lines(page))
+            if sum(len(line.text) for line in pages[-1][0]) < min_chars and ocr.has_image(page):
+                scanned.append(index)
+        finally:
             page.close()
-            raise
-        page.close()
-        pages.append((index, (lines, height)))
-    read: dict[int, list[float]] = {}
+    confidences: dict[int, list[float]] = {}
     if scanned:
         command = ocr.tesseract()
         if command is None:
-            chars = sum(len(line.text) for _, (lines, _) in pages for line in lines)
+            chars = sum(len(line.text) for i, (lines, _) in enumerate(pages) if i not in scanned for line in lines)
             raise InputError(ocr.missing_message(len(scanned), len(pdf), chars))
-        for index, page in scanned:
+        for index in scanned:
+            page = pdf[index]
             try:
                 found = ocr.read_page(page, command)
-                height = page.get_height()
             finally:
                 page.close()
-            pages.append((index, ([_ocr_line(line) for line in found], height)))
-            read[index + 1] = [line.confidence for line in found]
-    ordered = [lines for _, lines in sorted(pages, key=lambda item: item[0])]
-    chars = sum(len(line.text.strip()) for lines, _ in ordered for line in lines)
-    if not ordered or chars < min_chars * len(ordered):
+            pages[index] = ([_ocr_line(line) for line in found], pages[index][1])
+            confidences[index + 1] = [line.confidence for line in found]
+    chars = sum(len(line.text.strip()) for lines, _ in pages for line in lines)
+    if not pages or chars < min_chars * len(pages):
         how = f", and OCR read {chars} characters from its {len(scanned)} scanned page(s)" if scanned else ""
         raise InputError(f"no text layer: {len(pdf)} page(s) with {chars} characters{how}")
-    return ordered, read
+    return pages, confidences
+
+
+def _mean_confidence(confidences: dict[int, list[float]]) -> float | None:
+    found = [c for page in confidences.values() for c in page]
+    return round(statistics.fmean(found), 3) if found else None
 
 
 def _ocr_line(line: ocr.OcrLine) -> _PdfLine:

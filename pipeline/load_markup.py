@@ -156,10 +156,8 @@ def _word_rows(table: Table) -> list[list[str]]:
 # ---------------------------------------------------------------- web pages
 
 
-def load_html(path: Path, data: bytes) -> SourceText:
-    from pipeline.load import decode  # the same encoding detection as text files
-
-    text, _ = decode(data)
+def load_html(path: Path, data: bytes, text: str) -> SourceText:
+    """A web page: its bytes, and their text decoded as a text file's are."""
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str that declares its encoding
     try:
         page = lxml.html.document_fromstring(text)

@@ -11,8 +11,10 @@ import statistics
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
 from pipeline.errors import InputError
@@ -31,7 +33,7 @@ class OcrLine:
 
 
 @cache
-def _settings() -> dict[str, object]:
+def _settings() -> dict[str, Any]:
     return dict(table("layout.toml")["ocr"])
 
 
@@ -42,26 +44,24 @@ def tesseract() -> str | None:
     if command is None:
         return None
     languages = subprocess.run([command, "--list-langs"], capture_output=True, text=True, check=False).stdout
-    return command if str(_settings()["language"]).split("+")[0] in languages.split() else None
+    return command if _settings()["language"].split("+")[0] in languages.split() else None
 
 
 def has_image(page: pdfium.PdfPage) -> bool:
-    import pypdfium2.raw as pdfium_c
-
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
 def read_page(page: pdfium.PdfPage, command: str) -> list[OcrLine]:
     """The page's lines as Tesseract reads them, in reading order."""
     settings = _settings()
-    scale = float(str(settings["dpi"])) / 72
+    scale = settings["dpi"] / 72
     bitmap = page.render(scale=scale, grayscale=True)
     width, height, stride = bitmap.width, bitmap.height, bitmap.stride
     pixels = bytes(bitmap.buffer)
     image = f"P5 {width} {height} 255\n".encode() + b"".join(
         pixels[row * stride : row * stride + width] for row in range(height)
     )
-    language, timeout = str(settings["language"]), float(str(settings["seconds_per_page"]))
+    language, timeout = settings["language"], settings["seconds_per_page"]
     try:
         done = subprocess.run(
             [command, "stdin", "stdout", "-l", language, "--psm", str(settings["page_segmentation"]), "tsv"],
