@@ -172,8 +172,9 @@ def _addressees(doc: Document) -> list[str]:
 
 
 def _plan_title(doc: Document, title: str | None) -> str | None:
-    """The attached plan's title: 《…》 in the notice's title, else the first attachment's title."""
-    if title:
+    """The attached plan's title: 《…》 in the notice's title, else the first attachment's title;
+    for one plan of a bundle, its own title (the notice's names the bundle)."""
+    if title and doc.plan is None:
         quoted = re.search(r"(?:印发|下发|转发|批转|关于)《(.+)》", title)
         if quoted:
             return quoted.group(1)

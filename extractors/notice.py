@@ -57,6 +57,8 @@ def extract(doc: Document) -> Notice:
             pages=source.page_count,
             ocr_pages=list(source.ocr_pages),
             ocr_confidence=source.ocr_confidence,
+            plan=doc.plan,
+            plans=doc.plans,
         ),
         meta=meta,
         sections=list(sections.values()),

@@ -4,6 +4,7 @@ files    = discover(input)                 # notices to read; anything else skip
 todo     = files not yet done              # by content hash and gongwen version (unless --force)
 outcomes = executor.run(jobs(todo))        # workers: bytes in, JSON + workbook + rows out
 each     → <stem>.json, <stem>.xlsx        # written atomically, then recorded in the store
+           (<stem>-01.json … for a file that bundles several plans)
 end      → 汇总.xlsx, tasks.parquet         # from the store: all notices at once
 
 Every output is written through a temporary file; the store takes a file's rows in one
@@ -14,16 +15,18 @@ whole and the store consistent, and the next run does just the files the store l
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.files import keep_backup, write_atomically
-from pipeline.jobs import Job, Outcome, run
+from pipeline.jobs import Job, Outcome, Output, run
 from pipeline.pool import DaskPool, Executor, LocalPool, Work
 from pipeline.rows import Rows
 from pipeline.store import FileRecord, Store
@@ -66,14 +69,20 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A file below the input folder: how it was found, its key in the store, where its outputs go."""
+    """A file below the input folder: how it was found, its key in the store, where its outputs go
+    (`output` without a suffix: <output>.json, <output>.xlsx)."""
 
     path: Path
     key: str
     size: int
     mtime_ns: int
-    json_path: Path
-    xlsx_path: Path
+    output: Path
+
+    def workbooks(self) -> list[Path]:
+        """The workbooks an earlier run wrote for this file: its own, or one per plan of a bundle."""
+        name = self.output.name
+        found = self.output.parent.glob(f"{glob.escape(name)}*.xlsx") if self.output.parent.is_dir() else []
+        return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
 
 
 @dataclass
@@ -111,7 +120,7 @@ class Batch:
         self.report = Report()
         self.in_flight: dict[Path, tuple[Found, str]] = {}  # by store key: a job's file and its hash
         self.early: list[tuple[Found, str, Outcome]] = []  # files that failed before a worker saw them
-        self.unsaved: list[tuple[FileRecord, Rows | None]] = []
+        self.unsaved: list[tuple[FileRecord, tuple[Rows, ...]]] = []
         self.last_flush = time.monotonic()
 
     def run(self) -> Report:
@@ -182,9 +191,9 @@ class Batch:
                 self.report.unchanged += 1
                 self.progress.advance(None)
                 continue
-            workbook = found.xlsx_path.read_bytes() if found.xlsx_path.exists() else None
+            workbooks = {p.name: p.read_bytes() for p in found.workbooks()}
             self.in_flight[Path(found.key)] = (found, sha256)
-            yield Job(path=Path(found.key), data=data, time_limit=self.settings.time_limit, workbook=workbook)
+            yield Job(Path(found.key), data, found.output, self.settings.time_limit, workbooks)
 
     def _executor(self) -> Executor:
         if self.settings.scheduler:
@@ -196,15 +205,14 @@ class Batch:
     def _finish(self, found: Found, sha256: str, outcome: Outcome) -> None:
         if outcome.error is None:
             try:
-                self._write_outputs(found, outcome)
+                self._write_outputs(outcome.outputs)
             except OSError as error:
                 outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
         record = FileRecord(
             path=found.key, size=found.size, mtime_ns=found.mtime_ns, sha256=sha256 or None,
             gongwen_version=self.version, status="error" if outcome.error else "ok",
             error_kind=outcome.error_kind, error=outcome.error, pages=outcome.pages, tasks=outcome.tasks,
-            seconds=round(outcome.seconds, 3), json_path=None if outcome.error else str(found.json_path),
-            xlsx_path=None if outcome.error else str(found.xlsx_path), processed_at=dt.datetime.now(),
+            seconds=round(outcome.seconds, 3), processed_at=dt.datetime.now(),
         )  # fmt: skip
         self.unsaved.append((record, outcome.rows))
         report = self.report
@@ -228,11 +236,11 @@ class Batch:
             self._finish(*self.early.pop(0))
 
     @staticmethod
-    def _write_outputs(found: Found, outcome: Outcome) -> None:
-        assert outcome.json is not None and outcome.xlsx is not None
-        write_atomically(found.json_path, outcome.json)
-        keep_backup(found.xlsx_path)
-        write_atomically(found.xlsx_path, outcome.xlsx)
+    def _write_outputs(outputs: tuple[Output, ...]) -> None:
+        for output in outputs:
+            write_atomically(output.json_path, output.json)
+            keep_backup(output.xlsx_path)
+            write_atomically(output.xlsx_path, output.xlsx)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""
@@ -253,7 +261,7 @@ class Batch:
     def _flush(self) -> None:
         if self.unsaved:
             records = [record for record, _ in self.unsaved]
-            self.store.save(records, [rows for _, rows in self.unsaved if rows is not None])
+            self.store.save(records, [part for _, rows in self.unsaved for part in rows])
             self.unsaved.clear()
         self.last_flush = time.monotonic()
 
@@ -309,14 +317,7 @@ def _output_names(paths: list[Path], base: Path) -> dict[Path, Path]:
 
 def _found(path: Path, output: Path) -> Found:
     key, size, mtime_ns = _identity(path)
-    return Found(
-        path=path,
-        key=key,
-        size=size,
-        mtime_ns=mtime_ns,
-        json_path=output.with_name(output.name + ".json"),
-        xlsx_path=output.with_name(output.name + ".xlsx"),
-    )
+    return Found(path=path, key=key, size=size, mtime_ns=mtime_ns, output=output)
 
 
 def _identity(path: Path) -> tuple[str, int, int]:

@@ -69,8 +69,8 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
     failed = 0
     for path in files:
         try:
-            notice = process(path)
-            written = export(notice, out_dir)
+            notices = process(path)
+            written = [p for notice in notices for p in export(notice, out_dir)]
         except InputError as error:
             failed += 1
             print(f"{path}: {error}", file=sys.stderr)
@@ -80,7 +80,9 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
             failed += 1
             print(f"{path}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
         else:
-            print(f"{path} → {', '.join(str(p) for p in written)} ({len(notice.tasks)} tasks)")
+            tasks = sum(len(notice.tasks) for notice in notices)
+            plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
+            print(f"{path} → {', '.join(str(p) for p in written)} ({plans}{tasks} tasks)")
     return 1 if failed else 0
 
 
@@ -104,7 +106,7 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
         print(f"gongwen diff: {error}", file=sys.stderr)
         return 2
     plan_diff = diff(old, new)
-    name = f"{Path(old.source.name).stem}-vs-{Path(new.source.name).stem}.diff.xlsx"
+    name = f"{old.source.stem}-vs-{new.source.stem}.diff.xlsx"
     target = write_diff_xlsx(plan_diff, out or store.parent / name)
     counts = ", ".join(f"{count} {status}" for status, count in plan_diff.counts.items())
     print(f"{old.source.name} → {new.source.name}: {counts} → {target}", file=sys.stderr)

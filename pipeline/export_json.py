@@ -10,7 +10,7 @@ from schemas.notice import Notice
 
 
 def write_json(notice: Notice, out_dir: Path) -> Path:
-    target = out_dir / f"{Path(notice.source.name).stem}.json"
+    target = out_dir / f"{notice.source.stem}.json"
     write_atomically(target, json_bytes(notice))
     return target
 

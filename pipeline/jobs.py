@@ -7,7 +7,8 @@ send to a worker; the pipeline is imported there, where the fork server has it l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -20,21 +21,31 @@ ErrorKind = Literal["input", "timeout", "crash", "internal"]
 class Job:
     path: Path
     data: bytes
+    output: Path  # the outputs without suffix: <output>.json, or <output>-07.json for plan 7 of a bundle
     time_limit: float  # seconds
-    workbook: bytes | None = None  # the workbook already at the output, whose review carries over
+    workbooks: Mapping[str, bytes] = field(default_factory=dict)  # those at the output, by name: reviews carry over
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One notice record's files: its JSON and its workbook, and where each goes."""
+
+    json_path: Path
+    json: bytes
+    xlsx_path: Path
+    xlsx: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of a job: the outputs' bytes and the store's rows, or an error in one line."""
+    """What became of a job: each record's outputs and the store's rows, or an error in one line."""
 
     path: Path
     seconds: float
     pages: int = 0
     tasks: int = 0
-    json: bytes | None = None
-    xlsx: bytes | None = None
-    rows: Rows | None = None
+    outputs: tuple[Output, ...] = ()
+    rows: tuple[Rows, ...] = ()
     error_kind: ErrorKind | None = None
     error: str | None = None
 

@@ -3,7 +3,8 @@
 source   = load(path)              # SourceText: the file's text, lines tied to pages
 text     = normalise(source)       # NormText: wraps joined, page furniture gone, mapped back
 document = parse_structure(text)   # Document: header, title, notice, plans, headings, body
-notice   = extract(document)       # Notice: metadata, sections, tasks and their fields
+plans    = split_plans(document)   # [Document]: one per plan where the file bundles several
+notices  = [extract(plan) ...]     # Notice: metadata, sections, tasks and their fields
 export(notice, out_dir)            # <stem>.json and <stem>.xlsx, each written atomically
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extractors.notice import extract
+from extractors.plans import split_plans
 from extractors.structure import parse_structure
 from pipeline.errors import InputError
 from pipeline.export_json import write_json
@@ -23,10 +25,11 @@ from pipeline.normalise import normalise
 from schemas.notice import Notice
 
 
-def process(path: Path, data: bytes | None = None) -> Notice:
-    """The notice in a file; `data`, the file's bytes when the caller has read them already."""
+def process(path: Path, data: bytes | None = None) -> list[Notice]:
+    """The notices in a file: one, or one per plan where the file bundles several; `data`, the
+    file's bytes when the caller has read them already."""
     source = load(path) if data is None else load_bytes(path, data)
-    return extract(parse_structure(normalise(source)))
+    return [extract(plan) for plan in split_plans(parse_structure(normalise(source)))]
 
 
 def read_notice(path: Path) -> Notice:
@@ -36,7 +39,10 @@ def read_notice(path: Path) -> Notice:
             return Notice.model_validate_json(path.read_bytes())
         except ValidationError as error:
             raise InputError(f"not a notice record of this gongwen ({error.error_count()} errors)") from error
-    return process(path)
+    notices = process(path)
+    if len(notices) > 1:
+        raise InputError(f"bundles {len(notices)} plans: extract it and name one plan's JSON record")
+    return notices[0]
 
 
 def export(notice: Notice, out_dir: Path) -> list[Path]:

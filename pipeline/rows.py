@@ -9,42 +9,46 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from schemas.notice import Notice, Span
 
-# Each table's columns and their SQL types; `path` ties every row to its file.
+# Each table's columns and their SQL types; `path` ties every row to its file, `plan` to its notice
+# (a file holds one, plan 1 of 1, or bundles several plans, each a notice record).
 _WHERE = {"page": "INTEGER", "line": "INTEGER", "char_start": "INTEGER", "char_end": "INTEGER"}
+_NOTICE = {"path": "VARCHAR", "plan": "INTEGER"}
+_TASK = {**_NOTICE, "task": "INTEGER"}
 TABLES: dict[str, dict[str, str]] = {
     "files": {
         "path": "VARCHAR", "size": "BIGINT", "mtime_ns": "BIGINT", "sha256": "VARCHAR",
         "gongwen_version": "VARCHAR", "status": "VARCHAR", "error_kind": "VARCHAR", "error": "VARCHAR",
-        "pages": "INTEGER", "tasks": "INTEGER", "seconds": "DOUBLE", "json_path": "VARCHAR", "xlsx_path": "VARCHAR",
-        "processed_at": "TIMESTAMP",
+        "pages": "INTEGER", "tasks": "INTEGER", "seconds": "DOUBLE", "processed_at": "TIMESTAMP",
     },
     "notices": {
-        "path": "VARCHAR", "name": "VARCHAR", "format": "VARCHAR", "pages": "INTEGER", "sha256": "VARCHAR",
+        **_NOTICE, "plans": "INTEGER", "name": "VARCHAR", "format": "VARCHAR", "pages": "INTEGER", "sha256": "VARCHAR",
         "schema_version": "VARCHAR", "gongwen_version": "VARCHAR", "extracted_at": "TIMESTAMPTZ",
         "title": "VARCHAR", "doc_number": "VARCHAR", "issuer": "VARCHAR", "issuers": "VARCHAR[]",
         "issue_date": "DATE", "printed_by": "VARCHAR", "printed_date": "DATE", "addressees": "VARCHAR[]",
         "plan_title": "VARCHAR", "plan_year": "INTEGER", "openness": "VARCHAR", "goals": "VARCHAR[]",
-        "tasks": "INTEGER", "record": "VARCHAR",  # the whole record, as in <stem>.json
+        "tasks": "INTEGER", "json_path": "VARCHAR", "xlsx_path": "VARCHAR",
+        "record": "VARCHAR",  # the whole record, as in <stem>.json
     },
     "tasks": {
-        "path": "VARCHAR", "number": "INTEGER", "id": "VARCHAR", "origin": "VARCHAR", "section": "VARCHAR[]",
+        **_NOTICE, "number": "INTEGER", "id": "VARCHAR", "origin": "VARCHAR", "section": "VARCHAR[]",
         "text": "VARCHAR", "lead": "VARCHAR[]", "co": "VARCHAR[]", "other": "VARCHAR[]", "implicit_lead": "VARCHAR",
         "deadline": "VARCHAR", "start_date": "DATE", "end_date": "DATE", "recurrence": "VARCHAR[]",
         "targets": "VARCHAR[]", **_WHERE,
     },
     "deadlines": {
-        "path": "VARCHAR", "task": "INTEGER", "text": "VARCHAR", "kind": "VARCHAR", "start_date": "DATE",
+        **_TASK, "text": "VARCHAR", "kind": "VARCHAR", "start_date": "DATE",
         "end_date": "DATE", "recurrence": "VARCHAR", **_WHERE,
     },
     "parties": {
-        "path": "VARCHAR", "task": "INTEGER", "name": "VARCHAR", "canonical": "VARCHAR", "role": "VARCHAR", **_WHERE,
+        **_TASK, "name": "VARCHAR", "canonical": "VARCHAR", "role": "VARCHAR", **_WHERE,
     },
     "targets": {
-        "path": "VARCHAR", "task": "INTEGER", "text": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR",
+        **_TASK, "text": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR",
         "object": "VARCHAR", "comparator": "VARCHAR", **_WHERE,
     },
 }  # fmt: skip
@@ -53,30 +57,31 @@ RECORD_TABLES = ("notices", "tasks", "deadlines", "parties", "targets")
 Rows = dict[str, bytes]  # table → its rows as JSON lines
 
 
-def notice_rows(notice: Notice, record: str) -> Rows:
-    """A notice's rows for every record table; `record` is its JSON."""
-    path, meta, source = notice.source.path, notice.meta, notice.source
+def notice_rows(notice: Notice, record: str, json_path: Path, xlsx_path: Path) -> Rows:
+    """A notice's rows for every record table; `record` is its JSON, written to `json_path`."""
+    meta, source = notice.meta, notice.source
+    key = (source.path, source.plan or 1)
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in RECORD_TABLES}
     rows["notices"].append(
-        (path, source.name, source.format, source.pages, source.sha256, notice.schema_version,
+        (*key, source.plans, source.name, source.format, source.pages, source.sha256, notice.schema_version,
          notice.gongwen_version, notice.extracted_at, meta.title, meta.doc_number, meta.issuer, meta.issuers,
          meta.issue_date, meta.printed_by, meta.printed_date, meta.addressees, meta.plan_title, meta.plan_year,
-         meta.openness, meta.goals, len(notice.tasks), record)
+         meta.openness, meta.goals, len(notice.tasks), str(json_path), str(xlsx_path), record)
     )  # fmt: skip
     for number, task in enumerate(notice.tasks, start=1):
         start, end = task.date_range()
         recurrence = list(dict.fromkeys(d.recurrence for d in task.deadlines if d.recurrence))
         rows["tasks"].append(
-            (path, number, task.id, task.origin, task.section, task.text, task.units("lead"), task.units("co"),
+            (*key, number, task.id, task.origin, task.section, task.text, task.units("lead"), task.units("co"),
              task.units("other"), task.implicit_lead, task.when(), start, end, recurrence,
              [t.text for t in task.targets], *_where(task.span))
         )  # fmt: skip
         for d in task.deadlines:
-            rows["deadlines"].append((path, number, d.text, d.kind, d.start, d.end, d.recurrence, *_where(d.span)))
+            rows["deadlines"].append((*key, number, d.text, d.kind, d.start, d.end, d.recurrence, *_where(d.span)))
         for p in task.parties:
-            rows["parties"].append((path, number, p.name, p.canonical, p.role, *_where(p.span)))
+            rows["parties"].append((*key, number, p.name, p.canonical, p.role, *_where(p.span)))
         for t in task.targets:
-            rows["targets"].append((path, number, t.text, t.value, t.unit, t.object, t.comparator, *_where(t.span)))
+            rows["targets"].append((*key, number, t.text, t.value, t.unit, t.object, t.comparator, *_where(t.span)))
     return {name: json_lines(name, table_rows) for name, table_rows in rows.items()}
 
 

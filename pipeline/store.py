@@ -22,7 +22,7 @@ import duckdb
 from pipeline.rows import TABLES, Rows, json_lines
 from schemas.notice import SCHEMA_VERSION
 
-STORE_VERSION = "1"
+STORE_VERSION = "2"  # 2: a file may give several notices (plans), each with its outputs
 
 
 class StoreError(Exception):
@@ -44,8 +44,6 @@ class FileRecord:
     pages: int | None = None
     tasks: int | None = None
     seconds: float | None = None
-    json_path: str | None = None
-    xlsx_path: str | None = None
     processed_at: dt.datetime | None = None
 
 

@@ -31,8 +31,8 @@ TASK_COLUMNS = (
 NOTICE_COLUMNS = (
     ("文件", "n.name", 24), ("标题", "n.title", 40), ("发文字号", "n.doc_number", 16), ("发文机关", "n.issuer", 20),
     ("成文日期", "n.issue_date", 11), ("计划名称", "n.plan_title", 30), ("计划年度", "n.plan_year", 8),
-    ("任务数", "n.tasks", 7), ("页数", "n.pages", 6), ("格式", "n.format", 6), ("JSON", "f.json_path", 30),
-    ("工作簿", "f.xlsx_path", 30), ("gongwen 版本", "n.gongwen_version", 10), ("源文件", "n.path", 40),
+    ("任务数", "n.tasks", 7), ("页数", "n.pages", 6), ("格式", "n.format", 6), ("JSON", "n.json_path", 30),
+    ("工作簿", "n.xlsx_path", 30), ("gongwen 版本", "n.gongwen_version", 10), ("源文件", "n.path", 40),
 )  # fmt: skip
 ERROR_KINDS = {"input": "无法读取", "timeout": "超时", "crash": "进程崩溃", "internal": "内部错误",
                "unsupported": "格式不支持"}  # fmt: skip
@@ -48,15 +48,15 @@ def write_summary(store: Store, target: Path) -> None:
     ok = "JOIN files f ON f.path = n.path AND f.status = 'ok'"
     with atomic_path(target) as temporary:
         book = Book(str(temporary), streaming=True)
-        _table(book.sheet("任务"), TASK_COLUMNS, store, f"FROM tasks t JOIN notices n USING (path) {ok}",
-               "n.name, t.path, t.number")  # fmt: skip
-        _table(book.sheet("文件"), NOTICE_COLUMNS, store, f"FROM notices n {ok}", "n.name, n.path")
+        _table(book.sheet("任务"), TASK_COLUMNS, store, f"FROM tasks t JOIN notices n USING (path, plan) {ok}",
+               "n.name, t.path, t.plan, t.number")  # fmt: skip
+        _table(book.sheet("文件"), NOTICE_COLUMNS, store, f"FROM notices n {ok}", "n.name, n.path, n.plan")
         _table(book.sheet("错误"), ERROR_COLUMNS, store, "FROM files f WHERE f.status <> 'ok'", "f.path")
         book.close()
 
 
 def write_tasks_parquet(store: Store, target: Path) -> None:
-    store.write_parquet("SELECT * FROM tasks ORDER BY path, number", target)
+    store.write_parquet("SELECT * FROM tasks ORDER BY path, plan, number", target)
 
 
 def _table(sheet: Sheet, columns: Sequence[tuple[str, str, float]], store: Store, source: str, order: str) -> None:

@@ -19,9 +19,10 @@ from pathlib import Path
 from pipeline.errors import InputError
 from pipeline.export_json import json_bytes
 from pipeline.export_xlsx import build_xlsx, read_reviews
-from pipeline.jobs import Job, Outcome, timeout_message
+from pipeline.jobs import Job, Outcome, Output, timeout_message
 from pipeline.process import process
-from pipeline.rows import notice_rows
+from pipeline.rows import Rows, notice_rows
+from schemas.notice import Notice
 
 
 class FileTimeout(Exception):
@@ -32,9 +33,8 @@ def run_job(job: Job) -> Outcome:
     started = time.perf_counter()
     try:
         with time_limit(job.time_limit):
-            notice = process(job.path, job.data)
-            reviews = read_reviews(BytesIO(job.workbook)) if job.workbook else {}
-            json, xlsx = json_bytes(notice), build_xlsx(notice, reviews)
+            notices = process(job.path, job.data)
+            made = [_outputs(notice, job) for notice in notices]
     except InputError as error:
         return Outcome.failed(job.path, "input", str(error), time.perf_counter() - started)
     except FileTimeout:
@@ -45,12 +45,21 @@ def run_job(job: Job) -> Outcome:
     return Outcome(
         path=job.path,
         seconds=time.perf_counter() - started,
-        pages=notice.source.pages,
-        tasks=len(notice.tasks),
-        json=json,
-        xlsx=xlsx,
-        rows=notice_rows(notice, json.decode("utf-8")),
+        pages=notices[0].source.pages,
+        tasks=sum(len(notice.tasks) for notice in notices),
+        outputs=tuple(output for output, _ in made),
+        rows=tuple(rows for _, rows in made),
     )
+
+
+def _outputs(notice: Notice, job: Job) -> tuple[Output, Rows]:
+    """A notice's JSON and workbook (with the review of the workbook it replaces), and its rows."""
+    name = job.output.name + notice.source.plan_suffix
+    json_path, xlsx_path = job.output.with_name(f"{name}.json"), job.output.with_name(f"{name}.xlsx")
+    earlier = job.workbooks.get(xlsx_path.name)
+    json = json_bytes(notice)
+    xlsx = build_xlsx(notice, read_reviews(BytesIO(earlier)) if earlier else {})
+    return Output(json_path, json, xlsx_path, xlsx), notice_rows(notice, json.decode("utf-8"), json_path, xlsx_path)
 
 
 @contextmanager

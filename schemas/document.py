@@ -53,6 +53,8 @@ class Block:
 class Document:
     text: NormText
     blocks: tuple[Block, ...]
+    plan: int | None = None  # of a file that bundles several plans, which one this is (from 1)
+    plans: int = 1  # how many plans the file bundles
 
     def text_of(self, block: Block) -> str:
         return self.text.text[block.start : block.end]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import PurePath
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"  # 1.1: source.ocr_pages and ocr_confidence
+SCHEMA_VERSION = "1.2"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans
 
 
 def gongwen_version() -> str:
@@ -147,6 +148,18 @@ class SourceInfo(Record):
     pages: int = Field(ge=0)
     ocr_pages: list[int] = []  # pages read by OCR (scanned images), from 1
     ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # Tesseract's mean over their lines
+    plan: int | None = Field(default=None, ge=1)  # of a file that bundles several plans, which one (from 1)
+    plans: int = Field(default=1, ge=1)  # how many plans the file bundles, each its own record
+
+    @property
+    def plan_suffix(self) -> str:
+        """What tells one plan's outputs from the others' of its bundle: -13 (-07 of 31 plans)."""
+        return "" if self.plan is None else f"-{self.plan:0{len(str(self.plans))}d}"
+
+    @property
+    def stem(self) -> str:
+        """What the record's outputs are called: the file's stem, with the plan's suffix."""
+        return PurePath(self.name).stem + self.plan_suffix
 
 
 class Notice(Record):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -93,3 +94,25 @@ class NormText:
     def locate(self, offset: int) -> tuple[int, int]:
         """The (page, line) in the source where the normalised character at `offset` came from."""
         return self.source.locate(self.source_offset(offset))
+
+    def excerpt(self, ranges: Sequence[tuple[int, int]]) -> tuple[NormText, list[int]]:
+        """The text of these ordered, disjoint ranges, a line break between each two, still mapped
+        to the source; and for each range the shift that takes its offsets into the excerpt."""
+        pieces: list[str] = []
+        to_source: array[int] = array(self.to_source.typecode)
+        shifts: list[int] = []
+        for start, end in ranges:
+            if pieces:
+                pieces.append("\n")
+                to_source.append(self.to_source[start])
+            shifts.append(len(to_source) - start)
+            pieces.append(self.text[start:end])
+            to_source.extend(self.to_source[start:end])
+        to_source.append(self.to_source[ranges[-1][1]] if ranges else 0)
+        paragraphs = tuple(
+            Paragraph(p.start + shift, p.end + shift)
+            for p in self.paragraphs
+            for (start, end), shift in zip(ranges, shifts, strict=True)
+            if start <= p.start and p.end <= end
+        )
+        return NormText(self.source, "".join(pieces), to_source, paragraphs), shifts

@@ -21,7 +21,7 @@ from pipeline.batch import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Set
 from pipeline.cli import main
 from pipeline.jobs import Job, Outcome, run
 from pipeline.worker import FileTimeout, time_limit
-from tests.corpus import RAW, ROOT
+from tests.corpus import RAW, ROOT, bundled_plans
 from tests.typeset import encrypted_pdf, scanned_pdf
 
 SMALL = (
@@ -203,7 +203,7 @@ def test_dask_executor_gives_the_local_pool_records(tmp_path: Path) -> None:
         report = run_batch(Settings(input=raw, out_dir=tmp_path / "dask", scheduler=cluster.scheduler_address))
     assert report.processed == 3 and not report.failed
 
-    query = "SELECT * EXCLUDE (extracted_at, record) FROM notices ORDER BY path"
+    query = "SELECT * EXCLUDE (extracted_at, record, json_path, xlsx_path) FROM notices ORDER BY path"
     assert _rows(tmp_path / "dask" / STORE_NAME, query) == _rows(tmp_path / "local" / STORE_NAME, query)
     for table in ("tasks", "deadlines", "parties", "targets"):
         query = f"SELECT * FROM {table} ORDER BY ALL"
@@ -216,10 +216,38 @@ def test_outputs_mirror_the_input_folders(tmp_path: Path) -> None:
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_text("x")
     found, skipped = discover(raw, tmp_path / "out")
-    outputs = sorted(f.json_path.relative_to(tmp_path / "out").as_posix() for f in found)
-    assert outputs == ["a/通知.pdf.json", "a/通知.txt.json", "b/通知.json", "c.json"]
+    outputs = sorted(f.output.relative_to(tmp_path / "out").as_posix() for f in found)
+    assert outputs == ["a/通知.pdf", "a/通知.txt", "b/通知", "c"]
     assert not skipped
     (raw / "out").mkdir()
     (raw / "out" / "c.txt").write_text("an output")
     found, _ = discover(raw, raw / "out")  # an output folder inside the input is not input
     assert len(found) == 4
+
+
+def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    bundled_plans(raw)
+    assert run_batch(Settings(input=raw, out_dir=out, workers=1)).processed == 1
+    plans = [json.loads((out / f"bundle-{n}.json").read_text("utf-8")) for n in (1, 2)]
+    assert [p["meta"]["plan_title"] for p in plans] == [
+        "2025年青浦区卫生健康系统安全生产工作计划", "金山区卫健委2021年安全生产和资源保障工作要点",
+    ]  # fmt: skip
+    assert not (out / "bundle.json").exists()
+    store = out / STORE_NAME
+    by_plan = _rows(store, "SELECT plan, plans, tasks, xlsx_path FROM notices ORDER BY plan")
+    assert [row[:2] for row in by_plan] == [(1, 2), (2, 2)]
+    assert [row[2] for row in by_plan] == [len(p["tasks"]) for p in plans]
+    assert [Path(str(row[3])).name for row in by_plan] == ["bundle-1.xlsx", "bundle-2.xlsx"]
+    assert _rows(store, "SELECT plan, count(*) FROM tasks GROUP BY plan ORDER BY plan") == [
+        (n, len(p["tasks"])) for n, p in enumerate(plans, 1)
+    ]
+    assert len(_sheet(out / SUMMARY_NAME, "任务")) == sum(len(p["tasks"]) for p in plans)
+    assert [r["工作簿"] for r in _sheet(out / SUMMARY_NAME, "文件")] == [str(out / f"bundle-{n}.xlsx") for n in (1, 2)]
+    # the analyst's review of the second plan's workbook survives a re-run
+    book = load_workbook(out / "bundle-2.xlsx")
+    book["任务分解表"]["N2"] = "已确认"
+    book.save(out / "bundle-2.xlsx")
+    assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 1
+    assert load_workbook(out / "bundle-2.xlsx")["任务分解表"]["N2"].value == "已确认"
+    assert load_workbook(out / "bundle-1.xlsx")["任务分解表"]["N2"].value == "待审核"

@@ -15,10 +15,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from pipeline.batch import STORE_NAME, Settings, run_batch
 from pipeline.cli import main
 from pipeline.diff import diff, edits, latest_of_a_series, similarities
-from pipeline.process import process
+from pipeline.errors import InputError
+from pipeline.process import read_notice
 from schemas.diff import PlanDiff, TaskPair
 from schemas.notice import Notice
-from tests.corpus import RAW
+from tests.corpus import RAW, bundled_plans, notice_of
 
 QINGPU = RAW / "qingpu_2025_safety_plan.txt"
 ADDED = "各医疗卫生单位于10月底前完成电动自行车集中充电场所消防安全检查。"
@@ -43,7 +44,7 @@ def _swap_last_sections(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notice, Notice]:
-    base = process(QINGPU)
+    base = notice_of(QINGPU)
     removed = next(t.text for t in base.tasks if t.text.startswith("研究完善医疗机构病房")) + "。"
     old_text = _edited(base.text, ("修订本区卫生健康委", "6月底前修订本区卫生健康委"))
     new_text = _edited(
@@ -59,7 +60,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notice, Notice]:
     folder = tmp_path_factory.mktemp("plans")
     (folder / "qingpu_2025.txt").write_text(old_text, encoding="utf-8")
     (folder / "qingpu_2026.txt").write_text(_swap_last_sections(new_text), encoding="utf-8")
-    return process(folder / "qingpu_2025.txt"), process(folder / "qingpu_2026.txt")
+    return notice_of(folder / "qingpu_2025.txt"), notice_of(folder / "qingpu_2026.txt")
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def test_a_task_moved_to_another_section_is_named(plans: tuple[Notice, Notice], 
         ("防寒保暖，11.9消防安全周防火疏散演练等。", "防寒保暖，11.9消防安全周防火疏散演练等。" + first),
     )
     (tmp_path / "moved.txt").write_text(text, encoding="utf-8")
-    pair = _pair(diff(old, process(tmp_path / "moved.txt")), "修订安全生产领导小组职责和工作规范")
+    pair = _pair(diff(old, notice_of(tmp_path / "moved.txt")), "修订安全生产领导小组职责和工作规范")
     assert [(c.field, c.old, c.new) for c in pair.changes] == [
         ("section", "一、进一步压实安全生产责任", "四、扎实做好安全生产日常管理工作 / （二）明确季度工作重点")
     ]
@@ -215,3 +216,8 @@ def test_cli_diffs_an_issuers_two_latest_plans_from_the_store(
     assert "no plan from 某某区教育局" in error and issuer in error
     assert main(["diff", "--issuer", issuer, "--store", str(tmp_path / "none.duckdb")]) == 2
     assert "no store at" in capsys.readouterr().err
+
+
+def test_a_bundle_of_plans_is_no_one_plan_to_compare(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="bundles 2 plans"):
+        read_notice(bundled_plans(tmp_path))

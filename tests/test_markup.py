@@ -14,9 +14,8 @@ from docx.enum.text import WD_BREAK
 from pipeline.errors import InputError
 from pipeline.load import load, load_bytes
 from pipeline.load_markup import html_rows, table_lines
-from pipeline.process import process
 from schemas.notice import Notice
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of
 from tests.markup import web_page, word_document
 
 NOTICES = (
@@ -36,7 +35,7 @@ def _fields(notice: Notice) -> list[tuple[object, ...]]:
 
 @pytest.fixture(scope="module", params=NOTICES)
 def text_notice(request: pytest.FixtureRequest) -> Notice:
-    return process(RAW / request.param)
+    return notice_of(RAW / request.param)
 
 
 @pytest.mark.parametrize("kind", ["docx", "html"])
@@ -46,7 +45,7 @@ def test_same_notice_as_the_text(text_notice: Notice, kind: str, tmp_path: Path)
         word_document(text_notice.text) if kind == "docx" else web_page(text_notice.text, text_notice.meta.title or "")
     )
     path.write_bytes(made)
-    notice = process(path)
+    notice = notice_of(path)
     assert notice.source.format == kind
     assert notice.meta == text_notice.meta
     assert _fields(notice) == _fields(text_notice)
@@ -54,11 +53,11 @@ def test_same_notice_as_the_text(text_notice: Notice, kind: str, tmp_path: Path)
 
 def test_an_old_word_file_is_read_through_libreoffice(tmp_path: Path) -> None:
     """A .doc saved by LibreOffice (as Word 97) from the Word document of the Qingpu notice."""
-    notice = process(RAW / NOTICES[0])
+    notice = notice_of(RAW / NOTICES[0])
     (tmp_path / "notice.docx").write_bytes(word_document(notice.text))
     command = ["soffice", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "notice.docx")]
     subprocess.run(command, capture_output=True, check=True, timeout=120)
-    old = process(tmp_path / "notice.doc")
+    old = notice_of(tmp_path / "notice.doc")
     assert old.source.format == "doc"
     assert _fields(old) == _fields(notice)
 
@@ -70,9 +69,9 @@ def test_without_libreoffice_an_old_word_file_says_how_to_read_it(monkeypatch: p
 
 
 def test_table_rows_are_tasks_with_their_columns(tmp_path: Path) -> None:
-    text = process(RAW / NOTICES[2]).text
+    text = notice_of(RAW / NOTICES[2]).text
     (tmp_path / "table.docx").write_bytes(word_document(text))
-    rows = [t for t in process(tmp_path / "table.docx").tasks if t.columns]
+    rows = [t for t in notice_of(tmp_path / "table.docx").tasks if t.columns]
     assert len(rows) == 17
     first = rows[0]
     assert first.columns["指导部门"] == "最高人民法院、最高人民检察院、国家知识产权局"
@@ -81,7 +80,7 @@ def test_table_rows_are_tasks_with_their_columns(tmp_path: Path) -> None:
 
 
 def test_the_site_around_the_notice_is_not_read(tmp_path: Path) -> None:
-    notice = process(RAW / NOTICES[0])
+    notice = notice_of(RAW / NOTICES[0])
     (tmp_path / "page.html").write_bytes(web_page(notice.text, notice.meta.title or "", encoding="gb18030"))
     text = load(tmp_path / "page.html").text
     for furniture in ("首页", "当前位置", "统计代码", "相关文件", "主办单位", "浏览次数"):

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.metadata import normalise_doc_number, parse_date, split_joint, split_list
-from pipeline.process import process
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of, notices_of
 
 
 @pytest.mark.parametrize(
@@ -110,7 +109,7 @@ CORPUS_META = {
     "pdf02_anweiban_2024_1_zhiben_zifangan.pdf": (
         "国务院安委会办公室关于印发《安全生产治本攻坚三年行动方案（2024－2026年）》子方案的通知",
         "安委办〔2024〕1号", "国务院安全生产委员会办公室", "2024-01-23", 2024,
-        "安全生产治本攻坚三年行动方案（2024－2026年）"),
+        "教育系统安全生产治本攻坚三年行动方案（2024—2026年）"),  # the first of its 31 plans
     "pdf04_taian_anweiban_2024_zhenggai.pdf": (  # the red header names the issuer; the title starts at 关于
         "关于举一反三抓好国务院安委会明查暗访发现问题整改工作的通知", None, "中共泰安市委泰安市人民政府安全生产委员会办公室", "2024-03-24", 2024,
         "国务院安委会明查暗访发现共性问题清单"),
@@ -120,24 +119,24 @@ CORPUS_META = {
 @pytest.mark.parametrize("name", sorted(CORPUS_META))
 def test_corpus_metadata(name: str) -> None:
     title, number, issuer, date, year, plan = CORPUS_META[name]
-    meta = process(RAW / name).meta
+    meta = notices_of(RAW / name)[0].meta
     assert (meta.title, meta.doc_number, meta.issuer) == (title, number, issuer)
     assert (str(meta.issue_date) if meta.issue_date else None, meta.plan_year, meta.plan_title) == (date, year, plan)
 
 
 def test_version_block_and_addressees() -> None:
-    qingpu = process(RAW / "qingpu_2025_safety_plan.txt").meta
+    qingpu = notice_of(RAW / "qingpu_2025_safety_plan.txt").meta
     assert (qingpu.printed_by, qingpu.printed_date) == ("青浦区卫生健康委员会办公室", dt.date(2025, 3, 28))
     assert qingpu.addressees == ["各医疗卫生单位"]
-    jinshan = process(RAW / "jinshan_2021_safety_resources_points.txt").meta
+    jinshan = notice_of(RAW / "jinshan_2021_safety_resources_points.txt").meta
     assert jinshan.addressees == ["各医疗卫生单位", "机关各科室（中心）"]
     assert jinshan.openness == "主动公开"
-    pdf02 = process(next(RAW.glob("pdf02*.pdf"))).meta
+    pdf02 = notices_of(next(RAW.glob("pdf02*.pdf")))[-1].meta
     assert pdf02.openness == "依申请公开"
     assert (pdf02.printed_by, pdf02.printed_date) == ("国务院安委会办公室", dt.date(2024, 1, 25))
 
 
 def test_a_split_printed_line_keeps_its_printer(tmp_path: Path) -> None:
     """hd05: a page break falls between the printer and its 印发 date."""
-    meta = process(RAW / "hd05_shandong_2024_luanfa1_xiaofang.txt").meta
+    meta = notice_of(RAW / "hd05_shandong_2024_luanfa1_xiaofang.txt").meta
     assert (meta.printed_by, meta.printed_date) == ("山东省人民政府安全生产委员会办公室", dt.date(2024, 1, 21))

@@ -13,8 +13,7 @@ from pipeline import ocr
 from pipeline.errors import InputError
 from pipeline.load import load
 from pipeline.normalise import normalise
-from pipeline.process import process
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of
 from tests.typeset import image_pdf, typeset
 
 
@@ -30,7 +29,7 @@ def test_a_scanned_page_is_read_by_ocr(scanned: tuple[Path, Path]) -> None:
     printed, scan = scanned
     text_layer = normalise(load(printed))
     first_page = text_layer.text[: text_layer.text.index("2025年青浦区卫生健康系统安全生产工作计划\n2025年，")]
-    notice = process(scan)
+    notice = notice_of(scan)
     assert notice.source.ocr_pages == [1]
     assert notice.source.ocr_confidence is not None and notice.source.ocr_confidence > 0.8
     read = notice.text[: len(first_page)]
@@ -49,4 +48,4 @@ def test_without_tesseract_a_scan_says_how_to_install_it(
 
 
 def test_a_text_pdf_is_not_ocred(scanned: tuple[Path, Path]) -> None:
-    assert process(scanned[0]).source.ocr_pages == []
+    assert notice_of(scanned[0]).source.ocr_pages == []

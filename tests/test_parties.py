@@ -6,8 +6,7 @@ import pytest
 
 from extractors.nlp import make_doc
 from extractors.parties import assignment_parties, canonical_names, find_parties, issuer_forms
-from pipeline.process import process
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of
 
 ISSUER = frozenset({"区卫健委", "区卫生健康委", "区卫生健康委员会", "上海市金山区卫生健康委员会"})
 
@@ -112,14 +111,14 @@ def test_canonical_names_join_short_and_long_forms() -> None:
 
 
 def test_an_enumeration_item_is_led_by_the_lead_of_its_introduction() -> None:
-    tasks = {t.text[:3]: t for t in process(RAW / "qingpu_2025_safety_plan.txt").tasks}
+    tasks = {t.text[:3]: t for t in notice_of(RAW / "qingpu_2025_safety_plan.txt").tasks}
     assert tasks["一季度"].implicit_lead == "医疗卫生单位"
     assert tasks["四季度"].implicit_lead == "医疗卫生单位"
     assert tasks["修订安"].implicit_lead == "区卫生健康委"
 
 
 def test_units_of_a_table_row_come_from_its_columns() -> None:
-    row = next(t for t in process(RAW / "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt").tasks if t.columns)
+    row = next(t for t in notice_of(RAW / "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt").tasks if t.columns)
     assert [(p.name, p.role) for p in row.parties] == [
         ("最高人民法院", "lead"),
         ("最高人民检察院", "lead"),

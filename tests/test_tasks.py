@@ -11,8 +11,7 @@ from extractors.tasks import split_sentences
 from pipeline.export_json import write_json
 from pipeline.load import load
 from pipeline.normalise import normalise
-from pipeline.process import process
-from tests.corpus import GOLD_TEXTS, RAW, score
+from tests.corpus import GOLD_TEXTS, RAW, notice_of, score
 from tests.typeset import typeset
 
 
@@ -46,7 +45,7 @@ def notice(tmp_path: Path, body: str) -> list[str]:
     )
     path = tmp_path / "notice.txt"
     path.write_text(text, encoding="utf-8")
-    return [task.text for task in process(path).tasks]
+    return [task.text for task in notice_of(path).tasks]
 
 
 def test_headings_preamble_and_forwarding_formula_are_not_tasks(tmp_path: Path) -> None:
@@ -76,7 +75,7 @@ def test_a_sentence_opening_with_an_earlier_year_reports_the_past(tmp_path: Path
 
 def test_every_item_of_an_attached_checklist_is_a_task() -> None:
     """pdf04's attachment, 共性问题清单: problems to put right, numbered 1．2．3． with nothing under them."""
-    notice = process(RAW / "pdf04_taian_anweiban_2024_zhenggai.pdf")
+    notice = notice_of(RAW / "pdf04_taian_anweiban_2024_zhenggai.pdf")
     items = [t.text for t in notice.tasks if t.section and t.section[0] == "二、燃气领域"]
     assert len(items) == 28
     assert "7.燃气报警器已过期" in items  # a stated problem, kept because the list is of problems to fix
@@ -89,7 +88,7 @@ def test_a_bracketed_assignment_is_not_a_task(tmp_path: Path) -> None:
 
 
 def test_a_concrete_instruction_in_the_covering_notice_is_a_task() -> None:
-    tasks = process(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt").tasks
+    tasks = notice_of(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt").tasks
     first = tasks[0]
     assert first.origin == "notice"
     assert first.text.startswith("各省级安委会要加强工作统筹，及时将重点工作完成情况")
@@ -98,13 +97,13 @@ def test_a_concrete_instruction_in_the_covering_notice_is_a_task() -> None:
 
 def test_numbered_items_are_tasks_not_headings() -> None:
     """hd01 numbers its tasks 1.–20.; 18. happens to open with a short sentence."""
-    notice = process(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt")
+    notice = notice_of(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt")
     assert not any(section.number.startswith("18") for section in notice.sections)
     assert any(task.text.startswith("18.聚焦重大事故隐患排查整治") for task in notice.tasks)
 
 
 def test_sections_and_spans() -> None:
-    notice = process(RAW / "qingpu_2025_safety_plan.txt")
+    notice = notice_of(RAW / "qingpu_2025_safety_plan.txt")
     titles = [(s.id, s.level, s.title) for s in notice.sections]
     assert titles[:3] == [("S1", 1, "进一步压实安全生产责任"), ("S2", 1, "全面开展安全生产治本攻坚三年行动（2024年-2026年）"),
                           ("S2.1", 2, "落实医疗卫生单位安全生产重大事故动态清零行动")]  # fmt: skip
@@ -130,7 +129,7 @@ def assert_bars(scores: dict[str, dict[str, float]]) -> None:
 
 def test_gold_corpus_from_text(tmp_path: Path) -> None:
     for path in GOLD_TEXTS:
-        write_json(process(path), tmp_path)
+        write_json(notice_of(path), tmp_path)
     assert_bars(score(tmp_path))
 
 
@@ -140,7 +139,7 @@ def test_gold_corpus_from_typeset_pdfs(tmp_path: Path) -> None:
     pdfs.mkdir()
     for path in GOLD_TEXTS:
         pdf = typeset(parse_structure(normalise(load(path))), pdfs / f"{path.stem}.pdf")
-        from_pdf, from_text = process(pdf), process(path)
+        from_pdf, from_text = notice_of(pdf), notice_of(path)
         assert [t.text for t in from_pdf.tasks] == [t.text for t in from_text.tasks]
         assert from_pdf.meta == from_text.meta
         assert from_pdf.source.pages > 1

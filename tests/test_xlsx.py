@@ -9,17 +9,16 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, write_xlsx
-from pipeline.process import process
 from pipeline.textwidth import excel_width
 from schemas.notice import Notice
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of
 
 SHEETS = ["任务分解表", "责任矩阵", "时间表", "量化目标", "文件信息", "说明"]
 
 
 @pytest.fixture(scope="module")
 def qingpu() -> Notice:
-    return process(RAW / "qingpu_2025_safety_plan.txt")
+    return notice_of(RAW / "qingpu_2025_safety_plan.txt")
 
 
 def test_every_sheet_and_header(tmp_path: Path, qingpu: Notice) -> None:
@@ -83,7 +82,7 @@ def test_matrix_timeline_targets_and_information(tmp_path: Path, qingpu: Notice)
 
 
 def test_a_three_year_plan_has_36_months(tmp_path: Path) -> None:
-    notice = process(RAW / "hd07_nhc_2024_weijian_zhiben.txt")
+    notice = notice_of(RAW / "hd07_nhc_2024_weijian_zhiben.txt")
     months = [c.value for c in load_workbook(write_xlsx(notice, tmp_path))["时间表"][1]][3:]
     assert (len(months), months[0], months[-1]) == (36, "2024-01", "2026-12")
 
