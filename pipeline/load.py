@@ -21,12 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.vocab import table
-from pipeline import ocr
+from pipeline import ocr, pdf_tables
 from pipeline.errors import InputError
 from pipeline.load_markup import load_docx, load_html, load_legacy_word
 from pipeline.textwidth import ems
@@ -207,6 +208,7 @@ class _PdfLine:
     top: float  # distance from the page's top edge
     char_width: float
     type_size: float  # in points, as printed: the font size scaled by the text matrix
+    whole: bool = False  # a table row: a paragraph of its own, never joined to the next line
 
 
 def load_pdf(path: Path, data: bytes) -> SourceText:
@@ -219,9 +221,10 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
         raise InputError(f"corrupt PDF: {message}") from error
     settings = table("layout.toml")["pdf"]
     try:
-        pages, ocr_confidences = _read_pages(pdf, settings["min_chars_per_page"])
+        pages, ocr_confidences, ruled = _read_pages(pdf, settings)
     finally:
         pdf.close()
+    pages = _with_tables(pages, pdf_tables.find_tables(data, ruled))
     running = _running_lines(pages, settings)
     parts: list[str] = []
     lines: list[SourceLine] = []
@@ -239,6 +242,7 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
                     reaches_margin=right - line.right < 1.6 * char,
                     size=round(line.type_size / usual, 2) if usual else None,
                     zone=zone,
+                    ends_paragraph=line.whole,
                 )
             )
             parts.append(line.text + "\n")
@@ -258,19 +262,23 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
 
 
 def _read_pages(
-    pdf: pdfium.PdfDocument, min_chars: int
-) -> tuple[list[tuple[list[_PdfLine], float]], dict[int, list[float]]]:
+    pdf: pdfium.PdfDocument, settings: dict[str, Any]
+) -> tuple[list[tuple[list[_PdfLine], float]], dict[int, list[float]], list[int]]:
     """Each page's lines, from its text layer or, for a page that is a scanned image, by OCR;
-    and the OCRed pages (from 1) with their lines' confidences. Raises `InputError` when text
-    is missing and cannot be read."""
+    the OCRed pages (from 1) with their lines' confidences; the pages (from 0) that may hold a
+    ruled table. Raises `InputError` when text is missing and cannot be read."""
+    min_chars = settings["min_chars_per_page"]
     pages: list[tuple[list[_PdfLine], float]] = []
     scanned: list[int] = []
+    ruled: list[int] = []
     for index in range(len(pdf)):
         page = pdf[index]
         try:
             pages.append(_pdf_page_lines(page))
             if sum(len(line.text) for line in pages[-1][0]) < min_chars and ocr.has_image(page):
                 scanned.append(index)
+            elif pdf_tables.draws_a_table(page, settings["min_table_paths"]):
+                ruled.append(index)
         finally:
             page.close()
     confidences: dict[int, list[float]] = {}
@@ -291,7 +299,23 @@ def _read_pages(
     if not pages or chars < min_chars * len(pages):
         how = f", and OCR read {chars} characters from its {len(scanned)} scanned page(s)" if scanned else ""
         raise InputError(f"no text layer: {len(pdf)} page(s) with {chars} characters{how}")
-    return pages, confidences
+    return pages, confidences, ruled
+
+
+def _with_tables(
+    pages: list[tuple[list[_PdfLine], float]], tables: dict[int, list[pdf_tables.PageTable]]
+) -> list[tuple[list[_PdfLine], float]]:
+    """The pages with the lines inside each ruled table replaced by a line per table row."""
+    rows = pdf_tables.table_lines(tables)
+    pages = list(pages)
+    for index, found in tables.items():
+        lines, height = pages[index]
+        outside = [ln for ln in lines if not any(t.top - 1 <= ln.top <= t.bottom + 1 for t in found)]
+        char = statistics.median(ln.char_width for ln in lines) if lines else 1.0
+        size = statistics.median(ln.type_size for ln in lines) if lines else 0.0
+        tabled = [_PdfLine(r.text, r.left, r.right, r.top, char, size, whole=True) for r in rows[index] if r.text]
+        pages[index] = (sorted(outside + tabled, key=lambda ln: ln.top), height)
+    return pages
 
 
 def _mean_confidence(confidences: dict[int, list[float]]) -> float | None:

@@ -43,6 +43,7 @@ def word_document(text: str) -> bytes:
             continue
         width = max(len(row) for row in block)
         table = document.add_table(rows=len(block), cols=width)
+        table.style = "Table Grid"  # ruled, as a 任务分解表 is printed
         for r, row in enumerate(block):
             if len(row) == 1:  # a heading row: one cell merged across the table
                 merged = table.cell(r, 0).merge(table.cell(r, width - 1))

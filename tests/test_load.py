@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.load import load
+from pipeline.pdf_tables import PageTable, table_lines
 from tests.corpus import PDFS, RAW
 from tests.typeset import encrypted_pdf, scanned_pdf
 
@@ -108,3 +109,18 @@ def test_pdf_without_text_layer_is_reported_as_scanned(tmp_path: Path) -> None:
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="encrypted"):
         load(encrypted_pdf(tmp_path / "locked.pdf"))
+
+
+def test_table_rows_carry_merged_cells_down_and_join_a_row_the_page_cut() -> None:
+    header: list[str | None] = ["类别", "工作任务", "牵头单位"]
+    first = PageTable(100, 300, [header, ["一、安全生产", None, None], ["消防", "开展检查", "区卫健委"],
+                                 [None, "开展培训", "区应急局"], ["2", "完成10家", "区卫"]],
+                      [100, 140, 180, 220, 260], 50, 500)  # fmt: skip
+    second = PageTable(60, 120, [["", "改造", "健委"], ["3", "年内完成", "区民政局"]], [60, 90], 50, 500)
+    lines = table_lines({4: [first], 5: [second]})
+    assert [row.text for row in lines[4]] == [
+        "类别\t工作任务\t牵头单位", "一、安全生产", "消防\t开展检查\t区卫健委", "消防\t开展培训\t区应急局",
+        "2\t完成10家改造\t区卫健委",
+    ]  # fmt: skip
+    assert [row.text for row in lines[5]] == ["3\t年内完成\t区民政局"]
+    assert [row.top for row in lines[4]] == [100, 140, 180, 220, 260]

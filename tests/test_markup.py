@@ -68,6 +68,21 @@ def test_without_libreoffice_an_old_word_file_says_how_to_read_it(monkeypatch: p
         load_bytes(Path("notice.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
 
 
+def test_a_ruled_table_in_a_pdf_gives_a_task_per_row_with_its_columns(tmp_path: Path) -> None:
+    """hd10 in Word, ruled, printed to PDF by LibreOffice: its 17 rows over six pages, one of
+    them broken by a page; pdfplumber's table finder gives the rows and columns of the text."""
+    text = notice_of(RAW / NOTICES[2])
+    (tmp_path / "table.docx").write_bytes(word_document(text.text))
+    command = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "table.docx")]
+    subprocess.run(command, capture_output=True, check=True, timeout=120)
+    printed = notice_of(tmp_path / "table.pdf")
+    rows = [(t.text, t.section, t.columns, t.units("lead")) for t in printed.tasks if t.columns]
+    assert rows == [(t.text, t.section, t.columns, t.units("lead")) for t in text.tasks if t.columns]
+    assert len({t.span.page for t in printed.tasks if t.columns}) == 6
+    broken = next(t for t in printed.tasks if t.columns.get("序号") == "22")
+    assert broken.columns["主要内容"].endswith("提高科研仪器设备使用效率（免税进口的科研仪器设备按有关政策规定执行）。")
+
+
 def test_table_rows_are_tasks_with_their_columns(tmp_path: Path) -> None:
     text = notice_of(RAW / NOTICES[2]).text
     (tmp_path / "table.docx").write_bytes(word_document(text))
