@@ -5,8 +5,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # fonts-wqy-microhei: the embedded CJK font the tests typeset PDFs in;
-# tesseract-ocr, tesseract-ocr-chi-sim: OCR of scanned pages; libreoffice-writer-nogui: old .doc/.wps files
-DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui
+# tesseract-ocr, tesseract-ocr-chi-sim: OCR of scanned pages; libreoffice-writer-nogui: old .doc/.wps files;
+# chromium: the browser the review page is tested in
+DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui chromium
 
 .PHONY: run test setup system-deps
 

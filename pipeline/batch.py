@@ -3,7 +3,7 @@
 files    = discover(input)                 # notices to read; anything else skipped, with why
 todo     = files not yet done              # by content hash and gongwen version (unless --force)
 outcomes = executor.run(jobs(todo))        # workers: bytes in, JSON + workbook + rows out
-each     → <stem>.json, <stem>.xlsx        # written atomically, then recorded in the store
+each     → <stem>.json, <stem>.xlsx, <stem>.review.html   # atomically, then recorded in the store
            (<stem>-01.json … for a file that bundles several plans)
 end      → 汇总.xlsx, tasks.parquet         # from the store: all notices at once
 
@@ -239,6 +239,7 @@ class Batch:
     def _write_outputs(outputs: tuple[Output, ...]) -> None:
         for output in outputs:
             write_atomically(output.json_path, output.json)
+            write_atomically(output.review_path, output.review)
             keep_backup(output.xlsx_path)
             write_atomically(output.xlsx_path, output.xlsx)
 

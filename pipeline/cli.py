@@ -25,7 +25,7 @@ LISTED = 15  # failures and skipped files listed in the summary; the rest are in
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongwen", description="Chinese government notices → task records.")
     commands = parser.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="extract notices: <stem>.json and <stem>.xlsx for each")
+    extract = commands.add_parser("extract", help="extract notices: <stem>.json, .xlsx and .review.html for each")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("-o", "--out", type=Path, default=Path("data/out"), help="output folder (data/out)")
     extract.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
@@ -45,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
     diff.add_argument("-o", "--out", type=Path, help="the workbook (<old>-vs-<new>.diff.xlsx beside the store)")
     diff.add_argument("--json", action="store_true", help="print the diff as JSON on standard output")
+    review = commands.add_parser("review", help="a page to check a notice's extraction against its text")
+    review.add_argument("notice", type=Path, metavar="NOTICE", help="a notice, any format or gongwen JSON")
+    review.add_argument("-o", "--out", type=Path, help="the page (data/out/<stem>.review.html)")
     args = parser.parse_args(argv)
+    if args.command == "review":
+        return review_command(args.notice, args.out)
     if args.command == "extract":
         return extract_files(args.files, args.out, debug=args.debug)
     if args.command == "diff":
@@ -84,6 +89,27 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
             plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
             print(f"{path} → {', '.join(str(p) for p in written)} ({plans}{tasks} tasks)")
     return 1 if failed else 0
+
+
+def review_command(path: Path, out: Path | None) -> int:
+    """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
+    from pipeline.files import write_atomically
+    from pipeline.process import process, read_notice
+    from pipeline.review import review_html
+
+    try:
+        notices = [read_notice(path)] if path.suffix.lower() == ".json" else process(path)
+        if out is not None and len(notices) > 1:
+            raise InputError(f"bundles {len(notices)} plans: leave out -o and each plan gets its page")
+    except InputError as error:
+        print(f"gongwen review: {path}: {error}", file=sys.stderr)
+        return 1
+    for notice in notices:
+        target = out or Path("data/out") / f"{notice.source.stem}.review.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, review_html(notice).encode("utf-8"))
+        print(f"{path} → {target} ({len(notice.tasks)} tasks)")
+    return 0
 
 
 def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Path | None, as_json: bool) -> int:

@@ -28,12 +28,14 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One notice record's files: its JSON and its workbook, and where each goes."""
+    """One notice record's files: its JSON, its workbook and its review page, and where each goes."""
 
     json_path: Path
     json: bytes
     xlsx_path: Path
     xlsx: bytes
+    review_path: Path
+    review: bytes
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ text     = normalise(source)       # NormText: wraps joined, page furniture gone
 document = parse_structure(text)   # Document: header, title, notice, plans, headings, body
 plans    = split_plans(document)   # [Document]: one per plan where the file bundles several
 notices  = [extract(plan) ...]     # Notice: metadata, sections, tasks and their fields
-export(notice, out_dir)            # <stem>.json and <stem>.xlsx, each written atomically
+export(notice, out_dir)            # <stem>.json, .xlsx and .review.html, each written atomically
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pipeline.export_json import write_json
 from pipeline.export_xlsx import write_xlsx
 from pipeline.load import load, load_bytes
 from pipeline.normalise import normalise
+from pipeline.review import write_review
 from schemas.notice import Notice
 
 
@@ -46,4 +47,4 @@ def read_notice(path: Path) -> Notice:
 
 
 def export(notice: Notice, out_dir: Path) -> list[Path]:
-    return [write_json(notice, out_dir), write_xlsx(notice, out_dir)]
+    return [write_json(notice, out_dir), write_xlsx(notice, out_dir), write_review(notice, out_dir)]

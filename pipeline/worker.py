@@ -21,6 +21,7 @@ from pipeline.export_json import json_bytes
 from pipeline.export_xlsx import build_xlsx, read_reviews
 from pipeline.jobs import Job, Outcome, Output, timeout_message
 from pipeline.process import process
+from pipeline.review import review_html
 from pipeline.rows import Rows, notice_rows
 from schemas.notice import Notice
 
@@ -59,7 +60,9 @@ def _outputs(notice: Notice, job: Job) -> tuple[Output, Rows]:
     earlier = job.workbooks.get(xlsx_path.name)
     json = json_bytes(notice)
     xlsx = build_xlsx(notice, read_reviews(BytesIO(earlier)) if earlier else {})
-    return Output(json_path, json, xlsx_path, xlsx), notice_rows(notice, json.decode("utf-8"), json_path, xlsx_path)
+    page = job.output.with_name(f"{name}.review.html"), review_html(notice).encode("utf-8")
+    rows = notice_rows(notice, json.decode("utf-8"), json_path, xlsx_path)
+    return Output(json_path, json, xlsx_path, xlsx, *page), rows
 
 
 @contextmanager

@@ -79,6 +79,7 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     for stem in ("qingpu_2025_safety_plan", "2019/hd12_guobanfa_2019_3_youeryuan_zhili", "pdf01"):
         assert json.loads((out / f"{stem}.json").read_text("utf-8"))["tasks"]
         assert load_workbook(out / f"{stem}.xlsx", read_only=True)["任务分解表"].max_row > 1
+        assert 'class="m task' in (out / f"{stem}.review.html").read_text("utf-8")
     errors = {Path(str(r["文件"])).name: r for r in _sheet(out / SUMMARY_NAME, "错误")}
     for name, reason in bad.items():
         assert errors[name]["状态"] == "失败" and reason in str(errors[name]["原因"]), name
@@ -233,7 +234,7 @@ def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Pa
     assert [p["meta"]["plan_title"] for p in plans] == [
         "2025年青浦区卫生健康系统安全生产工作计划", "金山区卫健委2021年安全生产和资源保障工作要点",
     ]  # fmt: skip
-    assert not (out / "bundle.json").exists()
+    assert not (out / "bundle.json").exists() and (out / "bundle-2.review.html").exists()
     store = out / STORE_NAME
     by_plan = _rows(store, "SELECT plan, plans, tasks, xlsx_path FROM notices ORDER BY plan")
     assert [row[:2] for row in by_plan] == [(1, 2), (2, 2)]

@@ -1,0 +1,122 @@
+"""The review page: every span of the record highlighted where the record says, in a browser too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from typing import cast
+
+import pytest
+from lxml import html
+from PIL import Image
+
+from pipeline.cli import main
+from pipeline.review import doubts, marks, review_html
+from tests.corpus import GOLD_TEXTS, RAW, notice_of
+
+QINGPU = RAW / "qingpu_2025_safety_plan.txt"
+
+
+def _select(page: str, path: str) -> list[html.HtmlElement]:
+    return cast(list[html.HtmlElement], html.fromstring(page).xpath(path))
+
+
+def _classed(name: str) -> str:
+    return f"//*[contains(concat(' ', @class, ' '), ' {name} ')]"
+
+
+def _highlights(page: str) -> tuple[str, dict[str, str]]:
+    """The page's text as shown (without the task numbers) and each record's highlighted text."""
+    [body] = _select(page, '//*[@id="text"]')
+    for number in body.xpath(f".{_classed('number')}"):
+        number.drop_tree()
+    found: dict[str, str] = defaultdict(str)
+    for piece in body.xpath(f".{_classed('m')}"):
+        for record in piece.get("data-ids", "").split():
+            found[record] += piece.text_content()
+    return body.text_content(), found
+
+
+@pytest.mark.parametrize("path", GOLD_TEXTS, ids=lambda p: p.stem[:12])
+def test_every_span_is_highlighted_where_the_record_says(path: Path) -> None:
+    notice = notice_of(path)
+    shown, found = _highlights(review_html(notice))
+    assert shown == notice.text
+    assert dict(found) == {m.id: notice.text[m.start : m.end] for m in marks(notice)}
+    assert {m.kind for m in marks(notice)} >= {"task", "deadline", "lead", "target"}
+
+
+def test_the_page_carries_each_record_and_the_outline() -> None:
+    notice = notice_of(QINGPU)
+    page = review_html(notice)
+    [data] = _select(page, '//*[@id="records"]')
+    records = json.loads(data.text_content())
+    first = notice.tasks[0]
+    assert records[first.id]["text"] == first.text
+    assert records[first.id]["where"] == f"第{first.span.page}页第{first.span.line}行"
+    deadline = next(d for t in notice.tasks for d in t.deadlines if d.end)
+    assert any(r.get("end") == str(deadline.end) and r["text"] == deadline.text for r in records.values())
+    links = [str(a.get("href"))[1:] for a in _select(page, "//nav//a")]
+    assert links == [s.id for s in notice.sections]
+    assert all([a.tag for a in _select(page, f'//*[@id="{section_id}"]')] == ["a"] for section_id in links)
+    assert "http" not in page  # nothing fetched from the network
+
+
+def test_tasks_to_look_at_twice_stand_out() -> None:
+    notice = notice_of(QINGPU)
+    index, task = next((i, t) for i, t in enumerate(notice.tasks) if t.deadlines)
+    early = task.deadlines[0].model_copy(update={"end": dt.date(2020, 6, 30)})
+    unsure = task.model_copy(update={"deadlines": [early]})
+    odd = notice.model_copy(update={"tasks": [*notice.tasks[:index], unsure, *notice.tasks[index + 1 :]]})
+    assert doubts(unsure, odd) == [f"时限“{early.text}”早于成文日期"]
+    assert all(doubts(t, notice) == [] for t in notice.tasks)
+    flagged = {str(p.get("data-ids")).split()[0] for p in _select(review_html(odd), _classed("doubt"))}
+    assert flagged == {unsure.id}
+
+
+def test_review_command_writes_a_page_per_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", str(QINGPU), "-o", str(tmp_path / "page.html")]) == 0
+    assert (tmp_path / "page.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert main(["review", str(tmp_path / "missing.txt")]) == 1
+    assert "missing.txt" in capsys.readouterr().err
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; make test does)")
+def test_in_chromium_the_highlights_match_the_record_and_a_click_shows_it(tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    notice = notice_of(QINGPU)
+    page_path = tmp_path / "review.html"
+    page_path.write_text(review_html(notice), "utf-8")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 950})
+        page.goto(page_path.as_uri())
+        pieces = page.eval_on_selector_all("#text .m", "els => els.map(e => [e.dataset.ids, e.textContent])")
+        found: dict[str, str] = defaultdict(str)
+        for ids, text in pieces:
+            for record in ids.split():
+                found[record] += text
+        assert dict(found) == {m.id: notice.text[m.start : m.end] for m in marks(notice)}
+        # a deadline clicked: the panel shows its dates as normalised and the task it belongs to
+        task = next(t for t in notice.tasks if any(d.end for d in t.deadlines))
+        number, deadline = next((i, d) for i, d in enumerate(task.deadlines) if d.end)
+        page.locator(f'#text .m[data-ids$="{task.id}.d{number}"]').first.click()
+        detail = page.inner_text("#detail")
+        assert deadline.end is not None and deadline.end.isoformat() in detail and f"任务 {task.id}" in detail
+        # the outline takes the reader to a heading further down
+        last = notice.sections[-1]
+        page.click(f'nav a[href="#{last.id}"]')
+        assert page.evaluate(f"document.getElementById('{last.id}').getBoundingClientRect().top") < 950
+        shot = page.screenshot(path=str(tmp_path / "review.png"))
+        browser.close()
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    assert image.size == (1500, 950)
+    colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000) or []}
+    assert (0xFF, 0xF4, 0xC2) in colours  # the tasks' yellow is on screen
