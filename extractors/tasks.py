@@ -112,6 +112,7 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "copula": re.compile(rules["descriptive"]["copula"]),
         "past_year": re.compile(rules["descriptive"]["past_year"]),
         "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
+        "vocative": re.compile(rules["address"]["vocative"]),
         "forwarding": notice_pattern("forwarding"),
         "carry_out": notice_pattern("carry_out"),
     }
@@ -127,6 +128,8 @@ class _SentenceFilter:
 
     def keeps(self, sentence: str) -> bool:
         if self.origin == "notice" and _is_forwarding(sentence):
+            return False
+        if _compiled()["vocative"].match(sentence):
             return False
         return self.checklist or not _describes(sentence, self.plan_year)
 

@@ -27,6 +27,7 @@ KINDS = {"task": "任务", "deadline": "时限", "lead": "牵头单位", "co": "
 LONG_TASK = 300  # characters: a task this long has likely swallowed the paragraph after it
 SHORT_TASK = 8
 DATE_SLACK_YEARS = 5  # a deadline this far from the plan's year was likely misread
+LEADS_USUAL = 0.5  # share of a notice's tasks with a lead above which a task without one stands out
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +50,17 @@ def marks(notice: Notice) -> list[Mark]:
     return [m for m in found if m.end > m.start]
 
 
-def doubts(task: Task, notice: Notice) -> list[str]:
-    """Why an analyst should look twice at a task: signs the extractor may have got it wrong."""
+def doubts(notice: Notice) -> dict[str, list[str]]:
+    """Why an analyst should look twice at each task: signs the extractor may have got it wrong."""
+    with_lead = sum(1 for task in notice.tasks if task.units("lead") or task.implicit_lead)
+    leads_usual = with_lead >= LEADS_USUAL * len(notice.tasks)  # a report names no leads at all
+    return {task.id: _task_doubts(task, notice, leads_usual) for task in notice.tasks}
+
+
+def _task_doubts(task: Task, notice: Notice, leads_usual: bool) -> list[str]:
     found = []
-    if not task.units("lead") and not task.implicit_lead:
-        found.append("未找到牵头单位")
+    if leads_usual and not task.units("lead") and not task.implicit_lead:
+        found.append("未找到牵头单位，而本文多数任务有")
     if len(task.text) > LONG_TASK:
         found.append(f"任务文字长达{len(task.text)}字，可能并入了下一段")
     if len(task.text) < SHORT_TASK:
@@ -72,7 +79,7 @@ def doubts(task: Task, notice: Notice) -> list[str]:
 
 def review_html(notice: Notice) -> str:
     found = marks(notice)
-    unsure = {task.id: doubts(task, notice) for task in notice.tasks}
+    unsure = doubts(notice)
     records = {task.id: _task_record(task, unsure[task.id]) for task in notice.tasks}
     records.update(_field_records(notice))
     counts = Counter(mark.kind for mark in found)

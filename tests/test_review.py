@@ -72,8 +72,15 @@ def test_tasks_to_look_at_twice_stand_out() -> None:
     early = task.deadlines[0].model_copy(update={"end": dt.date(2020, 6, 30)})
     unsure = task.model_copy(update={"deadlines": [early]})
     odd = notice.model_copy(update={"tasks": [*notice.tasks[:index], unsure, *notice.tasks[index + 1 :]]})
-    assert doubts(unsure, odd) == [f"时限“{early.text}”早于成文日期"]
-    assert all(doubts(t, notice) == [] for t in notice.tasks)
+    assert doubts(odd)[unsure.id] == [f"时限“{early.text}”早于成文日期"]
+    assert not any(doubts(notice).values())
+    report = notice_of(RAW / "hd08_guowuyuan_2023_zhengfu_gongzuo_baogao.txt")  # a report names no leads
+    assert not any("牵头" in reason for reasons in doubts(report).values() for reason in reasons)
+    lone = notice.tasks[0].model_copy(update={"parties": [], "implicit_lead": None})
+    assert (
+        "未找到牵头单位，而本文多数任务有"
+        in doubts(notice.model_copy(update={"tasks": [lone, *notice.tasks[1:]]}))[lone.id]
+    )
     flagged = {str(p.get("data-ids")).split()[0] for p in _select(review_html(odd), _classed("doubt"))}
     assert flagged == {unsure.id}
 

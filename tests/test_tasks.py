@@ -151,3 +151,11 @@ def test_gold_corpus_from_typeset_pdfs(tmp_path: Path) -> None:
             assert [(t.value, t.unit) for t in a.targets] == [(t.value, t.unit) for t in b.targets]
         write_json(from_pdf, out)
     assert_bars(score(out))
+
+
+def test_a_report_turning_to_its_audience_is_no_task(tmp_path: Path) -> None:
+    """政府工作报告 address the deputies between parts: 各位代表！"""
+    body = "一、主要任务\n各位代表！\n完成18家养护院改造。\n同志们：\n年内建成10个社区食堂。\n"
+    assert notice(tmp_path, body) == ["完成18家养护院改造", "年内建成10个社区食堂"]
+    reports = [notice_of(RAW / f"hd0{n}_guowuyuan_202{n - 5}_zhengfu_gongzuo_baogao.txt").tasks for n in (8, 9)]
+    assert not any(task.text == "各位代表" for tasks in reports for task in tasks)
