@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -143,7 +143,7 @@ def _text(notice: Notice, found: list[Mark], unsure: set[str]) -> str:
     headings = [(section.span.start, section.span.end) for section in notice.sections]
     ends = {end for _, end in headings}
     cuts = sorted({0, len(notice.text), *anchors, *ends, *(m.start for m in found), *(m.end for m in found)})
-    waiting = sorted(found, key=lambda m: m.start)
+    waiting = deque(sorted(found, key=lambda m: m.start))
     active: list[Mark] = []
     pieces = []
     for start, end in pairwise(cuts):
@@ -152,7 +152,7 @@ def _text(notice: Notice, found: list[Mark], unsure: set[str]) -> str:
         if start in numbers:  # the task's 序号 in the workbook, before its first character
             pieces.append(f'<sup class="number">{numbers[start]}</sup>')
         while waiting and waiting[0].start <= start:
-            active.append(waiting.pop(0))
+            active.append(waiting.popleft())
         active = [m for m in active if m.end > start]
         text = html.escape(notice.text[start:end])
         if not active:
