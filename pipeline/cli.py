@@ -94,11 +94,11 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
 def review_command(path: Path, out: Path | None) -> int:
     """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
     from pipeline.files import write_atomically
-    from pipeline.process import process, read_notice
+    from pipeline.process import read_notices
     from pipeline.review import review_html
 
     try:
-        notices = [read_notice(path)] if path.suffix.lower() == ".json" else process(path)
+        notices = read_notices(path)
         if out is not None and len(notices) > 1:
             raise InputError(f"bundles {len(notices)} plans: leave out -o and each plan gets its page")
     except InputError as error:
@@ -106,7 +106,6 @@ def review_command(path: Path, out: Path | None) -> int:
         return 1
     for notice in notices:
         target = out or Path("data/out") / f"{notice.source.stem}.review.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, review_html(notice).encode("utf-8"))
         print(f"{path} → {target} ({len(notice.tasks)} tasks)")
     return 0

@@ -33,14 +33,19 @@ def process(path: Path, data: bytes | None = None) -> list[Notice]:
     return [extract(plan) for plan in split_plans(parse_structure(normalise(source)))]
 
 
-def read_notice(path: Path) -> Notice:
-    """A notice from a file of any input format, or from the JSON gongwen wrote for one."""
+def read_notices(path: Path) -> list[Notice]:
+    """The notices of a file of any input format, or the one in a JSON record gongwen wrote."""
     if path.suffix.lower() == ".json":
         try:
-            return Notice.model_validate_json(path.read_bytes())
+            return [Notice.model_validate_json(path.read_bytes())]
         except ValidationError as error:
             raise InputError(f"not a notice record of this gongwen ({error.error_count()} errors)") from error
-    notices = process(path)
+    return process(path)
+
+
+def read_notice(path: Path) -> Notice:
+    """The one notice of a file or JSON record; a bundle of plans is refused."""
+    notices = read_notices(path)
     if len(notices) > 1:
         raise InputError(f"bundles {len(notices)} plans: extract it and name one plan's JSON record")
     return notices[0]
