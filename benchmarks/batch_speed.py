@@ -36,7 +36,7 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.typeset, the PDF typesetter the tests use
 
-from pipeline.batch import Settings, run_batch  # noqa: E402
+from pipeline.batch.runner import Settings, run_batch  # noqa: E402
 
 
 def make_corpus(folder: Path, pages: int) -> None:
@@ -44,7 +44,7 @@ def make_corpus(folder: Path, pages: int) -> None:
     process of its own (`--make-corpus`): this one, whose memory is measured, never loads
     the pipeline."""
     from extractors.structure import parse_structure
-    from pipeline.load import load
+    from pipeline.inputs.load import load
     from pipeline.normalise import normalise
     from tests.typeset import typeset
 

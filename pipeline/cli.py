@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as Bar
 
-from pipeline.batch import STORE_NAME, Progress, Report, Settings, run_batch
+from pipeline.batch.jobs import Outcome
+from pipeline.batch.runner import STORE_NAME, Progress, Report, Settings, run_batch
+from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
-from pipeline.jobs import Outcome
-from pipeline.store import Store, StoreError
 
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
@@ -94,8 +94,8 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
 def review_command(path: Path, out: Path | None) -> int:
     """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
     from pipeline.files import write_atomically
+    from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
-    from pipeline.review import review_html
 
     try:
         notices = read_notices(path)
@@ -115,7 +115,7 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
     """Compare two plans and write the workbook; exit 1 if a notice cannot be read, 2 if the
     store has no two plans of the issuer."""
     from pipeline.diff import diff
-    from pipeline.export_diff import write_diff_xlsx
+    from pipeline.outputs.diff_workbook import write_diff_xlsx
     from pipeline.process import read_notice
     from schemas.notice import Notice
 

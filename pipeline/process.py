@@ -18,11 +18,11 @@ from extractors.notice import extract
 from extractors.plans import split_plans
 from extractors.structure import parse_structure
 from pipeline.errors import InputError
-from pipeline.export_json import write_json
-from pipeline.export_xlsx import write_xlsx
-from pipeline.load import load, load_bytes
+from pipeline.inputs.load import load, load_bytes
 from pipeline.normalise import normalise
-from pipeline.review import write_review
+from pipeline.outputs.record import write_json
+from pipeline.outputs.review import write_review
+from pipeline.outputs.task_workbook import write_xlsx
 from schemas.notice import Notice
 
 

@@ -17,10 +17,11 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.batch import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings, discover, run_batch
+from pipeline.batch.jobs import Job, Outcome
+from pipeline.batch.pool import run
+from pipeline.batch.runner import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings, discover, run_batch
+from pipeline.batch.worker import FileTimeout, time_limit
 from pipeline.cli import main
-from pipeline.jobs import Job, Outcome, run
-from pipeline.worker import FileTimeout, time_limit
 from tests.corpus import RAW, ROOT, bundled_plans
 from tests.typeset import encrypted_pdf, scanned_pdf
 

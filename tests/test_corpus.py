@@ -8,7 +8,7 @@ import pytest
 
 from extractors.structure import parse_structure
 from pipeline.cli import main
-from pipeline.load import load
+from pipeline.inputs.load import load
 from pipeline.normalise import normalise
 from tests.corpus import PDFS, RAW, UNLABELED_TEXTS, notice_of, notices_of
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.load import load
-from pipeline.pdf_tables import PageTable, table_lines
+from pipeline.inputs.load import load
+from pipeline.inputs.pdf_tables import PageTable, table_lines
 from tests.corpus import PDFS, RAW
 from tests.typeset import encrypted_pdf, scanned_pdf
 

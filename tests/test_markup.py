@@ -12,8 +12,9 @@ import pytest
 from docx.enum.text import WD_BREAK
 
 from pipeline.errors import InputError
-from pipeline.load import load, load_bytes
-from pipeline.load_markup import html_rows, table_lines
+from pipeline.inputs.load import load, load_bytes
+from pipeline.inputs.markup import table_lines
+from pipeline.inputs.web import html_rows
 from schemas.notice import Notice
 from tests.corpus import RAW, notice_of
 from tests.markup import web_page, word_document

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.load import load
+from pipeline.inputs.load import load
 from pipeline.normalise import normalise
 from schemas.source import NormText
 from tests.corpus import PDFS, RAW

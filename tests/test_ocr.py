@@ -9,9 +9,9 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from extractors.structure import parse_structure
-from pipeline import ocr
 from pipeline.errors import InputError
-from pipeline.load import load
+from pipeline.inputs import ocr
+from pipeline.inputs.load import load
 from pipeline.normalise import normalise
 from tests.corpus import RAW, notice_of
 from tests.typeset import image_pdf, typeset

@@ -15,7 +15,7 @@ from lxml import html
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.review import doubts, marks, review_html
+from pipeline.outputs.review import doubts, marks, review_html
 from tests.corpus import GOLD_TEXTS, RAW, notice_of
 
 QINGPU = RAW / "qingpu_2025_safety_plan.txt"

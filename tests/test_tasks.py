@@ -8,9 +8,9 @@ import pytest
 
 from extractors.structure import parse_structure
 from extractors.tasks import split_sentences
-from pipeline.export_json import write_json
-from pipeline.load import load
+from pipeline.inputs.load import load
 from pipeline.normalise import normalise
+from pipeline.outputs.record import write_json
 from tests.corpus import GOLD_TEXTS, RAW, notice_of, score
 from tests.typeset import typeset
 

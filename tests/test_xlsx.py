@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.export_xlsx import REVIEW_STATES, TASK_HEADERS, write_xlsx
+from pipeline.outputs.task_workbook import REVIEW_STATES, TASK_HEADERS, write_xlsx
 from pipeline.textwidth import excel_width
 from schemas.notice import Notice
 from tests.corpus import RAW, notice_of

@@ -1,8 +1,8 @@
 """Writing a workbook an analyst reads: the project's cell styles, widths that fit Chinese
 text, row heights that show wrapped text, an A4 landscape print setup.  Used by the task
-matrix of one notice (`export_xlsx`) and the batch's summary (`summary`).
+matrix of one notice (`task_workbook`) and the batch's summary (`summary`).
 
-xlsxwriter writes; openpyxl only reads an analyst's review back (`export_xlsx.read_reviews`).
+xlsxwriter writes; openpyxl only reads an analyst's review back (`task_workbook.read_reviews`).
 """
 
 from __future__ import annotations

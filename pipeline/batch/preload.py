@@ -7,7 +7,7 @@ full collection writes to every object's header and so copies every shared page.
 
 import gc
 
-from pipeline.worker import warm_up
+from pipeline.batch.worker import warm_up
 
 warm_up()
 gc.freeze()

@@ -18,8 +18,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pipeline.export_xlsx import RECURRENCE
 from pipeline.files import write_atomically
+from pipeline.outputs.task_workbook import RECURRENCE
 from schemas.notice import Notice, Task
 
 KINDS = {"task": "任务", "deadline": "时限", "lead": "牵头单位", "co": "配合单位", "other": "相关单位",

@@ -25,12 +25,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.batch.jobs import Job, Outcome, Output
+from pipeline.batch.pool import DaskPool, Executor, LocalPool, Work, run
+from pipeline.batch.rows import Rows
+from pipeline.batch.store import FileRecord, Store
+from pipeline.batch.summary import write_summary, write_tasks_parquet
 from pipeline.files import keep_backup, write_atomically
-from pipeline.jobs import Job, Outcome, Output, run
-from pipeline.pool import DaskPool, Executor, LocalPool, Work
-from pipeline.rows import Rows
-from pipeline.store import FileRecord, Store
-from pipeline.summary import write_summary, write_tasks_parquet
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")

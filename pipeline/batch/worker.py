@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
+from pipeline.batch.jobs import Job, Outcome, Output, timeout_message
+from pipeline.batch.rows import Rows, notice_rows
 from pipeline.errors import InputError
-from pipeline.export_json import json_bytes
-from pipeline.export_xlsx import build_xlsx, read_reviews
-from pipeline.jobs import Job, Outcome, Output, timeout_message
+from pipeline.outputs.record import json_bytes
+from pipeline.outputs.review import review_html
+from pipeline.outputs.task_workbook import build_xlsx, read_reviews
 from pipeline.process import process
-from pipeline.review import review_html
-from pipeline.rows import Rows, notice_rows
 from schemas.notice import Notice
 
 

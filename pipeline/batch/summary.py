@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.batch.store import Store
 from pipeline.files import atomic_path
-from pipeline.store import Store
-from pipeline.workbook import Book, Sheet
+from pipeline.outputs.xlsx import Book, Sheet
 
 EXCEL_ROWS = 1_048_576
 CHUNK = 2000

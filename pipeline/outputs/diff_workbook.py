@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.files import write_atomically
-from pipeline.workbook import Book, CellValue, Sheet
+from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from schemas.diff import PlanDiff, TaskClass, TaskRef, Unpaired
 
 UNSURE = 0.6  # pairs less alike than this may be two tasks: their likeness is shaded for a look

@@ -25,8 +25,8 @@ from typing import IO
 from openpyxl import load_workbook
 
 from pipeline.files import keep_backup, write_atomically
+from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from pipeline.textwidth import excel_width
-from pipeline.workbook import Book, CellValue, Sheet
 from schemas.notice import Notice, Task
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.rows import TABLES, Rows, json_lines
+from pipeline.batch.rows import TABLES, Rows, json_lines
 from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "2"  # 2: a file may give several notices (plans), each with its outputs

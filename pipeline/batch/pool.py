@@ -22,11 +22,19 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
-from pipeline.jobs import Job, Outcome, run, timeout_message
+from pipeline.batch.jobs import Job, Outcome, timeout_message
 
 Work = Callable[[Job], Outcome]
 GRACE = (2.0, 0.1)  # a worker is killed 2 s + 10 % past its file's time limit: time for the soft limit to act
 RECYCLE = 500  # files after which a worker is replaced: its caches (spaCy's vocabulary) only grow
+
+
+def run(job: Job) -> Outcome:
+    """Process a job in this (worker) process.  The pipeline is imported here, not at the top:
+    a worker has it loaded by the fork server, and the parent never needs it."""
+    from pipeline.batch.worker import run_job
+
+    return run_job(job)
 
 
 class Executor(Protocol):
@@ -62,7 +70,7 @@ class LocalPool:
     def __init__(self, workers: int, work: Work = run, recycle: int = RECYCLE) -> None:
         self.size, self.work, self.recycle = max(workers, 1), work, recycle
         self.context = mp.get_context("forkserver")
-        self.context.set_forkserver_preload(["pipeline.preload"])
+        self.context.set_forkserver_preload(["pipeline.batch.preload"])
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()

@@ -1,8 +1,8 @@
 """A batch's unit of work, as the parent and the pools see it: a file's bytes in, an outcome out.
 
-Light on purpose: the parent process imports this, never the pipeline itself (spaCy and
-jieba would cost it three seconds and 150 MB it has no use for).  `run` is what the pools
-send to a worker; the pipeline is imported there, where the fork server has it loaded.
+Light on purpose: the parent process and the workers both import this, and the parent never
+imports the pipeline itself (spaCy and jieba would cost it three seconds and 150 MB it has no
+use for).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pipeline.rows import Rows
+from pipeline.batch.rows import Rows
 
 ErrorKind = Literal["input", "timeout", "crash", "internal"]
 
@@ -58,10 +58,3 @@ class Outcome:
 
 def timeout_message(limit: float) -> str:
     return f"took longer than {limit:g} s, the per-file time limit (--time-limit)"
-
-
-def run(job: Job) -> Outcome:
-    """Process a job in this (worker) process."""
-    from pipeline.worker import run_job  # here, not at the top: see the module's docstring
-
-    return run_job(job)
