@@ -32,6 +32,7 @@ class _Para:
     end: int
     text: str
     kind: BlockKind | None  # what the paragraph's own form says it is, if anything
+    item: bool = False  # a numbered paragraph whose text is a task, not a heading's title
 
 
 def parse_structure(text: NormText) -> Document:
@@ -39,8 +40,7 @@ def parse_structure(text: NormText) -> Document:
     for para in paras:
         para.kind = _fixed_kind(para.text)
     _attach_printer(paras)
-    _demote_item_styles(paras)
-    _demote_lists(paras)
+    _mark_items(paras)
     title = _title_range(paras)
     blocks: list[Block] = []
     if title is None:
@@ -110,21 +110,53 @@ def _attach_printer(paras: list[_Para]) -> None:
             above.kind = "printed"
 
 
-def _demote_item_styles(paras: list[_Para]) -> None:
-    """A numbering style mostly used for task items (1.会同……，……。) numbers items throughout.
+def _mark_items(paras: list[_Para]) -> None:
+    """Which numbered paragraphs are items — a number, then the task it states — not headings.
 
-    Its paragraphs whose first sentence happens to be short are items too, not headings.
+    A numbered paragraph is a heading when the text after its number opens with a title: a
+    short phrase, not a sentence (一、压实安全责任, （二）做好……的落实工作。要尽快……).  It is an
+    item when that text reads as a sentence (5.各镇要建立……), when its first sentence joins
+    clauses (（一）进一步健全……体系，充分发挥……作用。在……) and the paragraph goes on, when units
+    are assigned to it in brackets (3.完成……。（责任单位：……）), or when nothing stands under it
+    before the next number of its rank or above (1.开展……。 2.推进……。).
     """
-    numbered = [(para, heading_style(para.text)) for para in paras if para.kind == "heading"]
-    verdicts: dict[str, list[bool]] = {}
-    for para, found in numbered:
-        if found:
-            style, _, number = found
-            verdicts.setdefault(style, []).append(_title_of(para.text[number.end() :]) is None)
-    items = {style for style, flags in verdicts.items() if sum(flags) > len(flags) / 2}
-    for para, found in numbered:
-        if found and found[0] in items:
-            para.kind = None
+    for index, para in enumerate(paras):
+        found = heading_style(para.text) if para.kind == "heading" else None
+        if found is None:
+            continue
+        rest = para.text[found[2].end() :]
+        title = _title_of(rest)
+        if title is None:
+            para.item = True
+            continue
+        words, run_in = title
+        tail = _assignment().sub("", rest[run_in:]).strip()
+        if tail:
+            para.item = any(mark in words for mark in "，,")
+        else:
+            para.item = _assignment().search(rest) is not None or _nothing_under(paras, index, found[1])
+
+
+def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
+    """No text and no lower heading between a numbered paragraph and the next of its rank or above."""
+    following = paras[index + 1] if index + 1 < len(paras) else None
+    if following is None or following.kind in _CLOSING:
+        return True
+    if following.kind != "heading":
+        return False
+    found = heading_style(following.text)
+    return found is not None and found[1] <= rank
+
+
+_CLOSING: frozenset[BlockKind | None] = frozenset(
+    {"attachment", "date", "printed", "cc", "contact", "openness", "note", "toc"}
+)
+
+
+@cache
+def _assignment() -> re.Pattern[str]:
+    """A bracket that assigns units to an item: （牵头单位：……；配合单位：……）, （……按职责分工负责）."""
+    return re.compile(table("tasks.toml")["bracket_assignment"]["pattern"])
 
 
 @cache
@@ -137,31 +169,6 @@ def is_table_header(cells: list[str]) -> bool:
     filled = [cell.strip() for cell in cells if cell.strip()]
     known = sum(1 for cell in filled if cell in column_roles())
     return len(filled) >= 2 and known / len(filled) >= table("tables.toml")["header"]["min_share"]
-
-
-LIST_RUN = 3  # this many bare numbered lines in a row, none with text under it, make a list
-
-
-def _demote_lists(paras: list[_Para]) -> None:
-    """Numbered lines with nothing under them, one after another, are a list's items, not headings.
-
-    (A checklist attached to a notice: 1．拉动微型消防站人员，集结时间较长 / 2．部分疏散通道堵塞 …)
-    """
-    run: list[_Para] = []
-    style = None
-    for para in [*paras, _Para(0, 0, "", None)]:
-        found = heading_style(para.text) if para.kind == "heading" else None
-        rest = para.text[found[2].end() :].rstrip("。") if found else ""
-        title = _title_of(rest) if found else None
-        bare = title is not None and title[1] >= len(rest)  # the title is all there is
-        if bare and found and (style is None or found[0] == style):
-            run.append(para)
-            style = found[0]
-            continue
-        if len(run) >= LIST_RUN:
-            for item in run:
-                item.kind = None
-        run, style = ([para], found[0]) if bare and found else ([], None)
 
 
 def _is_doc_number_line(text: str) -> bool:
@@ -374,17 +381,18 @@ def _title_of(rest: str) -> tuple[str, int] | None:
 
 
 def _heading_blocks(para: _Para, part: int) -> Iterator[Block]:
-    """A heading, and the text that runs on after it in the same paragraph."""
+    """A heading, and the text that runs on after it in the same paragraph; for an item, its
+    number (a heading without a title, so the number stays in the section path) and its text."""
     found = heading_style(para.text)
     assert found is not None
     style, rank, number = found
-    title = _title_of(para.text[number.end() :])
-    if title is None:
-        yield Block("body", para.start, para.end, part=part)
-        return
-    words, body_offset = title
+    rest = para.text[number.end() :]
+    title = None if para.item else _title_of(rest)
+    words, body_offset = title if title else ("", 0)
     heading = Heading(number=number.group(), title=words, style=style, rank=rank)
-    title_end = number.end() + len(para.text[number.end() :][:body_offset].rstrip("。：:"))
+    title_end = number.end() + len(rest[:body_offset].rstrip("。：:"))
     yield Block("heading", para.start, para.start + title_end, heading=heading, part=part)
-    if number.end() + body_offset < len(para.text):
-        yield Block("body", para.start + number.end() + body_offset, para.end, part=part)
+    body = number.end() + body_offset
+    body += len(para.text[body:]) - len(para.text[body:].lstrip())
+    if body < len(para.text):
+        yield Block("body", para.start + body, para.end, part=part)

@@ -124,14 +124,13 @@ class _SentenceFilter:
 
     origin: Origin
     plan_year: int | None
-    checklist: bool  # the block is in a list of items to act on (问题清单): every item is one
 
     def keeps(self, sentence: str) -> bool:
         if self.origin == "notice" and _is_forwarding(sentence):
             return False
         if _compiled()["vocative"].match(sentence):
             return False
-        return self.checklist or not _describes(sentence, self.plan_year)
+        return not _describes(sentence, self.plan_year)
 
 
 def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | None) -> list[TaskDraft]:
@@ -139,18 +138,20 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     current: Section | None = None
     header: list[str] = []
     previous_row: list[Cell] = []
-    checklist = False
+    findings = False  # in an attached list of problems found: no tasks
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
-            checklist = block.kind == "plan_title" and doc.text_of(block).endswith(tuple(_rules()["lists"]["titles"]))
+            findings = block.kind == "plan_title" and _lists_findings(doc.text_of(block))
+        if findings:
+            continue
         if block.kind == "body" and not _in_non_task_section(current):
-            keep = _SentenceFilter("body", plan_year, checklist)
+            keep = _SentenceFilter("body", plan_year)
             drafts += _block_tasks(doc, block, index, current, keep, len(drafts))
         elif block.kind == "notice":
-            keep = _SentenceFilter("notice", plan_year, checklist=False)
+            keep = _SentenceFilter("notice", plan_year)
             drafts += _block_tasks(doc, block, index, None, keep, len(drafts))
         elif block.kind == "table_header":
             header, previous_row = [cell.strip() for cell in doc.text_of(block).split("\t")], []
@@ -197,6 +198,10 @@ def _row_task(cells: list[Cell], section: Section | None, index: int) -> TaskDra
         block=index,
         columns={cell.column: cell for cell in cells},
     )
+
+
+def _lists_findings(title: str) -> bool:
+    return any(word in title for word in _rules()["lists"]["problem_titles"])
 
 
 def _in_non_task_section(section: Section | None) -> bool:

@@ -18,7 +18,7 @@ PDF02 = RAW / "pdf02_anweiban_2024_1_zhiben_zifangan.pdf"
 MIN_TASKS = {
     "hd01": 60, "hd02": 20, "hd05": 15, "hd06": 20, "hd07": 25, "hd08": 50, "hd09": 100, "hd10": 17,
     "hd11": 55, "hd12": 25, "hd13": 80, "hd14": 15, "hd15": 10, "pdf01": 15, "pdf02": 1000, "pdf03": 20,
-    "pdf04": 10,
+    "pdf04": 8,
 }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,13 +74,17 @@ def test_a_sentence_opening_with_an_earlier_year_reports_the_past(tmp_path: Path
     assert notice(tmp_path, body) == ["2025年，完成18家养护院改造"]
 
 
-def test_every_item_of_an_attached_checklist_is_a_task() -> None:
-    """pdf04's attachment, 共性问题清单: problems to put right, numbered 1．2．3． with nothing under them."""
+def test_an_annexed_problem_list_gives_no_tasks_and_the_instructions_do() -> None:
+    """pdf04: the notice's four run-in paragraphs hold the instructions; its annex, 共性问题清单, lists
+    what an inspection found (1．拉动微型消防站人员，集结时间较长 …): findings, not tasks."""
     notice = notice_of(RAW / "pdf04_taian_anweiban_2024_zhenggai.pdf")
-    items = [t.text for t in notice.tasks if t.section and t.section[0] == "二、燃气领域"]
-    assert len(items) == 28
-    assert "7.燃气报警器已过期" in items  # a stated problem, kept because the list is of problems to fix
-    assert not any(s.number.startswith("7") for s in notice.sections)
+    assert [s.title for s in notice.sections if s.level == 1][:4] == [
+        "快速抓好问题整改", "立即开展全覆盖自查", "加大执法检查力度", "扎实做好当前重点工作"
+    ]  # fmt: skip
+    assert 8 <= len(notice.tasks) <= 10
+    assert all(task.span.page == 1 or task.span.page == 2 for task in notice.tasks)
+    assert not any("燃气报警器已过期" in task.text for task in notice.tasks)
+    assert notice.tasks[0].text.startswith("对国务院安委会明查暗访检查组发现的问题隐患，要加强跟踪督办")
 
 
 def test_a_bracketed_assignment_is_not_a_task(tmp_path: Path) -> None:
@@ -95,11 +100,47 @@ def test_a_concrete_instruction_in_the_covering_notice_is_a_task() -> None:
     assert all(task.origin == "body" for task in tasks[1:])
 
 
-def test_numbered_items_are_tasks_not_headings() -> None:
-    """hd01 numbers its tasks 1.–20.; 18. happens to open with a short sentence."""
+def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> None:
+    """hd01 numbers its tasks 1.–20. under titled headings; 18. opens with a short sentence
+    of two clauses (聚焦……排查整治,强化……能力培训), which makes it an item, not a run-in title."""
     notice = notice_of(RAW / "hd01_guowuyuan_anwei_2024_zhiben.txt")
-    assert not any(section.number.startswith("18") for section in notice.sections)
-    assert any(task.text.startswith("18.聚焦重大事故隐患排查整治") for task in notice.tasks)
+    item = next(task for task in notice.tasks if task.text.startswith("聚焦重大事故隐患排查整治"))
+    assert item.text == "聚焦重大事故隐患排查整治，强化基层安全监管执法人员能力培训"
+    assert item.section == ["三、主要任务", "（七）开展安全生产精准执法和帮扶行动", "18."]
+    assert not any(section.title for section in notice.sections if section.number.startswith("18"))
+    assert not any(re.match(r"\d{1,2}[.．]|[（(][一二三四五六七八九十]", task.text) for task in notice.tasks)
+
+
+@pytest.mark.parametrize(
+    "item, tasks",
+    [
+        ("3.对全区中小学校食堂开展全覆盖检查。（责任单位：区市场监管局、区教育局）", ["对全区中小学校食堂开展全覆盖检查"]),
+        ("1.调整成员单位，修订职责清单。（牵头单位：区市场监管局）", ["调整成员单位，修订职责清单"]),
+        ("5.各镇要建立聚餐备案制度；要定期组织乡村厨师体检。", ["各镇要建立聚餐备案制度", "要定期组织乡村厨师体检"]),
+        ("（一）进一步健全防震减灾工作体系，充分发挥各级政府的职能作用。要加强震情跟踪。",
+         ["进一步健全防震减灾工作体系，充分发挥各级政府的职能作用", "要加强震情跟踪"]),
+        ("（二）做好应急预案的落实工作。要尽快完善应急预案。", ["要尽快完善应急预案"]),
+        ("（一）加强组织领导\n各单位要成立领导小组。", ["各单位要成立领导小组"]),
+        ("1.开展全覆盖检查。\n2.推进明厨亮灶建设。\n二、工作要求\n各单位要加强领导。",
+         ["开展全覆盖检查", "推进明厨亮灶建设", "各单位要加强领导"]),
+    ],
+)  # fmt: skip
+def test_a_numbered_item_is_a_task_and_a_title_a_heading(tmp_path: Path, item: str, tasks: list[str]) -> None:
+    """An item is a task quoted without its number when its text reads as a sentence, joins clauses
+    before going on, carries a bracket of units, or has nothing under it; a short title is a heading."""
+    assert notice(tmp_path, "一、主要任务\n" + item + "\n") == tasks
+
+
+def test_a_run_in_heading_is_the_section_title(tmp_path: Path) -> None:
+    """（二）做好……的落实工作。要尽快…… — the first clause is the title when the item goes on."""
+    body = "一、主要任务\n（二）做好应急预案的落实工作。要尽快完善应急预案。\n3.开展全覆盖检查。（责任单位：区教育局）\n"
+    path = tmp_path / "notice.txt"
+    notice(tmp_path, body)
+    record = notice_of(path)
+    assert [s.path for s in record.sections] == [
+        ["一、主要任务"], ["一、主要任务", "（二）做好应急预案的落实工作"], ["一、主要任务", "（二）做好应急预案的落实工作", "3."]
+    ]  # fmt: skip
+    assert [t.section for t in record.tasks] == [record.sections[1].path, record.sections[2].path]
 
 
 def test_sections_and_spans() -> None:
