@@ -20,12 +20,13 @@ GOLD_TEXTS = sorted(RAW / f"{p.stem}.txt" for p in GOLD.glob("*.json"))
 UNLABELED_TEXTS = sorted(RAW.glob("hd*.txt"))
 PDFS = sorted(RAW.glob("pdf*.pdf"))
 SCORER = FIXTURES / "eval" / "score.py"
+DISTRICT = FIXTURES / "cases" / "district"  # a constructed district plan, with its answers
 
 
-def score(pred_dir: Path) -> dict[str, Any]:
+def score(pred_dir: Path, gold: Path = GOLD) -> dict[str, Any]:
     """The team's scorer (tests/fixtures/eval/score.py) on a folder of notice JSON."""
     result = subprocess.run(
-        [sys.executable, str(SCORER), "--gold", str(GOLD), "--pred", str(pred_dir), "--json"],
+        [sys.executable, str(SCORER), "--gold", str(gold), "--pred", str(pred_dir), "--json"],
         check=True,
         capture_output=True,
         text=True,
