@@ -93,7 +93,7 @@ def _fixed_kind(text: str) -> BlockKind | None:
         return "openness"
     if len(text) <= 80 and notice_pattern("contact").match(text):
         return "contact"
-    if _is_doc_number_line(text):
+    if is_doc_number_line(text):
         return "doc_number"
     if len(text) <= SHORT_LINE and notice_pattern("issuer_mark").match(text) and _no_sentence(text):
         return "issuer_mark"
@@ -171,7 +171,9 @@ def is_table_header(cells: list[str]) -> bool:
     return len(filled) >= 2 and known / len(filled) >= table("tables.toml")["header"]["min_share"]
 
 
-def _is_doc_number_line(text: str) -> bool:
+def is_doc_number_line(text: str) -> bool:
+    """A line that is a 发文字号, perhaps with a few words around it (签发人, a date); not a
+    sentence that cites another document's number."""
     match = notice_pattern("doc_number").search(text)
     return match is not None and len(text) - (match.end() - match.start()) <= 12
 

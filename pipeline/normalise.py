@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from extractors.structure import is_doc_number_line
 from extractors.vocab import heading_style, notice_pattern, table, words
 from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
@@ -48,7 +49,8 @@ def normalise(source: SourceText) -> NormText:
     start = 0
     previous_opens = True  # whether the previous line was the first of its paragraph
     for index, line in enumerate(lines):
-        joined = index > 0 and _continues(lines[index - 1], line, full_width, previous_opens)
+        so_far = "".join(chars[max(start, len(chars) - TITLE_TAIL) :])  # a title may end on a line of its own: 知
+        joined = index > 0 and _continues(lines[index - 1], line, full_width, previous_opens, so_far)
         previous_opens = not joined
         if index and not joined:
             paragraphs.append(Paragraph(start, len(chars)))
@@ -199,17 +201,28 @@ def _join_rules() -> _JoinRules:
     return _JoinRules(**rules)
 
 
+TITLE_TAIL = 24  # characters of a paragraph enough to see it end with a document type
+TITLE_LAST_LINE = 8  # a centred line this short may end the title above it
 INDENT_CHARS = 2  # official documents indent a paragraph's first line by two characters
 SIZE_CHANGE = 0.15  # lines whose type sizes differ by more than this belong to different paragraphs
 
 # cheapest first; an 印发 line is `_complete`
-_STANDALONE = ("cc", "attachment", "contact", "openness", "doc_number")
+_STANDALONE = ("cc", "attachment", "contact", "openness")
 
 
 @lru_cache(maxsize=1024)  # a line is asked about as itself and as the line before the next
 def _standalone(text: str) -> bool:
     """A line that starts a paragraph of its own: a document number, a date, a 版记 line …"""
-    return any(notice_pattern(name).search(text) for name in _STANDALONE) or _complete(text)
+    return (
+        any(notice_pattern(name).search(text) for name in _STANDALONE) or _ends_with_doc_number(text) or _complete(text)
+    )
+
+
+def _ends_with_doc_number(text: str) -> bool:
+    """A 发文字号 line, or a title with its 发文字号 after it (as web pages print them); not a
+    sentence that cites a document (……应急预案的通知》（国办发〔1996〕54号）精神，……)."""
+    match = notice_pattern("doc_number").search(text)
+    return match is not None and (is_doc_number_line(text) or match.end() == len(text.rstrip()))
 
 
 @lru_cache(maxsize=1024)
@@ -232,11 +245,12 @@ def _hard_wrap_width(lines: list[_Line]) -> float | None:
     return mode - rules.full_slack
 
 
-def _continues(previous: _Line, line: _Line, full_width: float | None, previous_opens: bool) -> bool:
+def _continues(previous: _Line, line: _Line, full_width: float | None, previous_opens: bool, so_far: str) -> bool:
     """Whether `line` continues the paragraph `previous` belongs to.
 
     `previous_opens` says `previous` is the first line of its paragraph: in a hard-wrapped
-    file that line is two characters short of full, the indent the text lost.
+    file that line is two characters short of full, the indent the text lost; `so_far` is the
+    end of that paragraph's text up to and with `previous`.
     """
     rules = _join_rules()
     prev_text, text = previous.text, line.text
@@ -252,17 +266,19 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         return False
     if prev_text.endswith(rules.dangling_end) or _unclosed(prev_text):
         return True
+    if len(text) <= TITLE_LAST_LINE and _completes_title(so_far, text, rules):
+        return True  # a title's last line, centred under it: ……工作的通 / 知
     if _standalone(prev_text):
         return False
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
-    open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(prev_text, rules)
+    open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(so_far, rules)
     width = ems(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
         before, after = previous.source.size, line.source.size
         if before is not None and after is not None and abs(before - after) > SIZE_CHANGE:
             return False  # a title in a larger type than the text after it
         return not line.source.indented and (previous.source.reaches_margin or open_ended)
-    if heading or _ends_title(prev_text, rules):
+    if heading or _ends_title(so_far, rules):
         return False
     if full_width is not None:  # text with hard wraps
         indent = INDENT_CHARS - rules.full_slack + 0.5 if previous_opens else 0.0
@@ -281,6 +297,10 @@ def _ends_title(text: str, rules: _JoinRules) -> bool:
     """A line ending with a document type (…的通知, …工作方案（2024—2026年）) ends a title."""
     text = re.sub(r"[（(][^（）()]*[）)]$", "", text)
     return text.endswith(rules.header_end) or text.endswith(words("doc_types.txt"))
+
+
+def _completes_title(so_far: str, text: str, rules: _JoinRules) -> bool:
+    return not _ends_sentence(so_far, rules) and not _ends_title(so_far, rules) and _ends_title(so_far + text, rules)
 
 
 def _runs_in(heading: str, rules: _JoinRules) -> bool:
