@@ -117,8 +117,8 @@ def _mark_items(paras: list[_Para]) -> None:
     short phrase, not a sentence (一、压实安全责任, （二）做好……的落实工作。要尽快……).  It is an
     item when that text reads as a sentence (5.各镇要建立……), when its first sentence joins
     clauses (（一）进一步健全……体系，充分发挥……作用。在……) and the paragraph goes on, when units
-    are assigned to it in brackets (3.完成……。（责任单位：……）), or when nothing stands under it
-    before the next number of its rank or above (1.开展……。 2.推进……。).
+    are assigned to it in brackets (3.完成……。（责任单位：……）), or when it ends as a sentence and
+    nothing stands under it before the next number of its rank or above (1.开展……。 2.推进……。).
     """
     for index, para in enumerate(paras):
         found = heading_style(para.text) if para.kind == "heading" else None
@@ -134,7 +134,10 @@ def _mark_items(paras: list[_Para]) -> None:
         if tail:
             para.item = any(mark in words for mark in "，,")
         else:
-            para.item = _assignment().search(rest) is not None or _nothing_under(paras, index, found[1])
+            ends_sentence = rest.rstrip().endswith(tuple(SENTENCE_MARKS))
+            para.item = _assignment().search(rest) is not None or (
+                ends_sentence and _nothing_under(paras, index, found[1])
+            )
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:

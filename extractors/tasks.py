@@ -113,6 +113,11 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "past_year": re.compile(rules["descriptive"]["past_year"]),
         "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
         "vocative": re.compile(rules["address"]["vocative"]),
+        "closing": re.compile(rules["closing"]["pattern"]),
+        "label": re.compile(rules["labels"]["pattern"]),
+        "lead_in": re.compile(rules["lead_ins"]["pattern"]),
+        "proposal": re.compile(rules["reports"]["proposal_titles"]),
+        "forecast": re.compile(rules["descriptive"]["forecast"]),
         "forwarding": notice_pattern("forwarding"),
         "carry_out": notice_pattern("carry_out"),
     }
@@ -128,7 +133,8 @@ class _SentenceFilter:
     def keeps(self, sentence: str) -> bool:
         if self.origin == "notice" and _is_forwarding(sentence):
             return False
-        if _compiled()["vocative"].match(sentence):
+        patterns = _compiled()
+        if any(patterns[name].search(sentence) for name in ("vocative", "closing", "label", "lead_in")):
             return False
         return not _describes(sentence, self.plan_year)
 
@@ -139,15 +145,17 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     header: list[str] = []
     previous_row: list[Cell] = []
     findings = False  # in an attached list of problems found: no tasks
+    report = False  # in a report, which tells before it proposes
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
             findings = block.kind == "plan_title" and _lists_findings(doc.text_of(block))
+            report = block.kind != "signature" and doc.text_of(block).endswith(_rules()["reports"]["title_end"])
         if findings:
             continue
-        if block.kind == "body" and not _in_non_task_section(current):
+        if block.kind == "body" and not _in_non_task_section(current) and not (report and _tells(current)):
             keep = _SentenceFilter("body", plan_year)
             drafts += _block_tasks(doc, block, index, current, keep, len(drafts))
         elif block.kind == "notice":
@@ -202,6 +210,11 @@ def _row_task(cells: list[Cell], section: Section | None, index: int) -> TaskDra
 
 def _lists_findings(title: str) -> bool:
     return any(word in title for word in _rules()["lists"]["problem_titles"])
+
+
+def _tells(section: Section | None) -> bool:
+    """A report's section that does not propose (一、1996年我国地震活动情况……): no tasks."""
+    return section is None or not any(_compiled()["proposal"].search(title) for title in section.path)
 
 
 def _in_non_task_section(section: Section | None) -> bool:
@@ -311,13 +324,18 @@ def _is_forwarding(sentence: str) -> bool:
 
 
 def _describes(sentence: str, plan_year: int | None) -> bool:
-    """Background or past achievement, with no word that directs and no deadline."""
+    """Background, a forecast, an argument or past achievement: no word that directs (or, for a
+    forecast or an argument, none that directs strongly) and no deadline."""
     rules = _rules()["descriptive"]
     patterns = _compiled()
     if patterns["deadline"].search(sentence):
         return False
-    words = segment(sentence)
-    if set(words) & set(rules["directive"]):
+    ordered = segment(sentence)
+    words = set(ordered)
+    directs = bool(words & set(rules["directive"]))
+    if not directs and (sentence.startswith(tuple(rules["argument_openers"])) or patterns["forecast"].search(sentence)):
+        return True
+    if directs or words & set(rules["weak_directive"]):
         return False
     if patterns["copula"].search(sentence):
         return True
@@ -326,7 +344,7 @@ def _describes(sentence: str, plan_year: int | None) -> bool:
         return True  # 1995年我国共发生5级以上地震48次: a year before the plan's
 
     markers = set(rules["past"]) | set(rules["state"])
-    return any(word in markers and (word == "了" or not _in_modifier(words, i)) for i, word in enumerate(words))
+    return any(word in markers and (word == "了" or not _in_modifier(ordered, i)) for i, word in enumerate(ordered))
 
 
 def _in_modifier(words: Sequence[str], index: int) -> bool:

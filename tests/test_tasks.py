@@ -68,6 +68,44 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
     assert notice(tmp_path, body) == ["各单位要开展隐患排查", "已开展试点的单位要总结经验"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "以上意见如无不妥，请批转各地、各部门贯彻执行。",  # a report's closing formula
+        "妥否，请批示。",
+        "为此，提出以下几点意见：",  # a list's lead-in
+        "现就有关事项通知如下：",
+        "活动主题：安全生产治本攻坚三年行动。",  # label lines
+        "时间：2024年1月1日至2026年12月31日。",
+        "联系人：张三，电话：12345678。",
+        "然而实践表明，重点危险区和重点防御目标之间有着显著差别。",  # an argument, not a directive
+        "值得注意的是，当前地震活动的活跃状态是在全球大震活动增强的背景上出现的。",
+        "鉴于目前的预测水平有限，其他地区也不完全排除发生破坏性地震的可能。",
+        "根据地震部门的预测，未来一段时间我国地震活动仍将处于活跃期。",  # a forecast
+        "预计今年财政收入继续恢复增长。",
+    ],
+)
+def test_formulas_lead_ins_labels_arguments_and_forecasts_are_not_tasks(tmp_path: Path, sentence: str) -> None:
+    assert notice(tmp_path, f"一、主要任务\n{sentence}\n各单位要开展隐患排查。\n") == ["各单位要开展隐患排查"]
+
+
+def test_a_forwarded_report_tells_before_it_proposes(tmp_path: Path) -> None:
+    """hd14, hd15: a report's sections of findings hold no tasks, even a sentence with 必须; its
+    section of proposals (……的意见, 建议) does."""
+    text = (
+        "某省人民政府办公厅转发省地震局关于地震趋势和防震减灾工作意见报告的通知\n各市人民政府：\n"
+        "省地震局《关于地震趋势和防震减灾工作意见的报告》已经省政府同意，现转发给你们，请认真贯彻执行。\n"
+        "某省人民政府办公厅\n2025年2月4日\n关于地震趋势和防震减灾工作意见的报告\n省政府：\n"
+        "我局于1月召开会商会，对今年地震趋势进行了分析。\n一、2024年地震活动情况和2025年地震趋势\n"
+        "因此在确定重点地区时，必须兼顾震情和灾情。\n二、加强防震减灾工作的意见\n"
+        "各市要尽快制定地震应急预案。建议今年组织一次抗震设防检查。\n以上意见如无不妥，请批转各地执行。\n"
+        "省地震局\n2025年1月20日\n"
+    )
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    assert [t.text for t in notice_of(path).tasks] == ["各市要尽快制定地震应急预案", "建议今年组织一次抗震设防检查"]
+
+
 def test_a_sentence_opening_with_an_earlier_year_reports_the_past(tmp_path: Path) -> None:
     body = "一、主要任务\n2024年全区完成12家医院改造。2025年，完成18家养护院改造。\n"
     assert notice(tmp_path, body) == ["2025年，完成18家养护院改造"]
