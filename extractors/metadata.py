@@ -33,6 +33,7 @@ def extract_meta(doc: Document) -> NoticeMeta:
         printed_date=printed[1],
         addressees=_addressees(doc),
         plan_title=plan_title,
+        drafter=_drafter(doc, title, issuers),
         plan_year=_plan_year(plan_title, title, doc_number, issue_date),
         openness=_openness(doc),
     )
@@ -101,6 +102,34 @@ def _issuers(doc: Document, title: str | None) -> list[str]:
                 names = [author["org"]]
                 break
     return [name for name in names if is_org_line(name)]
+
+
+def _drafter(doc: Document, title: str | None, issuers: list[str]) -> str | None:
+    """Whose plan or report the notice carries, where not its issuer's: the plan names itself
+    (国家卫生健康委结合工作实际制定本方案), a report is signed (国家地震局), the title says whose
+    report it forwards (国务院办公厅转发国家地震局关于……的通知), or an office issues a plan its
+    government approved (经区政府同意，现将《……》印发给你们: 区政府)."""
+    for block in doc.blocks:
+        if block.kind in ("preamble", "body") and (block.part > 0 or doc.plan is not None or not issuers):
+            author = notice_pattern("author").search(doc.text_of(block))
+            if author and is_org_line(author["org"]):
+                return _unless_issuer(author["org"], issuers)
+    signed = [doc.text_of(b) for b in doc.blocks if b.kind == "signature" and b.part > 0]
+    if signed and is_org_line(signed[0]):
+        return _unless_issuer(signed[0], issuers)
+    forwarded = notice_pattern("forwarded_author").search(title or "")
+    if forwarded and is_org_line(forwarded["org"]):
+        return _unless_issuer(forwarded["org"], issuers)
+    if doc.of_kind("plan_title") or doc.plan is not None:  # an office issues its government's plan
+        covering = "".join(doc.text_of(b) for b in doc.of_kind("notice"))
+        approved = notice_pattern("approved_by").search(covering)
+        if approved:
+            return _unless_issuer(approved["org"], issuers)
+    return None
+
+
+def _unless_issuer(name: str, issuers: list[str]) -> str | None:
+    return None if name in issuers else name
 
 
 # ---------------------------------------------------------------- dates

@@ -45,7 +45,8 @@ def _lexicon_tags() -> dict[str, str]:
 
 @lru_cache(maxsize=65536)
 def tag_of(word: str) -> str:
-    """jieba's tag for a word; an unknown word is tagged as a noun if it ends like one."""
+    """jieba's tag for a word; a word of an adverb and a verb is an adverb (认真总结, which jieba
+    calls a noun), and an unknown word is tagged as what it ends like."""
     if word in PUNCTUATION or not word.strip():
         return "x"
     if word.isdigit():
@@ -55,7 +56,11 @@ def tag_of(word: str) -> str:
     if word.startswith("每"):
         return "t"  # 每, 每年度, 每季度: a frequency
     tags = _lexicon_tags()
-    return tags.get(word) or tags.get(word[-1], "n") if len(word) > 1 else tags.get(word, "x")
+    if len(word) == 1:
+        return tags.get(word, "x")
+    if len(word) > 2 and tags.get(word[:2]) in ("d", "ad") and tags.get(word[2:]) in ("v", "vn"):
+        return "d"  # 认真总结, 积极参与: an adverb and its verb, which jieba may call a noun
+    return tags.get(word) or tags.get(word[-1], "n")
 
 
 def is_nominal(token: Token) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.deadlines import TimeContext
-from extractors.fields import found_parties, implicit_leads, task_deadlines, task_parties, task_targets
+from extractors.fields import Owners, found_parties, implicit_leads, task_deadlines, task_parties, task_targets
 from extractors.metadata import extract_meta
 from extractors.nlp import make_doc
 from extractors.parties import canonical_names, issuer_forms
@@ -23,12 +23,13 @@ def extract(doc: Document) -> Notice:
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
     time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
-    body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble"))
+    body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees"))
     forms, issuer = issuer_forms(meta.issuers, body)
+    owners = Owners(notice=issuer, body=meta.drafter or issuer)
     sentences = [make_doc(draft.text) for draft in drafts]
     parties = [found_parties(draft, sentence, forms) for draft, sentence in zip(drafts, sentences, strict=True)]
     canonical = canonical_names([*(p.name for found in parties for p in found), *meta.issuers])
-    leads = implicit_leads(drafts, parties, issuer)
+    leads = implicit_leads(drafts, parties, owners)
     tasks = [
         Task(
             id=f"T{number:03d}",

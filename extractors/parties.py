@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
@@ -64,16 +64,36 @@ def _name_end() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(endings)})$")
 
 
-def _ends_name(token: Token) -> bool:
+def _ends_name(token: Token, places: bool = False) -> bool:
     """A word that ends a name: an organisation suffix or role noun, not a verb, an adverb or a
-    set phrase that happens to end like one (查处, 依法查处, 政局)."""
+    set phrase that happens to end like one (查处, 依法查处, 政局); with `places`, also a level or
+    a place that acts as a clause's subject (各省、自治区……, 有关的大中城市)."""
     if token.text in _org_terms():
         return True
-    return (
-        token.tag_ not in ("v", "vn", "d", "p", "c", "u", "uj", "r", "l", "i", "nr")
-        and not token.text.endswith(tuple(_rules()["names"]["not_names"]))
-        and _name_end().search(token.text) is not None
-    )
+    if token.tag_ in ("v", "vn", "d", "p", "c", "u", "uj", "r", "i", "nr"):
+        return False
+    if token.tag_ == "l" and not token.text.endswith(_people()):
+        return False  # a set phrase (依法查处), unless it names people (从业人员)
+    if token.text.endswith(tuple(_rules()["names"]["not_names"])):
+        return False
+    return _name_end().search(token.text) is not None or (places and token.text.endswith(_place_heads()))
+
+
+@cache
+def _people() -> tuple[str, ...]:
+    return tuple(_rules()["names"]["role_suffixes"])
+
+
+@cache
+def _place_heads() -> tuple[str, ...]:
+    return tuple(_rules()["names"]["place_heads"])
+
+
+@cache
+def _cue_words() -> frozenset[str]:
+    """The cue words of roles.json: no name runs across one (区卫生健康委|会同|区市场监管局)."""
+    entries = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
+    return frozenset(word for e in entries if e["label"] in ("co", "other") for word in e["pattern"][0]["ORTH"]["IN"])
 
 
 @cache
@@ -87,20 +107,22 @@ def _barrier(token: Token) -> bool:
         token.text in PUNCTUATION
         or token.tag_ in ("p", "d", "u", "uj", "ul", "c")
         or token.text in _rules()["roles"]["modals"]
+        or token.text in _cue_words()
     )
 
 
 # ---------------------------------------------------------------- names
 
 
-def _one_name(doc: Doc, first: int) -> int | None:
+def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
     """The last token of the name that starts at token `first`, if a name starts there.
 
     A name opens with a noun (or 各, 其他, 有关 …), runs over nouns — and 的 (有条件的其他单位)
-    — to its suffix, and takes in any further nouns that end in a suffix (…医院青浦分院).
+    — to its suffix, and takes in any further nouns that end in a suffix (…医院青浦分院), also
+    across an opener (国务院安委会各有关成员单位).  `places`: see `_ends_name`.
     """
     rules = _rules()["names"]
-    if not _opens_name(doc, first):
+    if not _opens_name(doc, first, places):
         return None
     last: int | None = None
     chars = 0
@@ -109,9 +131,11 @@ def _one_name(doc: Doc, first: int) -> int | None:
         chars += len(token)
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
-        if _ends_name(token):
+        if _ends_name(token, places):
             last = index
         elif last is not None:
+            if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
+                continue
             if _barrier(token) or not is_nominal(token):
                 break
         elif token.text == "的":  # 有条件的其他单位: only after an opener
@@ -128,22 +152,34 @@ def _inside_name(doc: Doc, index: int) -> bool:
     token = doc[index]
     if token.text in _rules()["names"]["openers"] or (is_nominal(token) and not _barrier(token)):
         return True
+    return _names_a_field(doc, index) or _glued_to_suffix(doc, index)
+
+
+def _names_a_field(doc: Doc, index: int) -> bool:
+    """A verb of two characters or more before a generic word names a field (物业服务|企业,
+    包保|干部); a one-character verb moves (安全宣传进|企业: a slogan, not a name)."""
+    token = doc[index]
     following = doc[index + 1] if index + 1 < len(doc) else None
     generic = following is not None and following.text in _rules()["names"]["generic"]
-    # a verb of two characters or more names a field (物业服务|企业); a one-character verb
-    # moves (安全宣传进|企业: a slogan, not a name)
-    return (token.tag_ in ("v", "vn") and len(token) > 1 and generic) or _glued_to_suffix(doc, index)
+    return (
+        token.tag_ in ("v", "vn")
+        and len(token) > 1
+        and generic
+        and token.text not in _cue_words()
+        and token.text not in _action_verbs()  # 加强|单位运行: a verb and its object
+    )
 
 
-def _opens_name(doc: Doc, index: int) -> bool:
+def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     token = doc[index]
     if token.text in _rules()["names"]["openers"]:
         return True
     if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
         following = doc[index + 1] if index + 1 < len(doc) else None
         return following is not None and following.text in _rules()["names"]["counters"]
-    nominal = is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token)
-    return nominal or _glued_to_suffix(doc, index)
+    if is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token):
+        return True
+    return _names_a_field(doc, index) or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
 
 
 def _glued_to_suffix(doc: Doc, index: int) -> bool:
@@ -152,34 +188,92 @@ def _glued_to_suffix(doc: Doc, index: int) -> bool:
     return following is not None and len(following) == 1 and _ends_name(following)
 
 
-def names_from(doc: Doc, first: int) -> tuple[list[tuple[int, int]], int]:
-    """Token ranges (first, last) of the list of names starting at `first`, and the token after it."""
+def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[int, int]], int]:
+    """Token ranges (first, last) of the list of names starting at `first`, and the token after it.
+
+    Names are separated by 、/和/及/与…, and by 特别是/尤其是 (各地区、各部门，特别是……所在地);
+    a list whose last item carries the noun all share is one name (省、自治区、直辖市人民政府).
+    """
     separators = set(_rules()["names"]["separators"])
     names: list[tuple[int, int]] = []
     index = first
     while index < len(doc):
-        last = _one_name(doc, index)
+        last = _one_name(doc, index, places)
         if last is None:
             break
         names.append((index, last))
         following = last + 1
         if following < len(doc) and doc[following].text in separators:
-            index = following + 1
-            continue
-        return names, following
-    return names, index
+            if following + 1 < len(doc) and _one_name(doc, following + 1, places) is not None:
+                index = following + 1
+                continue
+            return _shared_noun(doc, names), following
+        highlight = _highlight_end(doc, following) if places else None
+        loose = _loose_name(doc, highlight) if highlight is not None else None
+        if loose is not None:
+            names.append(loose)
+            return _shared_noun(doc, names), loose[1] + 1
+        return _shared_noun(doc, names), following
+    return _shared_noun(doc, names), index
+
+
+def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
+    """A subject name with adverbs and verbs inside (地震重点监视防御区所在地人民政府), at the
+    start of a clause or after 特别是: a noun, then words up to the first name end that a
+    predicate follows."""
+    if start >= len(doc) or not _opens_name(doc, start, places=True) or doc[start].text in _action_verbs():
+        return None
+    limit = _rules()["names"]["max_chars"]
+    for index in range(start, len(doc)):
+        token = doc[index]
+        if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u", "uj"):
+            return None
+        if token.text in _rules()["roles"]["modals"] or token.text in _cue_words():
+            return None
+        if _ends_name(token, places=True) and _predicate_at(doc, index + 1) is not None:
+            return start, index
+    return None
+
+
+def _highlight_end(doc: Doc, index: int) -> int | None:
+    """The token after 特别是 / ，尤其是 standing at `index`, if one does."""
+    text = text_of(doc)
+    at = doc[index].idx if index < len(doc) else len(text)
+    at += 1 if text[at : at + 1] in ("，", ",") else 0
+    for word in _rules()["names"]["highlights"]:
+        if text.startswith(word, at):
+            end = at + len(word)
+            return next((t.i for t in doc[index:] if t.idx >= end), None)
+    return None
+
+
+def _shared_noun(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(各)省、自治区、直辖市人民政府: bare levels, then the last with the noun they share, are one."""
+    openers = _rules()["names"]["openers"]
+
+    def bare(first: int, last: int) -> bool:
+        return doc[last].text in _place_heads() and all(t.text in openers for t in doc[first:last])
+
+    if len(names) < 2 or not all(bare(first, last) for first, last in names[:-1]):
+        return names
+    first, last = names[-1]
+    if first == last or doc[first].text not in _place_heads():
+        return names
+    return [(names[0][0], last)]
 
 
 def clean_name(name: str) -> str | None:
-    """A name as the matrix writes it: no 各/全 or quantity in front; None for the writer's own unit."""
+    """A name as the matrix writes it: no 各/全 or quantity in front (各镇 → 镇; 各地 stays);
+    None for the writer's own unit."""
     rules = _rules()["names"]
     name = re.sub(r"^(?:\d+|[一二两三四五六七八九十]+)(?:家|个|所|名)", "", name.strip())
     changed = True
     while changed:
         changed = False
         for prefix in rules["strip_prefixes"]:
-            if name.startswith(prefix) and len(name) > len(prefix) + 1:
-                name, changed = name[len(prefix) :], True
+            rest = name[len(prefix) :]
+            if name.startswith(prefix) and (len(rest) > 1 or (prefix == "各" and rest in rules["place_heads"])):
+                name, changed = rest, True
     if not name or name.startswith(tuple(rules["self_prefixes"])):
         return None
     return name
@@ -221,17 +315,56 @@ def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
 
 
 def _subjects(doc: Doc) -> Iterator[FoundParty]:
+    """The names a clause opens with, where a predicate follows them — in the clause, or in the
+    next when the names fill theirs (位于……的大中城市，应抓紧……)."""
     rules = _rules()["roles"]
     for start, end in _clauses(doc):
         if end - start > 2 and doc[start].tag_ == "m" and doc[start + 1].text in ".．、":
             start += 2  # an item's number: 15.提升企业……
         if start >= end or doc[start].text in rules["no_subject_openers"]:
             continue
-        names, after = names_from(doc, start)
-        if not names or after >= end or not _predicate(doc[after]):
-            continue  # no predicate after the names: they modify a noun (区血站等单位项目开工建设)
-        role: Role = "co" if doc[after].text in rules["co_verbs"] else "lead"
-        yield from _parties(doc, names, role)
+        names, after = names_from(doc, start, places=True)
+        if not names:
+            phrase = _loose_name(doc, start) or _modified_name(doc, start, end)
+            names, after = ([phrase], phrase[1] + 1) if phrase else ([], start)
+        predicate = _predicate_at(doc, after)
+        if names and predicate is not None:
+            role: Role = "co" if doc[predicate].text in rules["co_verbs"] else "lead"
+            yield from _parties(doc, names, role)
+
+
+def _predicate_at(doc: Doc, index: int) -> int | None:
+    """Where the predicate after a subject opens: at `index`, or after a comma when a modal
+    opens it there (……所在地人民政府，也要抓紧……)."""
+    if index >= len(doc):
+        return None
+    if _predicate(doc[index]) or doc[index].text in _cue_words():
+        return index
+    if doc[index].text in "，," and index + 1 < len(doc):
+        following = doc[index + 1 : index + 3]
+        if any(token.text in _rules()["roles"]["modals"] for token in following):
+            return index + 1
+    return None
+
+
+def _modified_name(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A name with what describes it, at a clause's start: 有关的大中城市, 位于……的大中城市,
+    负有……职责的部门 — a phrase, 的, then a name."""
+    limit = _rules()["names"]["max_chars"]
+    if doc[start].text in _action_verbs():
+        return None  # 加强……的管理: the clause directs, it has no subject
+    for index in range(start + 1, end):
+        if doc[index].idx - doc[start].idx > limit or doc[index].text in PUNCTUATION:
+            return None
+        if doc[index].text == "的":
+            last = _one_name(doc, index + 1, places=True) if index + 1 < end else None
+            return (start, last) if last is not None else None
+    return None
+
+
+@cache
+def _action_verbs() -> frozenset[str]:
+    return frozenset(words("action_verbs.txt"))
 
 
 def _predicate(token: Token) -> bool:
@@ -243,7 +376,10 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
     for label_id, _, cue_end in _matcher()(doc):
         label = nlp().vocab.strings[label_id]
-        names, after = names_from(doc, cue_end)
+        names, after = names_from(doc, cue_end, places=label == "addressed")
+        if not names and label == "lead_by" and cue_end < len(doc):
+            modified = _modified_name(doc, cue_end, len(doc))  # 组长由协助分管……的国务院副秘书长担任
+            names, after = ([modified], modified[1] + 1) if modified else ([], cue_end)
         if not names:
             continue
         following = doc[after].text if after < len(doc) else ""
@@ -251,14 +387,62 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             continue  # 联合办公室, 配合部门: the cue word makes a noun with a bare generic word
         if label == "co":
             yield from _parties(doc, names, "co")
-        elif label == "lead_by" and following in rules["lead_by_verbs"]:
-            yield from _parties(doc, names, "lead")
-        elif label == "co_with" and following in rules["co_with_verbs"]:
+        elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
+            yield from _parties(doc, names, "lead")  # 由X牵头, 由X自行开展, 由X办成
+        elif label == "co_with" and (following in rules["co_with_verbs"] or _joint_noun(doc, after)):
             yield from _parties(doc, names, "co")
-        elif label == "other" and (not following or following in PUNCTUATION or not is_nominal(doc[after])):
+        elif label == "other" and _acts(doc, after):
             yield from _parties(doc, names, "other")
         elif label == "addressed" and after < len(doc) and _predicate(doc[after]):
             yield from _parties(doc, names, "lead")  # 请各单位按照要求……报送
+    yield from _fields_joined(doc)
+    yield from _supervised(doc)
+
+
+def _acts(doc: Doc, after: int) -> bool:
+    """After 督促X, 推动X: X is made to act when a predicate follows it or the clause ends; not
+    when a noun does (推进区卫健委建设项目: X modifies the noun).  After people a verbal noun
+    is their verb (组织有关专家制作……)."""
+    if after >= len(doc) or doc[after].text in PUNCTUATION or doc[after].tag_ == "c":
+        return True
+    token = doc[after]
+    if token.tag_ == "vn" and doc[after - 1].text.endswith(_people()):
+        return True
+    return not is_nominal(token) or token.tag_ in IDIOM_TAGS or token.text in _rules()["roles"]["modals"]
+
+
+def _joint_noun(doc: Doc, after: int) -> bool:
+    """与X的协作机制: X joins in the work."""
+    joint = _rules()["roles"]["joint_nouns"]
+    return after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in joint
+
+
+def _fields_joined(doc: Doc) -> Iterator[FoundParty]:
+    """与应急、消防、市场监管等有关部门的协作机制: each field's department joins in (应急部门 …)."""
+    text = text_of(doc)
+    rules = _rules()["names"]
+    for match in _field_list().finditer(text):
+        cursor = match.start(1)
+        for field in match.group(1).split("、"):
+            if re.fullmatch(rules["field_collective"], field) is None:
+                yield FoundParty(f"{field}部门", cursor, cursor + len(field), "co")
+            cursor += len(field) + 1
+
+
+@cache
+def _field_list() -> re.Pattern[str]:
+    return re.compile(r"(?:与|会同|配合|协同)((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8}?)(等(?:有关|相关)?部门)")
+
+
+def _supervised(doc: Doc) -> Iterator[FoundParty]:
+    """加强对下属企业的督促指导: the units a supervision reaches are made to act."""
+    supervision = set(_rules()["names"]["supervision"])
+    for token in doc:
+        if token.text != "对":
+            continue
+        names, after = names_from(doc, token.i + 1)
+        if names and after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in supervision:
+            yield from _parties(doc, names, "other")
 
 
 def _compound(doc: Doc, first: int, names: list[tuple[int, int]]) -> bool:
@@ -318,10 +502,14 @@ def _best_roles(found: Iterable[FoundParty]) -> list[FoundParty]:
 # ---------------------------------------------------------------- assignments and table columns
 
 
+Assigned = Role | Literal["listed"]  # listed: the first unit leads, the others are co
+
+
 def assignment_parties(text: str) -> list[FoundParty]:
-    """（牵头单位：A；配合单位：B、C） or （A牵头，B、C参与）: the units an item assigns."""
+    """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）:
+    the units an item assigns, with their roles; a plain list (责任单位, 负责) is led by its first."""
     rules = _rules()["roles"]
-    verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"]])
+    verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["listed_verbs"]])
     found = []
     for segment in re.finditer(r"[^（）()，,；;。]+", text):
         body, offset = segment.group(), segment.start()
@@ -330,40 +518,52 @@ def assignment_parties(text: str) -> list[FoundParty]:
         if label and (role := _label_role(label.group(1))):
             found += _listed(body[label.end() :], offset + label.end(), role)
         elif verb:
-            found += _listed(body[: verb.start()], offset, "lead" if verb.group() in rules["lead_verbs"] else "co")
+            found += _listed(body[: verb.start()], offset, _verb_role(verb.group()))
     return _best_roles(found)
 
 
-def _label_role(label: str) -> Role | None:
+def _label_role(label: str) -> Assigned | None:
+    roles: tuple[Assigned, ...] = ("lead", "co", "listed")
+    return next((role for role in roles if label in _rules()["roles"][f"{role}_labels"]), None)
+
+
+def _verb_role(verb: str) -> Assigned:
     rules = _rules()["roles"]
-    if label in rules["lead_labels"]:
-        return "lead"
-    if label in rules["co_labels"]:
-        return "co"
-    return None
+    return "lead" if verb in rules["lead_verbs"] else "co" if verb in rules["co_verbs"] else "listed"
 
 
-def _listed(text: str, base: int, role: Role) -> list[FoundParty]:
-    """The names a plain list holds (a table cell, an assignment), at their offsets from `base`.
+def _listed(text: str, base: int, role: Assigned) -> list[FoundParty]:
+    """The names a plain list holds (a table cell, an assignment), at their offsets from `base`;
+    a `listed` list is led by its first name, the others are co.
 
     Items split at 、，；, and at 和/及 only between two whole names (教育部和民政部, not
     工业和信息化部); an item with an adverb, a preposition or a particle in it is no name
     (以下均需试点城市政府).
     """
-    found, cursor = [], 0
+    found: list[FoundParty] = []
+    cursor = 0
     for item in split_list(text, "、，,；;"):
+        item = _collective_tail().sub("", item)  # 甲、乙等部门: the named units, not the collective
         parts = re.split(r"以及|和|及", item)
         for part in parts if len(parts) > 1 and all(_name_end().search(p) for p in parts) else [item]:
             at = text.find(part, cursor)
             cursor = at + len(part)
             name = clean_name(part)
-            if name and _name_end().search(name) and not any(_barrier(t) for t in make_doc(name) if t.text != "和"):
+            inner = list(make_doc(name))[:-1] if name else []
+            if name and _name_end().search(name) and not any(_barrier(t) for t in inner if t.text != "和"):
                 end = base + at + len(part)
-                found.append(FoundParty(name, end - len(name), end, role))
+                own: Role = ("co" if found else "lead") if role == "listed" else role
+                found.append(FoundParty(name, end - len(name), end, own))
     return found
 
 
-def column_parties(text: str, start: int, role: Role) -> list[FoundParty]:
+@cache
+def _collective_tail() -> re.Pattern[str]:
+    """等, 等部门, 等有关单位 closing a list of named units."""
+    return re.compile(f"等(?:{alternation(_rules()['names']['collectives'])})?$")
+
+
+def column_parties(text: str, start: int, role: Assigned) -> list[FoundParty]:
     return _listed(text, start, role)
 
 
@@ -386,28 +586,35 @@ def name_key(name: str) -> str:
 def without_place(name: str) -> str:
     """上海市青浦区卫生健康委员会 → 区卫生健康委员会: the place names before a body's level go."""
     levels = alternation(_rules()["issuer"]["levels"])
-    place = re.compile(rf"^(?:{levels})?[\u4e00-\u9fff]{{2,5}}?(?=(?:{levels}))")
+    place = re.compile(rf"^(?:{levels})?[\u4e00-\u9fff]{{2,8}}?(?=(?:{levels}))")
     while (match := place.match(name)) and match.end() < len(name) - 3:
         name = name[match.end() :]
     return name
 
 
 def issuer_forms(issuers: list[str], text: str) -> tuple[frozenset[str], str | None]:
-    """The forms the notice uses for its issuer(s), and the one it uses most in its text.
+    """The forms the notice uses for its issuer(s), and the name it goes by in its own text: the
+    form of each issuer it uses most (a joint header: both, joined with 、).
 
     上海市青浦区卫生健康委员会 is 区卫生健康委 in its own plan; 上海市金山区卫生健康委员会 is 区卫健委.
     """
     forms: set[str] = set()
+    names = []
     for issuer in issuers:
-        for base in {issuer, without_place(issuer)}:
-            forms |= _short_forms(base)
+        own = {form for base in {issuer, without_place(issuer)} for form in _short_forms(base)}
+        forms |= own
+        names.append(_most_used(own, text) or without_place(issuer))
+    return frozenset(forms), "、".join(names) or None
+
+
+def _most_used(forms: set[str], text: str) -> str | None:
+    """The form the text uses most; among as many uses, the longest says most."""
     counts = Counter({form: text.count(form) for form in forms})
-    used = [form for form, n in counts.most_common() if n]
+    used = [form for form, n in counts.items() if n]
     if not used:
-        return frozenset(forms), (without_place(issuers[0]) if issuers else None)
-    top = counts[used[0]]
-    # among the forms used as often as the most used one, the longest says most
-    return frozenset(forms), max((f for f in used if counts[f] == top), key=len)
+        return None
+    top = max(counts[form] for form in used)
+    return max((form for form in used if counts[form] == top), key=lambda form: (len(form), form))
 
 
 def _short_forms(name: str) -> set[str]:

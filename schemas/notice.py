@@ -134,6 +134,7 @@ class NoticeMeta(Record):
     printed_date: dt.date | None = None
     addressees: list[str] = []
     plan_title: str | None = None
+    drafter: str | None = None  # who drafted the attached plan or report, where not the issuer (起草单位)
     plan_year: int | None = None
     openness: str | None = None  # 公开属性: 主动公开, 依申请公开, 不予公开 …
     goals: list[str] = []

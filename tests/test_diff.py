@@ -149,7 +149,8 @@ def test_a_task_moved_to_another_section_is_named(plans: tuple[Notice, Notice], 
     (tmp_path / "moved.txt").write_text(text, encoding="utf-8")
     pair = _pair(diff(old, notice_of(tmp_path / "moved.txt")), "修订安全生产领导小组职责和工作规范")
     assert [(c.field, c.old, c.new) for c in pair.changes] == [
-        ("section", "一、进一步压实安全生产责任", "四、扎实做好安全生产日常管理工作 / （二）明确季度工作重点")
+        ("section", "一、进一步压实安全生产责任", "四、扎实做好安全生产日常管理工作 / （二）明确季度工作重点"),
+        ("lead", "上海市青浦区卫生健康委员会", "医疗卫生单位"),  # it now continues a paragraph led by them
     ]
 
 

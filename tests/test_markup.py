@@ -91,7 +91,11 @@ def test_table_rows_are_tasks_with_their_columns(tmp_path: Path) -> None:
     assert len(rows) == 17
     first = rows[0]
     assert first.columns["指导部门"] == "最高人民法院、最高人民检察院、国家知识产权局"
-    assert [p.name for p in first.parties if p.role == "lead"] == ["最高人民法院", "最高人民检察院", "国家知识产权局"]
+    assert [(p.name, p.role) for p in first.parties] == [
+        ("最高人民法院", "lead"),
+        ("最高人民检察院", "co"),
+        ("国家知识产权局", "co"),
+    ]
     assert first.section == ["一、知识产权保护方面（共5项）"]  # the row merged across the table
 
 

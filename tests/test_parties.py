@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors.nlp import make_doc
 from extractors.parties import assignment_parties, canonical_names, find_parties, issuer_forms
-from tests.corpus import RAW, notice_of
+from tests.corpus import RAW, notice_of, notices_of
+
+PDF02 = RAW / "pdf02_anweiban_2024_1_zhiben_zifangan.pdf"
 
 ISSUER = frozenset({"区卫健委", "区卫生健康委", "区卫生健康委员会", "上海市金山区卫生健康委员会"})
 
@@ -50,6 +54,54 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a name runs on over 其他, 各有关 after a body's name
+        ("国务院安委会其他成员单位要在职责范围内提供支持保障", [("国务院安委会其他成员单位", "lead")]),
+        ("各省级安委会、国务院安委会各有关成员单位、有关中央企业要召开专题会议",
+         [("省级安委会", "lead"), ("国务院安委会各有关成员单位", "lead"), ("有关中央企业", "lead")]),
+        # levels of government, with a shared 各 or not
+        ("各镇要建立农村集体聚餐申报备案制度", [("镇", "lead")]),
+        ("各区、县级市要加强统筹", [("区", "lead"), ("县级市", "lead")]),
+        ("周边地区要组织对重要基础电力设施逐一开展排查", [("周边地区", "lead")]),
+        ("各地以县为单位，对小区配套幼儿园进行全面摸底排查", [("各地", "lead")]),
+        # a subject without a modal
+        ("各单位认真总结工作，固化经验做法", [("单位", "lead")]),
+        # lists interrupted by 特别是
+        ("各省、自治区、直辖市，特别是重点监视防御区所在地人民政府，也要抓紧立法工作",
+         [("省", "lead"), ("自治区", "lead"), ("直辖市", "lead"), ("重点监视防御区所在地人民政府", "lead")]),
+        ("有条件的地区，特别是地震重点监视防御区要进行地震应急演练", [("有条件的地区", "lead"), ("地震重点监视防御区", "lead")]),
+        ("各地区、各部门特别是地震重点监视防御区所在地人民政府，要按照要求做好工作",
+         [("地区", "lead"), ("部门", "lead"), ("地震重点监视防御区所在地人民政府", "lead")]),
+        # phrase subjects: a name with what describes it
+        ("有关的大中城市应完成震害预测工作", [("有关的大中城市", "lead")]),
+        ("位于地震重点监视防御区的大中城市，应抓紧做好震害预测工作", [("位于地震重点监视防御区的大中城市", "lead")]),
+        ("其中：负有安全生产监督管理职责的部门，要在方案中细化措施", [("负有安全生产监督管理职责的部门", "lead")]),
+        # a list whose last item carries the shared noun stays one party; 请X
+        ("请各省、自治区、直辖市人民政府认真贯彻落实", [("省、自治区、直辖市人民政府", "lead")]),
+        # agents after 由: 由X负责, 由X自行开展, 组长由X担任
+        ("训练赛由区有关部门、单位自行开展", [("区有关部门", "lead"), ("单位", "lead")]),
+        ("应当由教育行政部门办成公办园", [("教育行政部门", "lead")]),
+        ("组长由协助分管教育工作的国务院副秘书长担任", [("协助分管教育工作的国务院副秘书长", "lead")]),
+        # co after 与 / 会同 / 配合, with lists and 等
+        ("区卫生健康委会同区市场监管局，做好流行病学调查", [("区卫生健康委", "lead"), ("区市场监管局", "co")]),
+        ("要建立与应急、消防、市场监管等有关部门的协作机制", [("应急部门", "co"), ("消防部门", "co"), ("市场监管部门", "co")]),
+        # units a task makes act are other
+        ("要定期组织乡村厨师开展健康体检", [("乡村厨师", "other")]),
+        ("督促包保干部每季度至少开展1次督导", [("包保干部", "other")]),
+        ("推动保险机构积极参与隐患排查整治工作", [("保险机构", "other")]),
+        ("要发动基层网格力量，引导居民开展“三清三关”活动", [("基层网格力量", "other"), ("居民", "other")]),
+        ("依托消防志愿者和网格员开展宣传", [("消防志愿者", "other"), ("网格员", "other")]),
+        ("充分发动社会公众和从业人员举报隐患", [("社会公众", "other"), ("从业人员", "other")]),
+        ("区有关部门要组织有关专家制作解读视频", [("区有关部门", "lead"), ("有关专家", "other")]),
+        ("电力企业总部要加强对下属企业的督促指导", [("电力企业总部", "lead"), ("下属企业", "other")]),
+    ],
+)  # fmt: skip
+def test_subject_list_and_agent_forms(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert parties(sentence) == expected
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "区血站、区救护站（总部）、区卫健党群服务中心等单位项目开工建设",  # names that modify a noun
@@ -89,7 +141,19 @@ def test_not_parties(sentence: str) -> None:
         ("（各有关部门按职责分工负责）", [("有关部门", "lead")]),
         ("（生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）",
          [("生态环境部", "co"), ("试点城市政府", "lead")]),
-        ("（教育部和民政部负责）", [("教育部", "lead"), ("民政部", "lead")]),
+        # units without a role word: the first listed leads, the others are co (列第一位的为牵头单位)
+        ("（教育部和民政部负责）", [("教育部", "lead"), ("民政部", "co")]),
+        ("（责任单位：区市场监管局、区教育局、区卫生健康委）",
+         [("区市场监管局", "lead"), ("区教育局", "co"), ("区卫生健康委", "co")]),
+        ("（区应急局、区消防救援支队等按职责分工负责）", [("区应急局", "lead"), ("区消防救援支队", "co")]),
+        ("（推进单位：区住房城乡建设委、区规划资源局）", [("区住房城乡建设委", "lead"), ("区规划资源局", "co")]),
+        # a label with a role word gives every unit that role
+        ("（牵头单位：各街道办事处、镇人民政府）", [("街道办事处", "lead"), ("镇人民政府", "lead")]),
+        ("（牵头单位：区卫生健康委；支撑单位：区疾控中心、区卫生监督所）",
+         [("区卫生健康委", "lead"), ("区疾控中心", "co"), ("区卫生监督所", "co")]),
+        ("（区教育局牵头，区公安分局、区消防救援支队配合）",
+         [("区教育局", "lead"), ("区公安分局", "co"), ("区消防救援支队", "co")]),
+        ("（参与单位：区科委）", [("区科委", "co")]),
     ],
 )  # fmt: skip
 def test_bracketed_assignments(bracket: str, expected: list[tuple[str, str]]) -> None:
@@ -119,9 +183,78 @@ def test_an_enumeration_item_is_led_by_the_lead_of_its_introduction() -> None:
 
 def test_units_of_a_table_row_come_from_its_columns() -> None:
     row = next(t for t in notice_of(RAW / "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt").tasks if t.columns)
-    assert [(p.name, p.role) for p in row.parties] == [
+    assert [(p.name, p.role) for p in row.parties] == [  # 指导部门: the first listed leads
         ("最高人民法院", "lead"),
-        ("最高人民检察院", "lead"),
-        ("国家知识产权局", "lead"),
+        ("最高人民检察院", "co"),
+        ("国家知识产权局", "co"),
     ]
     assert row.implicit_lead is None
+
+
+def _leads(tmp_path: Path, text: str) -> list[tuple[str, str | None, list[str]]]:
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    return [(t.text, t.implicit_lead, [p.name for p in t.parties if p.role == "lead"]) for t in notice_of(path).tasks]
+
+
+DISTRICT_HEAD = "东江区市场监督管理局文件\n东市监〔2024〕15号\n关于印发《2024年工作安排》的通知\n各镇人民政府：\n"
+
+
+def test_a_sentence_without_a_subject_continues_the_one_before_it(tmp_path: Path) -> None:
+    """In a paragraph, a task with no subject is led by the lead of the task before it (and a
+    clause after ；); a paragraph's first task by the issuer, in the form the notice uses."""
+    text = DISTRICT_HEAD + (
+        "现将《2024年工作安排》印发给你们，请认真贯彻落实。\n东江区市场监督管理局\n2024年2月26日\n"
+        "2024年工作安排\n一、主要任务\n各镇要建立聚餐备案制度；要定期组织乡村厨师体检。要做好宣传。\n"
+        "推广使用追溯平台。区市场监管局要加强抽检。\n"
+    )
+    assert _leads(tmp_path, text) == [
+        ("各镇要建立聚餐备案制度", None, ["镇"]),
+        ("要定期组织乡村厨师体检", "镇", []),
+        ("要做好宣传", "镇", []),
+        ("推广使用追溯平台", "区市场监管局", []),  # a new paragraph: the issuer, as the notice calls itself
+        ("区市场监管局要加强抽检", None, ["区市场监管局"]),
+    ]
+
+
+def test_a_joint_header_leads_with_both_issuers_as_the_notice_calls_them(tmp_path: Path) -> None:
+    text = (
+        "山东省人民政府安全生产委员会\n山东省人民政府消防安全委员会\n鲁安发〔2024〕1号\n关于切实做好消防安全防控工作的紧急通知\n"
+        "各市人民政府，省政府安委会各成员单位、省政府消安委各成员单位：\n现将有关事项通知如下：\n"
+        "一、强化宣传\n持续开展消防宣传“五进”工作。\n山东省人民政府安全生产委员会\n2024年1月21日\n"
+    )
+    assert _leads(tmp_path, text)[0][1] == "省政府安委会、省政府消安委"
+
+
+@pytest.mark.parametrize(
+    "covering, plan, drafter",
+    [
+        # a forwarded report belongs to its author, who signs it
+        ("国务院办公厅转发国家地震局关于防震减灾工作意见报告的通知\n各省人民政府：\n国家地震局的报告已经国务院同意，现转发给你们，请认真贯彻执行。\n国务院办公厅\n1997年2月4日\n",
+         "关于防震减灾工作意见的报告\n国务院：\n二、加强防震减灾工作的意见\n要尽快完善地震应急预案。\n国家地震局\n1997年1月20日\n",
+         "国家地震局"),
+        # a sub-plan names its drafter
+        ("国务院安委会办公室关于印发各部门治本攻坚方案的通知\n各省级安委会：\n现将方案印发给你们，请认真贯彻落实。\n国务院安委会办公室\n2024年2月1日\n",
+         "卫生健康系统安全生产治本攻坚三年行动方案\n国家卫生健康委结合工作实际制定本方案。\n一、主要任务\n加强各类机构安全管理。\n",
+         "国家卫生健康委"),
+        # an office issues its government's plan
+        ("东江区人民政府办公室关于印发《东江区安全生产工作方案》的通知\n各镇人民政府：\n经区政府同意，现将《东江区安全生产工作方案》印发给你们，请认真贯彻落实。\n东江区人民政府办公室\n2025年3月1日\n",
+         "东江区安全生产工作方案\n一、主要任务\n加强各类机构安全管理。\n",
+         "区政府"),
+    ],
+)  # fmt: skip
+def test_a_plan_belongs_to_its_drafter(tmp_path: Path, covering: str, plan: str, drafter: str) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(covering + plan, encoding="utf-8")
+    record = notice_of(path)
+    assert record.meta.drafter == drafter
+    assert [t.implicit_lead for t in record.tasks if t.origin == "body"] == [drafter]
+
+
+def test_pdf02s_sub_plans_are_led_by_their_drafters() -> None:
+    """Each of the 31 sub-plans is its department's plan, not the forwarding office's."""
+    plans = notices_of(PDF02)
+    body = [t for p in plans for t in p.tasks if t.origin == "body"]
+    office = [t for t in body if t.implicit_lead == "国务院安委会办公室" and not t.units("lead")]
+    assert len(office) <= 0.1 * len(body)
+    assert plans[12].meta.drafter == "国家卫生健康委"
