@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc as SentenceDoc
 
-from extractors.deadlines import TimeContext, find_deadlines
+from extractors.deadlines import FoundDeadline, TimeContext, find_deadlines
 from extractors.parties import FoundParty, assignment_parties, column_parties, find_parties
 from extractors.targets import find_targets
 from extractors.tasks import TaskDraft, span_of
@@ -17,17 +17,27 @@ from schemas.notice import Deadline, Party, Role, Target
 
 
 def task_deadlines(doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext) -> list[Deadline]:
-    return [
-        Deadline(
-            text=found.text,
-            kind=found.kind,
-            start=found.start_date,
-            end=found.end_date,
-            recurrence=found.recurrence,
-            span=span_of(doc, draft.start + found.start, draft.start + found.end),
+    return _deadlines(doc, find_deadlines(sentence, context), draft.start)
+
+
+def _deadlines(doc: Document, found: list[FoundDeadline], offset: int) -> list[Deadline]:
+    """Records of the deadlines found in a text that starts at `offset` in the notice's text."""
+    deadlines = []
+    for deadline in found:
+        rrule, dtstart = deadline.rule or (None, None)
+        deadlines.append(
+            Deadline(
+                text=deadline.text,
+                kind=deadline.kind,
+                start=deadline.start_date,
+                end=deadline.end_date,
+                recurrence=deadline.recurrence,
+                rrule=rrule,
+                dtstart=dtstart,
+                span=span_of(doc, offset + deadline.start, offset + deadline.end),
+            )
         )
-        for found in find_deadlines(sentence, context)
-    ]
+    return deadlines
 
 
 def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list[Target]:
