@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from dateutil.rrule import rrulestr
@@ -10,6 +11,8 @@ from dateutil.rrule import rrulestr
 from extractors.deadlines import TimeContext, find_deadlines, holiday
 from extractors.nlp import make_doc
 from schemas.notice import Deadline, Span
+from tests.corpus import notice_of
+from tests.markup import word_document
 
 PLAN = TimeContext(plan_year=2025, issue_date=dt.date(2025, 3, 3))
 D = dt.date
@@ -349,3 +352,58 @@ def test_a_deadline_record_refuses_a_bad_rule_or_span(fields: dict[str, object])
 
 def test_a_start_without_an_end_is_a_valid_record() -> None:
     assert deadline(kind="within", start=D(2025, 4, 8)).end is None
+
+
+# ---------------------------------------------------------------- times in headings and table columns
+
+
+def plan_tasks(tmp_path: Path, body: str) -> list[tuple[str, list[tuple[str, dt.date | None, dt.date | None]]]]:
+    """The tasks and deadlines of a 2025 plan with this body, as a Word document: one paragraph a
+    line (a short text file's line breaks could be read as wraps), a line with tabs a table row."""
+    text = (
+        "某区卫生健康委员会文件\n某卫〔2025〕1号\n关于印发《2025年工作计划》的通知\n各单位：\n"
+        "现将《2025年工作计划》印发你们，请认真贯彻执行。\n某区卫生健康委员会\n2025年3月3日\n"
+        "2025年工作计划\n为做好全年工作，制定本计划。\n" + body
+    )
+    path = tmp_path / "notice.docx"
+    path.write_bytes(word_document(text))
+    notice = notice_of(path)
+    for task in notice.tasks:
+        for d in task.deadlines:  # each deadline's span holds its text: in the sentence, the cell or the heading
+            assert notice.text[d.span.start : d.span.end] == d.text
+    return [(t.text, [(d.text, d.start, d.end) for d in t.deadlines]) for t in notice.tasks]
+
+
+def test_a_heading_time_is_the_deadline_of_the_tasks_under_it_that_name_none(tmp_path: Path) -> None:
+    body = (
+        "一、治本攻坚三年行动（2024年-2026年）\n"
+        "各单位要统筹推进治本攻坚。\n"
+        "（一）部署发动（2025年3月31日前）\n"
+        "各单位要制定实施方案。各单位要在6月底前报送进展。\n"
+        "（二）组织实施（2025年4月—9月）\n"
+        "1.排查整治\n"
+        "各单位要开展隐患排查整治。\n"
+        "二、常态治理\n"
+        "各单位要建立长效机制。\n"
+    )
+    assert plan_tasks(tmp_path, body) == [
+        ("各单位要统筹推进治本攻坚", []),  # the programme's span, holding the plan year, is not repeated
+        ("各单位要制定实施方案", [("2025年3月31日前", None, D(2025, 3, 31))]),
+        ("各单位要在6月底前报送进展", [("6月底前", None, D(2025, 6, 30))]),  # its own time wins
+        ("各单位要开展隐患排查整治", [("2025年4月—9月", D(2025, 4, 1), D(2025, 9, 30))]),  # the nearest heading's
+        ("各单位要建立长效机制", []),
+    ]
+
+
+def test_a_table_rows_deadline_column_is_its_deadline(tmp_path: Path) -> None:
+    body = (
+        "一、重点任务\n"
+        "序号\t工作任务\t牵头单位\t完成时限\n"
+        "1\t修订安全生产应急预案\t区卫生健康委\t6月底前\n"
+        "2\t每季度开展一次联合检查\t区卫生健康委\t长期坚持\n"
+    )
+    tasks = plan_tasks(tmp_path, body)
+    assert tasks == [
+        ("修订安全生产应急预案", [("6月底前", None, D(2025, 6, 30))]),
+        ("每季度开展一次联合检查", [("每季度", None, None)]),
+    ]
