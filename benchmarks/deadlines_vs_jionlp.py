@@ -41,7 +41,8 @@ def cases(gold_dir: Path) -> list[tuple[str, TimeContext, Value]]:
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         meta = gold["meta"]
-        context = TimeContext(meta["plan_year"], dt.date.fromisoformat(meta["issue_date"]))
+        issued = meta.get("issue_date")  # hd07 names no date of issue
+        context = TimeContext(meta["plan_year"], dt.date.fromisoformat(issued) if issued else None)
         for task in gold["tasks"]:
             for deadline in task.get("deadlines", []):
                 found.append((deadline["text"], context, (deadline["start"], deadline["end"], deadline["recurrence"])))

@@ -6,31 +6,83 @@ of it, turned here into records whose `Span` places them in the notice's text.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
 from spacy.tokens import Doc as SentenceDoc
 
-from extractors.deadlines import TimeContext, find_deadlines
+from extractors.deadlines import FoundDeadline, TimeContext, find_deadlines
+from extractors.nlp import make_doc
 from extractors.parties import Assigned, FoundParty, assignment_parties, column_parties, find_parties
 from extractors.targets import find_targets
 from extractors.tasks import TaskDraft, span_of
 from schemas.document import Document
-from schemas.notice import Deadline, Party, Target
+from schemas.notice import Deadline, Party, Section, Target
 
 
-def task_deadlines(doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext) -> list[Deadline]:
-    return [
-        Deadline(
-            text=found.text,
-            kind=found.kind,
-            start=found.start_date,
-            end=found.end_date,
-            recurrence=found.recurrence,
-            span=span_of(doc, draft.start + found.start, draft.start + found.end),
+def task_deadlines(
+    doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext, inherited: dict[str, list[Deadline]]
+) -> list[Deadline]:
+    """A task's deadlines: those its sentence names, else its table row's 完成时限 cell's, else
+    those of the nearest heading above it that names a time (`inherited`, by section id)."""
+    own = _deadlines(doc, find_deadlines(sentence, context), draft.start)
+    for cell in (draft.columns or {}).values():
+        if not own and cell.role == "deadline" and cell.text:
+            own = _deadlines(doc, find_deadlines(make_doc(cell.text), context), cell.start)
+    if own or draft.section is None:
+        return own
+    return inherited.get(draft.section.id, [])
+
+
+def heading_deadlines(doc: Document, sections: Iterable[Section], context: TimeContext) -> dict[str, list[Deadline]]:
+    """The deadlines each section passes to its tasks that name no time of their own (GUIDELINE,
+    "Times in headings"): its heading's (（一）部署发动（2021年12月10日前）, 第二阶段：2024年4月—9月),
+    else its parent's. A heading's span of a longer programme the plan belongs to, holding the
+    whole plan year (三年行动（2024年-2026年） in a 2025 plan), is no deadline of its tasks.
+
+    `sections` parents first, as `extract_sections` gives them; keyed by section id."""
+    passed: dict[str, list[Deadline]] = {}
+    for section in sections:
+        heading = doc.text.text[section.span.start : section.span.end]
+        found = [d for d in find_deadlines(make_doc(heading), context) if not _programme(d, context.plan_year)]
+        parents = passed.get(section.parent, []) if section.parent else []
+        passed[section.id] = _deadlines(doc, found, section.span.start) or parents
+    return passed
+
+
+def _programme(found: FoundDeadline, plan_year: int) -> bool:
+    """A span of more than a year that holds the whole plan year: the programme, not a stage of it."""
+    start, end = found.start_date, found.end_date
+    return (
+        found.kind == "within"
+        and start is not None
+        and end is not None
+        and start.year < end.year
+        and start <= dt.date(plan_year, 1, 1)
+        and end >= dt.date(plan_year, 12, 31)
+    )
+
+
+def _deadlines(doc: Document, found: list[FoundDeadline], offset: int) -> list[Deadline]:
+    """Records of the deadlines found in a text that starts at `offset` in the notice's text."""
+    deadlines = []
+    for deadline in found:
+        rrule, dtstart = deadline.rule or (None, None)
+        deadlines.append(
+            Deadline(
+                text=deadline.text,
+                kind=deadline.kind,
+                start=deadline.start_date,
+                end=deadline.end_date,
+                recurrence=deadline.recurrence,
+                rrule=rrule,
+                dtstart=dtstart,
+                span=span_of(doc, offset + deadline.start, offset + deadline.end),
+            )
         )
-        for found in find_deadlines(sentence, context)
-    ]
+    return deadlines
 
 
 def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list[Target]:

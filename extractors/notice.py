@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.deadlines import TimeContext
-from extractors.fields import Owners, found_parties, implicit_leads, task_deadlines, task_parties, task_targets
+from extractors.fields import (
+    Owners,
+    found_parties,
+    heading_deadlines,
+    implicit_leads,
+    task_deadlines,
+    task_parties,
+    task_targets,
+)
 from extractors.metadata import extract_meta
 from extractors.nlp import make_doc
 from extractors.parties import canonical_names, issuer_forms
@@ -23,6 +31,7 @@ def extract(doc: Document) -> Notice:
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
     time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
+    inherited = heading_deadlines(doc, sections.values(), time)
     body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees"))
     forms, issuer = issuer_forms(meta.issuers, body)
     owners = Owners(notice=issuer, body=meta.drafter or issuer)
@@ -39,7 +48,7 @@ def extract(doc: Document) -> Notice:
             origin=draft.origin,
             span=span_of(doc, draft.start, draft.end),
             columns={column: cell.text for column, cell in (draft.columns or {}).items()},
-            deadlines=task_deadlines(doc, draft, sentence, time),
+            deadlines=task_deadlines(doc, draft, sentence, time, inherited),
             parties=task_parties(doc, found, canonical),
             implicit_lead=lead,
             targets=task_targets(doc, draft, sentence),

@@ -194,6 +194,11 @@ def _deadline_changes(old: Task, new: Task, plan_years: PlanYears) -> list[Field
     old_year, new_year = plan_years
     if Counter(_relative(d, old_year) for d in old.deadlines) == Counter(_relative(d, new_year) for d in new.deadlines):
         return []
+    # the same words, years told from the plan's, are the same deadline: 春节前 falls on another day each year
+    if Counter(_plan_relative(d.text, old_year) for d in old.deadlines) == Counter(
+        _plan_relative(d.text, new_year) for d in new.deadlines
+    ):
+        return []
     return [_change("deadline", "完成时限", old.when() or "（无）", new.when() or "（无）")]
 
 

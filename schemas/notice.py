@@ -12,9 +12,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
 from typing import Literal, Self
 
+from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans
+SCHEMA_VERSION = "1.3"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans;
+# 1.3: a deadline's rrule and dtstart; a `within` deadline may name no end
 
 
 def gongwen_version() -> str:
@@ -50,11 +52,28 @@ class Span(Record):
 
 
 class Deadline(Record):
+    """When a task is due or runs, as the text writes it (`text`) and resolved to dates.
+
+    - `by`: due on `end` (6月底前, 年中, 春节前);
+    - `within`: runs from `start` to `end` (一季度, 2024年-2026年, 三年内); a start with no end
+      named (自4月8日起, 从即日起) has `end` None: it is never due;
+    - `recurring`: due every `recurrence` period, at the point `rrule` gives.
+
+    `rrule` is an iCalendar (RFC 5545) recurrence rule, the value of an RRULE property
+    without its "RRULE:" prefix (FREQ=MONTHLY;BYMONTHDAY=25), and `dtstart` its DTSTART, a
+    DATE value: the rule's first occurrence in the year the text or the plan names. An
+    iCalendar event is `DTSTART;VALUE=DATE:<dtstart>` plus `RRULE:<rrule>`. The rule is
+    open-ended; the plan's period bounds it. A period that names no point is due at its end
+    (每季度: FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1 from 31 March; see `extractors.deadlines`).
+    """
+
     text: str
     kind: DeadlineKind
     start: dt.date | None = None
     end: dt.date | None = None
     recurrence: Recurrence | None = None
+    rrule: str | None = None
+    dtstart: dt.date | None = None
     span: Span
 
     @model_validator(mode="after")
@@ -63,11 +82,25 @@ class Deadline(Record):
             raise ValueError("a recurring deadline needs a recurrence")
         if self.kind == "by" and self.end is None:
             raise ValueError("a 'by' deadline needs an end date")
-        if self.kind == "within" and (self.start is None or self.end is None):
-            raise ValueError("a 'within' deadline needs a start and an end date")
+        if self.kind == "within" and self.start is None:
+            raise ValueError("a 'within' deadline needs a start date")
         if self.start and self.end and self.start > self.end:
             raise ValueError(f"deadline starts {self.start} after it ends {self.end}")
+        if (self.rrule is None) != (self.dtstart is None) or (self.rrule and self.kind != "recurring"):
+            raise ValueError("a recurrence rule goes with its dtstart, on a recurring deadline")
+        # RFC 5545: DTSTART should be the rule's first occurrence (rrulestr raises ValueError on a bad rule)
+        if self.dtstart and self.occurrences(self.dtstart, self.dtstart) != [self.dtstart]:
+            raise ValueError(f"dtstart {self.dtstart} is not an occurrence of {self.rrule}")
         return self
+
+    def occurrences(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The days from `first` to `last` (inclusive) its recurrence rule falls due; [] without one."""
+        if self.rrule is None or self.dtstart is None:
+            return []
+        start = dt.datetime.combine(self.dtstart, dt.time())
+        rule = rrulestr(self.rrule, dtstart=start)
+        days = rule.between(dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time()), inc=True)
+        return [day.date() for day in days]
 
 
 class Party(Record):

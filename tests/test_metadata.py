@@ -40,6 +40,13 @@ def test_doc_number_brackets(written: str, number: str | None) -> None:
         ("二〇二四年十二月三十一日", dt.date(2024, 12, 31)),
         ("二零二五年十月十日", dt.date(2025, 10, 10)),
         ("2024年2月30日", None),
+        # written with dots, dashes or slashes under a signature
+        ("2025.3.5", dt.date(2025, 3, 5)),
+        ("2025.03.05", dt.date(2025, 3, 5)),
+        ("2025-03-05", dt.date(2025, 3, 5)),
+        ("2025/3/5", dt.date(2025, 3, 5)),
+        ("2025.3-5", None),
+        ("2024-2026", None),
     ],
 )
 def test_dates_in_arabic_and_chinese_numerals(written: str, date: dt.date | None) -> None:
@@ -140,3 +147,21 @@ def test_a_split_printed_line_keeps_its_printer(tmp_path: Path) -> None:
     """hd05: a page break falls between the printer and its 印发 date."""
     meta = notice_of(RAW / "hd05_shandong_2024_luanfa1_xiaofang.txt").meta
     assert (meta.printed_by, meta.printed_date) == ("山东省人民政府安全生产委员会办公室", dt.date(2024, 1, 21))
+
+
+def test_an_issue_date_written_with_dots_anchors_from_today(tmp_path: Path) -> None:
+    """成文日期 2025.3.5: the issue date, the day 从即日起 and 印发之日起30日内 count from."""
+    path = tmp_path / "dots.txt"
+    path.write_text(
+        "东江区卫生健康委员会文件\n东卫健〔2025〕12号\n关于印发《2025年东江区卫生健康工作要点》的通知\n各医疗卫生单位：\n"
+        "现将《2025年东江区卫生健康工作要点》印发给你们，请认真贯彻执行。\n东江区卫生健康委员会\n2025.3.5\n"
+        "2025年东江区卫生健康工作要点\n一、加强安全生产\n从即日起，各单位要开展隐患排查。"
+        "各单位要在本通知印发之日起30日内报送方案。\n",
+        encoding="utf-8",
+    )
+    notice = notice_of(path)
+    assert (notice.meta.issue_date, notice.meta.issuer) == (dt.date(2025, 3, 5), "东江区卫生健康委员会")
+    assert [[(d.start, d.end) for d in t.deadlines] for t in notice.tasks] == [
+        [(dt.date(2025, 3, 5), None)],
+        [(dt.date(2025, 3, 5), dt.date(2025, 4, 4))],
+    ]

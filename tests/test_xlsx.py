@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pipeline.outputs.task_workbook import REVIEW_STATES, TASK_HEADERS, write_xlsx
 from pipeline.textwidth import excel_width
-from schemas.notice import Notice
+from schemas.notice import Deadline, Notice
 from tests.corpus import RAW, notice_of
 
 SHEETS = ["任务分解表", "责任矩阵", "时间表", "量化目标", "文件信息", "说明"]
@@ -71,14 +71,28 @@ def test_matrix_timeline_targets_and_information(tmp_path: Path, qingpu: Notice)
     assert matrix.cell(6, units.index("区消防救援支队") + 3).value == "配合"  # T05: 会同区消防救援支队
     timeline = book["时间表"]
     assert [c.value for c in timeline[1]][3:] == [f"2025-{m:02d}" for m in range(1, 13)]
-    quarters = [timeline.cell(15, 4 + m).value for m in range(12)]  # T14 一季度
-    assert quarters[:3] == ["▬"] * 3 and quarters[3:] == [None] * 9
-    assert [timeline.cell(5, 4 + m).value for m in (2, 5, 8, 11)] == ["↻"] * 4  # T04 每季度
+    quarters = [timeline.cell(15, 4 + m).value for m in range(12)]  # T14 一季度, “春节”节前 (28 January)
+    assert quarters == ["●", "▬", "▬"] + [None] * 9
+    assert [timeline.cell(5, 4 + m).value for m in range(12)] == [None, None, "↻"] * 4  # T04 每季度: quarter ends
+    assert [timeline.cell(20, 4 + m).value for m in range(12)] == [  # T19 节前（4月、9月、12月）: due each month
+        None, None, None, "●", None, None, None, None, "●", None, None, "●"
+    ]  # fmt: skip
     targets = book["量化目标"]
     assert targets.max_row - 1 == sum(len(t.targets) for t in qingpu.tasks)
     info = {row[0].value: row[1].value for row in book["文件信息"].iter_rows(min_row=2)}
     assert info["发文字号"] == "青卫健办〔2025〕7号" and info["源文件 SHA-256"] == qingpu.source.sha256
     assert info["gongwen 版本"] == qingpu.gongwen_version
+
+
+def test_a_start_without_an_end_is_never_due(tmp_path: Path, qingpu: Notice) -> None:
+    """自4月8日起: ▬ from April to the plan's last month, never ●, and no 截止 to turn the row red."""
+    task = qingpu.tasks[0]
+    start = Deadline(text="自4月8日起", kind="within", start=dt.date(2025, 4, 8), span=task.span)
+    notice = qingpu.model_copy(update={"tasks": [task.model_copy(update={"deadlines": [start]}), *qingpu.tasks[1:]]})
+    book = load_workbook(write_xlsx(notice, tmp_path))
+    row = {h: c.value for h, c in zip(TASK_HEADERS, book["任务分解表"][2], strict=True)}
+    assert (row["完成时限"], row["开始"], row["截止"]) == ("自4月8日起", dt.datetime(2025, 4, 8), None)
+    assert [c.value for c in book["时间表"][2]][3:] == [None] * 3 + ["▬"] * 9
 
 
 def test_a_three_year_plan_has_36_months(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ this; openpyxl only reads an earlier workbook's review back.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 import re
@@ -37,7 +38,6 @@ TASK_WIDTHS: dict[str, float] = {"一级标题": 18, "二级标题": 20, "工作
                                  "开始": 12, "截止": 12}  # fmt: skip
 RECURRENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "bimonthly": "每两个月", "quarterly": "每季度",
               "semiannual": "每半年", "yearly": "每年"}  # fmt: skip
-PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "semiannual": 6, "yearly": 12}
 MAX_YEARS = 5  # the 时间表 shows at most this many years of months
 NEAR_DAYS = 30  # a deadline this close counts as near
 ABRIDGED = 56  # width (CJK counting double) of a task's text on the grid sheets
@@ -209,25 +209,23 @@ def plan_months(notice: Notice) -> list[tuple[int, int]]:
 
 
 def _marks(task: Task, months: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """What the 时间表 shows in each month of a task: ● due, ▬ within a span, ↻ a recurrence."""
-    marks: dict[tuple[int, int], str] = {}
+    """What the 时间表 shows in each month of a task: ● due (a `by` date; a span within one
+    month, such as each of 4月、9月、12月), ▬ within a span (a start with no end runs to the
+    plan's last month, never due), ↻ the months its recurrence rule falls due in."""
+    first = dt.date(*months[0], 1)
+    last = dt.date(*months[-1], calendar.monthrange(*months[-1])[1])
+    recurring: set[tuple[int, int]] = set()
+    spans: set[tuple[int, int]] = set()
+    due: set[tuple[int, int]] = set()
     for deadline in task.deadlines:
-        if deadline.recurrence:
-            every = PERIOD_MONTHS.get(deadline.recurrence, 1)
-            for year, month in months:
-                if month % every == 0:
-                    marks.setdefault((year, month), "↻")
-        elif deadline.start and deadline.end:
-            for year, month in months:
-                if (
-                    (deadline.start.year, deadline.start.month)
-                    <= (year, month)
-                    <= (deadline.end.year, deadline.end.month)
-                ):
-                    marks[(year, month)] = "▬"
+        recurring |= {(day.year, day.month) for day in deadline.occurrences(first, last)}
         if deadline.kind == "by" and deadline.end:
-            marks[(deadline.end.year, deadline.end.month)] = "●"
-    return marks
+            due.add((deadline.end.year, deadline.end.month))
+        elif deadline.start:
+            start = (deadline.start.year, deadline.start.month)
+            end = (deadline.end.year, deadline.end.month) if deadline.end else months[-1]
+            (due if start == end else spans).update(month for month in months if start <= month <= end)
+    return {**dict.fromkeys(recurring, "↻"), **dict.fromkeys(spans, "▬"), **dict.fromkeys(due, "●")}
 
 
 def _timeline_sheet(sheet: Sheet, notice: Notice) -> None:
@@ -288,8 +286,8 @@ LEGEND = (
                  "重新提取时按任务原文保留审核状态和审核意见。"),
     ("责任矩阵", "任务 × 单位（同一单位的简称与全称合并为一列）。牵头、配合、相关；“牵头*”为推定的牵头单位。"
                "末三行为各单位的合计。"),
-    ("时间表", "任务 × 计划期内各月（年-月）。● 截止月份；▬ 在该时段内完成；"
-             "↻ 周期性任务（每月、每季度等）在该期的月份。"),
+    ("时间表", "任务 × 计划期内各月（年-月）。● 截止月份（含限定在某一个月内的任务）；▬ 在该时段内完成"
+             "（只写起始时间的，自起始月起）；↻ 周期性任务（每月、每季度等）按其周期规则到期的月份。"),
     ("量化目标", "每行一个量化或定性目标：数值（万、亿已换算）、单位、对象、比较词（以上、左右、不少于等）；"
                "定性目标（全覆盖、达标等）数值为空。"),
     ("文件信息", "文件的标题、发文字号、发文机关、日期等，以及源文件、其SHA-256校验值和提取所用的gongwen版本。"),
