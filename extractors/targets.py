@@ -181,6 +181,8 @@ def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
     unit = match["unit"]
     if unit and text[match.end("unit") :].startswith(tuple(numeric["not_after"].get(unit, []))):
         return False
+    if text[match.end() :].startswith(tuple(numeric["scope_after"])):
+        return False
     number = match["number"] or match["percent"] or ""
     if number[:1] in "千百":  # 若千条, 百张: not a number standing alone
         return False
@@ -309,14 +311,19 @@ def _nouns_to_phrase_end(doc: Doc, index: int) -> bool:
 def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     """What a number measures when nothing follows it: the noun phrase before it, over a
     nominalised action (食品抽检不少于3000批次), a 的 (失业保险费的50%), a verb of change
-    (月最低标准提高20元) and a share's verb (面积占建成区50%)."""
+    (月最低标准提高20元) and a share's verb (面积占建成区50%); for an event unit, the action
+    it counts (开展检查不少于2次)."""
     text = text_of(doc)
     end = match.start()
     if text[:end].endswith("的"):
         end -= 1
     changed = next((verb for verb in _rules()["object"]["change_verbs"] if text[:end].endswith(verb)), "")
     end -= len(changed)
-    start = _result_subject_start(doc, end)
+    action = token_at(doc, end - 1)
+    if match["unit"] in _rules()["numeric"]["event_units"] and action is not None and _counted_action(action):
+        start = _noun_phrase_start(doc, action.idx)  # 开展检查不少于2次: the action counted
+    else:
+        start = _result_subject_start(doc, end)
     for verb in _rules()["object"]["share_verbs"]:
         if start > 0 and text[:start].endswith(verb):
             whole = _noun_phrase_start(doc, start - len(verb))
@@ -324,6 +331,10 @@ def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
                 start = whole
             break
     return (start, end) if start < end else (match.start(), match.start())
+
+
+def _counted_action(token: Token) -> bool:
+    return token.tag_ in VERB_TAGS and token.text not in _rules()["object"]["governing"]
 
 
 # ---------------------------------------------------------------- qualitative results
