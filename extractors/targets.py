@@ -21,7 +21,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from extractors.nlp import PUNCTUATION, is_nominal, make_doc, text_of, token_at
+from extractors.nlp import PUNCTUATION, is_nominal, make_doc, next_token, text_of, token_at
 from extractors.numerals import parse_number
 from extractors.vocab import alternation, table, words
 
@@ -29,6 +29,7 @@ CHINESE_NUMBER = "零〇一二两三四五六七八九十百千"
 QUIET = [("《", "》"), ("“", "”"), ("〔", "〕"), ("【", "】")]
 CLAUSE_MARKS = "，；。：,;:"
 VERB_TAGS = frozenset({"v", "vn", "vd"})
+EVENT_MARKS = PUNCTUATION - frozenset("、“”《》")  # 开展一次“回头看”, 面向A、B的培训: one action
 ACTION_TAGS = frozenset({"v", "vd"})  # a verb as a predicate: 全部整改, not 全部考核指标 (考核 vn)
 
 
@@ -56,11 +57,12 @@ def _quantity() -> re.Pattern[str]:
     multipliers = alternation(numeric["multipliers"])
     approximate = alternation(numeric["approximate"])
     units = alternation(numeric["units"])
+    rates = alternation(numeric["rates"])
     return re.compile(
         rf"(?:(?P<before>{before})(?:{_verb_between()}){{0,2}})?"
         rf"(?:百分之(?P<percent>[{CHINESE_NUMBER}]+|\d+(?:\.\d+)?)"
         rf"|(?P<number>\d+(?:\.\d+)?|[{CHINESE_NUMBER}]+)\s*(?P<approx>{approximate})?"
-        rf"(?P<multiplier>{multipliers})?(?P<approx_after>{approximate})?\s*(?P<unit>{units}))"
+        rf"(?P<multiplier>{multipliers})?(?P<approx_after>{approximate})?\s*(?P<unit>{units})(?P<rate>{rates})?)"
         rf"(?P<after>{after})?"
     )
 
@@ -139,10 +141,15 @@ def _quantities(doc: Doc) -> list[FoundTarget]:
         if match["percent"]:
             value, unit = parse_number(match["percent"]), "%"
         else:
-            value, unit = parse_number(match["number"] + (match["multiplier"] or "")), match["unit"]
+            value, unit = (
+                parse_number(match["number"] + (match["multiplier"] or "")),
+                match["unit"] + (match["rate"] or ""),
+            )
         if value is None:
             continue
         object_start, object_end = _object(doc, match)
+        if text[object_start:object_end].endswith(tuple(_rules()["context"]["document_objects"])):
+            continue  # 分三个阶段, 7个方面23项工作任务: the plan's own make-up
         span_start, span_end = min(match.start(), object_start), max(match.end(), object_end)
         found.append(
             FoundTarget(
@@ -214,12 +221,28 @@ def _singles_out_a_class(doc: Doc, match: re.Match[str]) -> bool:
     share = bool(match["percent"]) or match["unit"] == "%"
     if not (match["before"] in thresholds or (not share and match["after"] in thresholds)):
         return False
-    following = token_at(doc, match.end())
-    if following is None or following.idx != match.end():
+    return _modifies_a_noun(doc, match.end()) and not text_of(doc)[: match.start()].endswith(
+        tuple(_rules()["object"]["governing"])
+    )
+
+
+def _modifies_a_noun(doc: Doc, end: int) -> bool:
+    """Whether what follows a quantity makes it a modifier: a noun or 的 right after it, or a
+    coordinated threshold that runs into 的 (开采深度超过800米或者生产规模超过30万吨/年的矿山)."""
+    following = token_at(doc, end)
+    if following is None or following.idx != end:
         return False
-    if following.text != "的" and (following.text in PUNCTUATION or not is_nominal(following)):
+    if following.text == "的" or (following.text not in PUNCTUATION and is_nominal(following)):
+        return True
+    if following.tag_ != "c" and following.text != "、":
         return False
-    return not text_of(doc)[: match.start()].endswith(tuple(_rules()["object"]["governing"]))
+    bounds = {*_rules()["numeric"]["comparators_before"], *_rules()["numeric"]["comparators_after"]}
+    for token in doc[following.i + 1 :]:
+        if token.text == "的":
+            return True
+        if token.text in PUNCTUATION - {"、"} or not (is_nominal(token) or token.text in bounds or token.tag_ == "c"):
+            return False
+    return False
 
 
 def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
@@ -230,7 +253,7 @@ def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     rules = _rules()
     after = match.end()
     if match["unit"] in rules["numeric"]["event_units"]:
-        end = _phrase_end(text, after, tuple(rules["object"]["event_stops"]))
+        end = _event_end(doc, after)
         if end > after:
             return after, end
     if match["percent"] or match["unit"] == "%":  # 失业保险费的50%, 城市建成区20%以上的面积
@@ -255,6 +278,20 @@ def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     return (after, end) if end > after else _object_before(doc, match)
 
 
+def _event_end(doc: Doc, start: int) -> int:
+    """Where the action an event unit counts ends: at the clause's end, or at a 、 that opens
+    the next action (开展一次A、编发一本B); a 、 between the action's nouns does not end it
+    (一次面向A、B主要负责人的培训)."""
+    text = text_of(doc)
+    stops = tuple(_rules()["object"]["event_stops"])
+    end = _phrase_end(text, start, stops, marks=EVENT_MARKS)
+    for mark in re.finditer("、", text[start:end]):
+        following = next_token(doc, start + mark.end())
+        if following is None or following.tag_ in ACTION_TAGS or following.tag_ in {"t", "d"}:
+            return start + mark.start()
+    return end
+
+
 def _names_a_thing(doc: Doc, end: int) -> bool:
     """Whether a phrase ending at `end` ends in a noun or an action, not in a word that only
     qualifies one (规模较大的学校, 有条件、有基础的城市)."""
@@ -262,9 +299,9 @@ def _names_a_thing(doc: Doc, end: int) -> bool:
     return last is not None and last.tag_ not in _rules()["object"]["attribute_tags"]
 
 
-def _phrase_end(text: str, start: int, stops: tuple[str, ...]) -> int:
+def _phrase_end(text: str, start: int, stops: tuple[str, ...], marks: frozenset[str] = PUNCTUATION) -> int:
     end = start
-    while end < len(text) and not text.startswith(stops, end) and text[end] not in PUNCTUATION:
+    while end < len(text) and not text.startswith(stops, end) and text[end] not in marks:
         end += 1
     return end
 
@@ -319,6 +356,8 @@ def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
         end -= 1
     changed = next((verb for verb in _rules()["object"]["change_verbs"] if text[:end].endswith(verb)), "")
     end -= len(changed)
+    if changed:
+        end = _before_comparison(doc, end)
     action = token_at(doc, end - 1)
     if match["unit"] in _rules()["numeric"]["event_units"] and action is not None and _counted_action(action):
         start = _noun_phrase_start(doc, action.idx)  # 开展检查不少于2次: the action counted
@@ -331,6 +370,17 @@ def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
                 start = whole
             break
     return (start, end) if start < end else (match.start(), match.start())
+
+
+def _before_comparison(doc: Doc, end: int) -> int:
+    """死亡人数较“十三五”期下降10%: what changes ends where the baseline it is compared with begins."""
+    token = token_at(doc, end - 1)
+    for earlier in reversed(doc[: token.i + 1] if token is not None else []):
+        if earlier.text in CLAUSE_MARKS:
+            break
+        if earlier.text in _rules()["object"]["comparison_words"]:
+            return int(earlier.idx)
+    return end
 
 
 def _counted_action(token: Token) -> bool:
@@ -429,10 +479,23 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
             break
         if token.tag_ == "f" and token.i > 0 and doc[token.i - 1].tag_ in {"t", "m"}:
             break  # 春节前, 6月前: the end of a time, not of a noun phrase
+        if _is_time(doc, token):
+            break  # 三年全覆盖, 2026年不低于80%: a time, not what is counted
         if token.tag_ == "vn" and _verb_of_phrase(doc, token):
             break
         start = token.idx
+    first = token_at(doc, start)
+    if first is not None and start < end and first.text in ("及", "和", "与"):
+        start += len(first.text)  # 排查整改和动态清零: a result joined to another, no phrase of its own
     return start
+
+
+def _is_time(doc: Doc, token: Token) -> bool:
+    """三年, 2026年: a number of years, months or days (not the 月 of 养老金月最低标准)."""
+    if token.tag_ != "m" or not any(unit in token.text for unit in "年月日"):
+        return False
+    number = token.text[0] if len(token.text) > 1 else (doc[token.i - 1].text[-1:] if token.i > 0 else "")
+    return number.isdigit() or number in CHINESE_NUMBER
 
 
 def _verb_of_phrase(doc: Doc, token: Token) -> bool:
