@@ -30,7 +30,7 @@ QUIET = [("《", "》"), ("“", "”"), ("〔", "〕"), ("【", "】")]
 CLAUSE_MARKS = "，；。：,;:"
 VERB_TAGS = frozenset({"v", "vn", "vd"})
 EVENT_MARKS = PUNCTUATION - frozenset("、“”《》")  # 开展一次“回头看”, 面向A、B的培训: one action
-ACTION_TAGS = frozenset({"v", "vd"})  # a verb as a predicate: 全部整改, not 全部考核指标 (考核 vn)
+ACTION_TAGS = frozenset({"v", "vd"})  # a verb, not a verbal noun: what opens a predicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +96,25 @@ def _inside(target: FoundTarget, spans: list[tuple[int, int]]) -> bool:
     return any(start <= target.start and target.end <= end for start, end in spans)
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS) + 1
     clause_end = min([i for i in (text.find(mark, end) for mark in CLAUSE_MARKS) if i >= 0] or [len(text)])
+    return clause_start, clause_end
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    clause_start, clause_end = _clause_bounds(text, start, end)
     return text[clause_start:clause_end]
 
 
 def _uncommitted(text: str, target: FoundTarget) -> bool:
-    """In a clause that looks back (在……的基础上, 已……) or ahead (预计), a result is a baseline
-    or a forecast, not a target."""
-    clause = _clause_around(text, target.start, target.end)
+    """In a clause that looks back (在……的基础上, 已完成……) or ahead (预计), a result is a
+    baseline or a forecast, not a target."""
+    clause_start, clause_end = _clause_bounds(text, target.start, target.end)
     context = _rules()["context"]
-    return any(word in clause for word in [*context["baseline"], *context["forecast"]])
+    if any(word in text[clause_start:clause_end] for word in [*context["baseline"], *context["forecast"]]):
+        return True
+    return any(word in text[clause_start : target.start] for word in context["baseline_before"])
 
 
 def _conditions(text: str) -> list[tuple[int, int]]:
@@ -150,6 +157,8 @@ def _quantities(doc: Doc) -> list[FoundTarget]:
         object_start, object_end = _object(doc, match)
         if text[object_start:object_end].endswith(tuple(_rules()["context"]["document_objects"])):
             continue  # 分三个阶段, 7个方面23项工作任务: the plan's own make-up
+        if text[object_start:object_end].startswith(tuple(_rules()["context"]["stock_words"])):
+            continue  # 现有养老机构120家: what there is
         span_start, span_end = min(match.start(), object_start), max(match.end(), object_end)
         found.append(
             FoundTarget(
@@ -200,7 +209,8 @@ def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
         return bounded  # 建立一套机制: the article; 至少一个: a count
     if (number and not number[0].isdigit()) or unit in numeric["needs_governing_unit"]:
         governed = before.rstrip().endswith(tuple(_rules()["object"]["governing"]))
-        return bool(bounded or match["percent"] or governed)
+        covered = number.isdigit() and before.rstrip().endswith(tuple(_rules()["object"]["covering"]))
+        return bool(bounded or match["percent"] or governed or covered)
     return True
 
 
@@ -423,7 +433,7 @@ def _qualitative(doc: Doc) -> list[FoundTarget]:
 def _result_end(doc: Doc, start: int, end: int, then: str | None) -> int | None:
     """Where a result ends, by what its rule says may follow the matched words:
     - end_or_action: the clause's end (…全覆盖，), or an action it qualifies (全覆盖检查);
-    - action_to_end: an action, to the clause's end (全部整改销号, 全部纳入……平台), never a
+    - action_to_end: an action, to the clause's end (全部整改销号, 全部建设应用……场景), never a
       preposition or a noun (全部由财政承担), and not after a determiner or a verb whose
       object it opens (采用上述全部考核指标);
     - nothing: the words as matched.
@@ -437,7 +447,7 @@ def _result_end(doc: Doc, start: int, end: int, then: str | None) -> int | None:
             return end
         return clause_end if _ends_in_action(doc, end, clause_end) else None
     following, preceding = token_at(doc, end), token_at(doc, start - 1)
-    if following is None or following.idx != end or following.tag_ not in ACTION_TAGS:
+    if following is None or following.idx != end or following.tag_ not in VERB_TAGS:
         return None
     if preceding is not None and _determines(preceding):
         return None
