@@ -485,6 +485,9 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
         token = token_at(doc, start - 1)
         if token is None or token.text in PUNCTUATION or token.text in governing:
             break
+        if token.text in _rules()["object"]["noun_suffixes"] and token.i > 0:
+            start = doc[token.i - 1].idx  # 治理|率: jieba's cut inside one noun
+            continue
         if not is_nominal(token) and token.text not in "及和与" and not _inside_compound(doc, token):
             break
         if token.tag_ == "f" and token.i > 0 and doc[token.i - 1].tag_ in {"t", "m"}:

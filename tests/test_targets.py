@@ -70,6 +70,7 @@ def test_counts_in_words_and_of_actions(sentence: str, expected: list[tuple[floa
         ("对不裁员的参保企业，可返还企业上年度实际缴纳失业保险费的50%",
          [(50, "%", "企业上年度实际缴纳失业保险费", None)]),
         ("城镇调查失业率控制在5.5%以内", [(5.5, "%", "城镇调查失业率", "以内")]),
+        ("农村生活污水治理率达到四成以上", [(4, "成", "农村生活污水治理率", "以上")]),
         # amounts with 万/亿, approximate amounts
         ("符合条件的人员自主创业的，可申请最高不超过15万元的创业担保贷款",
          [(150_000, "元", "创业担保贷款", "最高不超过")]),
@@ -195,6 +196,7 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "开展重大事故隐患动态清零行动",
         "实施新一轮千亿斤粮食产能提升行动",
         "加强三级公立医院绩效考核",
+        "坚持标准一成不变",
         # counts that describe the document, forecasts, formulas, ordinals, the article 一
         "从以下8个方面推进",
         "主要包括以下五个方面",
