@@ -83,7 +83,8 @@ def split_joint(names: str) -> list[str]:
 
 
 def _issuers(doc: Document, title: str | None) -> list[str]:
-    """From the red header (……文件), else the title's opening names, else the signature."""
+    """From the red header (……文件), else the title's opening names, else the signature, else the
+    government whose head delivers the report, else the author a plan names."""
     header = [
         doc.text_of(b).removesuffix("文件").strip() for b in doc.blocks if b.kind == "issuer_mark" and b.part == 0
     ]
@@ -95,6 +96,12 @@ def _issuers(doc: Document, title: str | None) -> list[str]:
     if not names:
         signature = [b for b in doc.blocks if b.kind == "signature" and b.part == 0]
         names = [name for b in signature for name in split_joint(doc.text_of(b))]
+    if not names:  # a government's report is delivered by its head: 国务院总理 → 国务院
+        speaker = next(
+            (m for b in doc.of_kind("preamble")[:4] if (m := notice_pattern("speaker").match(doc.text_of(b)))), None
+        )
+        if speaker:
+            names = [speaker["state"] or f"{speaker['place']}人民政府"]
     if not names:  # a plan with no header names its author: ……制定本方案
         for block in doc.of_kind("preamble")[:3]:
             author = notice_pattern("author").search(doc.text_of(block))

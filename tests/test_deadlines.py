@@ -407,3 +407,14 @@ def test_a_table_rows_deadline_column_is_its_deadline(tmp_path: Path) -> None:
         ("修订安全生产应急预案", [("6月底前", None, D(2025, 6, 30))]),
         ("每季度开展一次联合检查", [("每季度", None, None)]),
     ]
+
+
+def test_a_stage_heading_times_the_tasks_under_it() -> None:
+    """第一阶段：动员部署（2025年3月） / 第二阶段：2025年4月—9月 are headings; their times are the
+    deadlines of the tasks under them that name none."""
+    notice = notice_of(Path(__file__).parent / "fixtures" / "stage_schedule.txt")
+    assert [(t.section[-1], [(d.kind, str(d.start), str(d.end)) for d in t.deadlines]) for t in notice.tasks] == [
+        ("第一阶段：动员部署（2025年3月）", [("within", "2025-03-01", "2025-03-31")]),
+        ("第二阶段：2025年4月—9月", [("within", "2025-04-01", "2025-09-30")]),
+        ("第二阶段：2025年4月—9月", [("within", "2025-04-01", "2025-09-30")]),
+    ]

@@ -99,7 +99,7 @@ CORPUS_META = {
         "泰安旅游经济开发区安全生产委员会办公室", "2024-03-08", 2024, None),
     "hd07_nhc_2024_weijian_zhiben.txt": (
         "卫生健康系统安全生产治本攻坚三年行动方案（2024—2026年）", None, "国家卫生健康委", None, 2024, None),
-    "hd08_guowuyuan_2023_zhengfu_gongzuo_baogao.txt": ("政府工作报告", None, None, "2023-03-05", 2023, None),
+    "hd08_guowuyuan_2023_zhengfu_gongzuo_baogao.txt": ("政府工作报告", None, "国务院", "2023-03-05", 2023, None),
     "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt": (
         "国务院办公厅关于推广第二批支持创新相关改革举措的通知", "国办发〔2018〕126号", "国务院办公厅",
         "2018-12-23", 2018, "第二批支持创新相关改革举措推广清单"),
@@ -147,6 +147,27 @@ def test_a_split_printed_line_keeps_its_printer(tmp_path: Path) -> None:
     """hd05: a page break falls between the printer and its 印发 date."""
     meta = notice_of(RAW / "hd05_shandong_2024_luanfa1_xiaofang.txt").meta
     assert (meta.printed_by, meta.printed_date) == ("山东省人民政府安全生产委员会办公室", dt.date(2024, 1, 21))
+
+
+@pytest.mark.parametrize(
+    "speaker, issuer",
+    [
+        ("国务院总理", "国务院"),
+        ("上海市市长", "上海市人民政府"),
+        ("青浦区区长", "青浦区人民政府"),
+        ("广东省代理省长", "广东省人民政府"),
+    ],
+)
+def test_a_government_report_is_issued_by_the_government_its_head_speaks_for(
+    tmp_path: Path, speaker: str, issuer: str
+) -> None:
+    """政府工作报告 has no red header: its head delivers it on the government's behalf."""
+    path = tmp_path / "report.txt"
+    path.write_text(
+        f"政府工作报告\n——2025年1月15日在人民代表大会上\n{speaker}\n张三\n各位代表：\n一、今年的主要任务\n完成18家养护院改造。\n",
+        "utf-8",
+    )
+    assert notice_of(path).meta.issuer == issuer
 
 
 def test_an_issue_date_written_with_dots_anchors_from_today(tmp_path: Path) -> None:
