@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
+from rapidfuzz import fuzz
+
 from extractors.segment import segment
 from extractors.structure import column_roles
 from extractors.vocab import notice_pattern, table
@@ -168,7 +170,45 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
             draft = _row_task(previous_row, current, index)
             if draft:
                 drafts.append(draft)
-    return drafts
+    return _without_restated_rows(drafts)
+
+
+def _without_restated_rows(drafts: list[TaskDraft]) -> list[TaskDraft]:
+    """A table that restates the body (an annexed 清单 whose rows sum up its sentences) adds no
+    tasks: a row's cells — its units, its 完成时限 — go to the sentence it restates, and only a
+    row that restates nothing stays a task of its own.  A row restates the sentence that holds
+    (nearly) all of its task text, the best such pair first."""
+    rows = [i for i, d in enumerate(drafts) if d.columns]
+    sentences = [i for i, d in enumerate(drafts) if not d.columns]
+    limit, shortest = _rules()["restated"]["min_similarity"], _rules()["restated"]["min_chars"]
+    pairs = sorted(
+        (
+            (fuzz.partial_ratio(drafts[r].text, drafts[b].text), r, b)
+            for r in rows
+            if len(drafts[r].text) >= shortest
+            for b in sentences
+        ),
+        reverse=True,
+    )
+    restated: dict[int, int] = {}  # row → the sentence it restates
+    for similarity, row, sentence in pairs:
+        if similarity < limit:
+            break
+        if row not in restated and sentence not in restated.values():
+            restated[row] = sentence
+    if not restated:
+        return drafts
+    merged = list(drafts)
+    for row, sentence in restated.items():
+        merged[sentence] = replace(drafts[sentence], columns=drafts[row].columns)
+    kept = [i for i in range(len(drafts)) if i not in restated]
+    moved = {old: new for new, old in enumerate(kept)}
+    return [
+        replace(merged[i], introducer=moved.get(merged[i].introducer))
+        if merged[i].introducer is not None
+        else merged[i]
+        for i in kept
+    ]
 
 
 def _row_cells(doc: Document, block: Block, header: list[str], above: list[Cell]) -> list[Cell]:

@@ -79,7 +79,7 @@ def test_table_rows_become_tasks_with_their_columns() -> None:
     assert len(rows) == 17  # 23 measures, the 6 of 军民深度融合 cut from the published text
     assert rows[0].text == "知识产权民事、刑事、行政案件“三合一”审判"
     assert rows[0].columns["指导部门"] == "最高人民法院、最高人民检察院、国家知识产权局"
-    assert rows[0].section == ["一、知识产权保护方面（共5项）"]
+    assert rows[0].section == ["一、推广的改革举措（共23项）", "（一）知识产权保护方面5项"]  # the body's sentence
     indicators = [
         t for t in notice_of(RAW / "hd11_guobanfa_2019_4_sanji_gongli_yiyuan_kaohe_table.txt").tasks if t.columns
     ]

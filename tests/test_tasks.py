@@ -222,3 +222,27 @@ def test_a_report_turning_to_its_audience_is_no_task(tmp_path: Path) -> None:
     assert notice(tmp_path, body) == ["完成18家养护院改造", "年内建成10个社区食堂"]
     reports = [notice_of(RAW / f"hd0{n}_guowuyuan_202{n - 5}_zhengfu_gongzuo_baogao.txt").tasks for n in (8, 9)]
     assert not any(task.text == "各位代表" for tasks in reports for task in tasks)
+
+
+def test_a_table_that_restates_the_body_adds_no_tasks() -> None:
+    """An annexed 重点任务清单 whose rows sum up the body's sentences: each row's units and 完成时限
+    go to the sentence it restates; a row that restates nothing is a task of its own."""
+    notice = notice_of(Path(__file__).parent / "fixtures" / "restated_task_list.txt")
+    assert [
+        (t.text, [(p.name, p.role) for p in t.parties if p.span.start > t.span.end], [str(d.end) for d in t.deadlines])
+        for t in notice.tasks
+    ] == [
+        ("各单位要修订安全生产责任清单", [("区卫生健康委", "lead"), ("区应急局", "co")], ["2025-04-30"]),
+        ("完成10家村卫生室标准化改造", [("区卫生健康委", "lead")], ["2025-12-31"]),
+        ("开展医疗机构消防安全专项检查", [], []),
+        ("组织开展安全生产月活动", [("区卫生健康委", "lead"), ("区消防救援支队", "co")], ["2025-06-30"]),
+    ]
+
+
+def test_hd10s_reforms_are_tasks_once_with_their_guiding_departments() -> None:
+    """hd10 lists each reform in the body and again as a row of the annexed 推广清单."""
+    notice = notice_of(RAW / "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt")
+    texts = [t.text for t in notice.tasks]
+    assert texts.count("知识产权民事、刑事、行政案件“三合一”审判") == 1
+    first = notice.tasks[texts.index("知识产权民事、刑事、行政案件“三合一”审判")]
+    assert first.section[0] == "一、推广的改革举措（共23项）" and first.columns["指导部门"].startswith("最高人民法院")
