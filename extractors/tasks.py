@@ -203,12 +203,11 @@ def _without_restated_rows(drafts: list[TaskDraft]) -> list[TaskDraft]:
         merged[sentence] = replace(drafts[sentence], columns=drafts[row].columns)
     kept = [i for i in range(len(drafts)) if i not in restated]
     moved = {old: new for new, old in enumerate(kept)}
-    return [
-        replace(merged[i], introducer=moved.get(merged[i].introducer))
-        if merged[i].introducer is not None
-        else merged[i]
-        for i in kept
-    ]
+
+    def renumbered(draft: TaskDraft) -> TaskDraft:
+        return draft if draft.introducer is None else replace(draft, introducer=moved.get(draft.introducer))
+
+    return [renumbered(merged[i]) for i in kept]
 
 
 def _row_cells(doc: Document, block: Block, header: list[str], above: list[Cell]) -> list[Cell]:
