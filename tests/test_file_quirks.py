@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
+import pytest
+
+from extractors.structure import parse_structure
 from pipeline.inputs.load import load
+from pipeline.normalise import normalise
 from schemas.notice import Notice
 from tests.corpus import FIXTURES, notice_of
+from tests.typeset import typeset
 
 CASES = FIXTURES / "cases"
 CONTROL = CASES / "control_notice.txt"
@@ -57,6 +64,11 @@ def test_the_control_notice() -> None:
     assert expected["tasks"][0][2] == [("6月底前", dt.date(2025, 6, 30))]
 
 
+@cache
+def control_document() -> Any:
+    return parse_structure(normalise(load(CONTROL)))
+
+
 # ---------------------------------------------------------------- PDF
 
 
@@ -67,3 +79,27 @@ def test_kangxi_radicals_in_a_pdf_read_as_the_ordinary_characters() -> None:
     notice = notice_of(CASES / "case01_kangxi_radicals.pdf")
     assert record(notice) == control()
     assert not any(0x2F00 <= ord(ch) <= 0x2FDF for ch in notice.text)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_rotated_page_drawn_turned_back_reads_as_unrotated(rotation: int, tmp_path: Path) -> None:
+    """case10 and its kind: /Rotate with the content drawn turned back (upright on screen): the
+    lines run up, down or backwards in the page's own coordinates."""
+    path = typeset(control_document(), tmp_path / "turned.pdf", rotation=rotation)
+    assert pdfium.PdfDocument(path)[0].get_rotation() == rotation
+    assert record(notice_of(path)) == control()
+
+
+def test_the_rotated_page_case() -> None:
+    assert record(notice_of(CASES / "case10_rotated_page.pdf")) == control()
+
+
+def test_a_rotated_page_not_turned_back_still_reads(tmp_path: Path) -> None:
+    """/Rotate 90 over upright content (the page shows sideways): pdfium orders the lines as
+    they run on screen, so the page is read with the rotation its text needs."""
+    path = typeset(control_document(), tmp_path / "upright.pdf")
+    pdf = pdfium.PdfDocument(path)
+    for page in pdf:
+        page.set_rotation(90)
+    pdf.save(tmp_path / "sideways.pdf")
+    assert record(notice_of(tmp_path / "sideways.pdf")) == control()
