@@ -103,3 +103,17 @@ def test_a_rotated_page_not_turned_back_still_reads(tmp_path: Path) -> None:
         page.set_rotation(90)
     pdf.save(tmp_path / "sideways.pdf")
     assert record(notice_of(tmp_path / "sideways.pdf")) == control()
+
+
+@pytest.mark.parametrize(
+    "folio", ["— {page} —", "- {page} -", "·{page}·", "• {page} •", "第{page}页 共{pages}页", "{page}/{pages}",
+              "第 {page} 页", "共{pages}页 第{page}页", "— {page}/{pages} —"],
+)  # fmt: skip
+def test_page_numbers_of_every_common_style_are_furniture(folio: str, tmp_path: Path) -> None:
+    """Two pages, the second starting inside the last task, with the page number at each foot."""
+    path = typeset(control_document(), tmp_path / "folio.pdf", folio=folio)
+    assert len(pdfium.PdfDocument(path)) == 2
+    source = load(path)
+    numbers = [source.text[line.start : line.end] for line in source.lines if line.zone == "page_number"]
+    assert numbers == [folio.format(page=page, pages=2).strip() for page in (1, 2)]
+    assert record(notice_of(path)) == control()

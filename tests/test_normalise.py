@@ -24,8 +24,9 @@ def paragraphs(norm: NormText) -> list[str]:
 
 @pytest.mark.parametrize(
     "page_number",
-    ["— 2 —", "-2-", "— ２ —", "- 12 -", "—\n\n81\n\n—", "第 3 页", "第3页 共10页", "3/10"],
-)
+    ["— 2 —", "-2-", "— ２ —", "- 12 -", "—\n\n81\n\n—", "第 3 页", "第3页 共10页", "3/10", "·2·", "• 2 •",
+     "— 2/10 —", "第二页", "第3页/共10页", "共10页 第3页", "3 / 10", "Page 3 of 10"],
+)  # fmt: skip
 def test_page_numbers_in_all_forms_are_removed(tmp_path: Path, page_number: str) -> None:
     text = f"一、加强组织领导\n各单位要高度重视。\n{page_number}\n二、强化督促检查\n"
     assert paragraphs(normalised(tmp_path, text)) == ["一、加强组织领导", "各单位要高度重视。", "二、强化督促检查"]
