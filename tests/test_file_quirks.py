@@ -7,6 +7,8 @@ the other forms of its kind, built small here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,11 @@ import pytest
 
 from extractors.structure import parse_structure
 from pipeline.inputs.load import load
+from pipeline.inputs.word_numbers import format_number
 from pipeline.normalise import normalise
 from schemas.notice import Notice
 from tests.corpus import FIXTURES, notice_of
+from tests.markup import word_xml
 from tests.typeset import typeset
 
 CASES = FIXTURES / "cases"
@@ -117,3 +121,206 @@ def test_page_numbers_of_every_common_style_are_furniture(folio: str, tmp_path: 
     numbers = [source.text[line.start : line.end] for line in source.lines if line.zone == "page_number"]
     assert numbers == [folio.format(page=page, pages=2).strip() for page in (1, 2)]
     assert record(notice_of(path)) == control()
+
+
+# ---------------------------------------------------------------- Word
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def paragraph(inner: str, properties: str = "") -> str:
+    return f"<w:p><w:pPr>{properties}</w:pPr>{inner}</w:p>"
+
+
+def listed(level: int, text: str, num: int = 90) -> str:
+    return paragraph(run(text), f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>')
+
+
+def level(ilvl: int, number_format: str, text: str, start: int = 1, extra: str = "") -> str:
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{number_format}"/>'
+            f'<w:lvlText w:val="{text}"/>{extra}</w:lvl>')  # fmt: skip
+
+
+def numbering(levels: str, num: int = 90, overrides: str = "") -> str:
+    return (f'<w:abstractNum w:abstractNumId="{num}"><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+            f'<w:num w:numId="{num}"><w:abstractNumId w:val="{num}"/>{overrides}</w:num>')  # fmt: skip
+
+
+CHINESE_LEVELS = level(0, "chineseCounting", "%1、") + level(1, "chineseCounting", "（%2）")
+
+
+def control_in_word(heading: Callable[[int, str], str], wrap: Callable[[str], str] = paragraph) -> str:
+    """The control notice as WordprocessingML: a heading's number left to `heading(level, text)`."""
+    body = []
+    for line in CONTROL.read_text("utf-8").splitlines():
+        found = re.match(r"^(?:[一二]、|（[一二]）)", line)
+        if found:
+            body.append(heading(0 if found.group().endswith("、") else 1, line[found.end() :]))
+        elif line.strip():
+            body.append(wrap(run(line)))
+    return "".join(body)
+
+
+def word_lines(tmp_path: Path, body: str, numbers: str = "", styles: str = "") -> list[str]:
+    path = tmp_path / "notice.docx"
+    path.write_bytes(word_xml(body, numbers, styles))
+    norm = normalise(load(path))
+    return [norm.text[p.start : p.end] for p in norm.paragraphs]
+
+
+def test_headings_numbered_by_word_keep_their_numbers() -> None:
+    """case02: 一、 and （一） are drawn by numbering.xml (chineseCounting, "%1、", "（%2）")."""
+    assert record(notice_of(CASES / "case02_docx_autonumber_headings.docx")) == control()
+
+
+def test_headings_numbered_through_their_styles(tmp_path: Path) -> None:
+    """Word's multilevel list linked to heading styles: the style holds the list, its level
+    names the style (w:pStyle), the paragraph holds neither."""
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Level{n}"><w:name w:val="level {n}"/><w:basedOn w:val="Normal"/>'
+        f'<w:pPr><w:numPr>{ilvl}<w:numId w:val="91"/></w:numPr></w:pPr></w:style>'
+        for n, ilvl in ((1, ""), (2, '<w:ilvl w:val="1"/>'))
+    )
+    levels = level(0, "chineseCounting", "%1、", extra='<w:pStyle w:val="Level1"/>') + level(
+        1, "chineseCounting", "（%2）", extra='<w:pStyle w:val="Level2"/>'
+    )
+    body = control_in_word(lambda depth, text: paragraph(run(text), f'<w:pStyle w:val="Level{depth + 1}"/>'))
+    (tmp_path / "styled.docx").write_bytes(word_xml(body, numbering(levels, 91), styles))
+    assert record(notice_of(tmp_path / "styled.docx")) == control()
+
+
+def test_list_numbers_count_restart_and_take_each_levels_format(tmp_path: Path) -> None:
+    levels = CHINESE_LEVELS + level(2, "decimal", "%3.") + level(3, "decimal", "（%4）")
+    levels += level(4, "decimalEnclosedCircle", "%5") + level(5, "ideographTraditional", "%6、", start=3)
+    body = "".join(
+        listed(depth, text)
+        for depth, text in [(0, "总体要求"), (1, "指导思想"), (1, "工作目标"), (0, "重点任务"), (1, "压实责任"),
+                            (2, "修订清单。"), (2, "开展培训。"), (3, "细化分工。"), (4, "按月调度。"), (5, "丙项。"),
+                            (1, "深化治理"), (2, "开展检查。")]
+    )  # fmt: skip
+    body += listed(0, "保障措施", num=92) + listed(0, "另一份清单", num=93)  # the same list again; then restarted
+    numbers = numbering(levels) + '<w:num w:numId="92"><w:abstractNumId w:val="90"/></w:num>'
+    numbers += '<w:num w:numId="93"><w:abstractNumId w:val="90"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    assert word_lines(tmp_path, body, numbers) == [
+        "一、总体要求", "（一）指导思想", "（二）工作目标", "二、重点任务", "（一）压实责任", "1.修订清单。",
+        "2.开展培训。", "（1）细化分工。", "①按月调度。", "丙、丙项。", "（二）深化治理", "1.开展检查。",
+        "三、保障措施", "一、另一份清单",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "drawn"),
+    [(1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
+     (20, "chineseCounting", "二十"), (21, "chineseCountingThousand", "二十一"),
+     (105, "chineseCountingThousand", "一百零五"), (110, "chineseCountingThousand", "一百一十"),
+     (11, "chineseLegalSimplified", "壹拾壹"), (10, "ideographDigital", "一〇"), (3, "ideographTraditional", "丙"),
+     (4, "ideographZodiac", "卯"), (12, "decimalEnclosedCircle", "⑫"), (3, "decimalEnclosedParen", "⑶"),
+     (12, "decimalFullWidth", "１２"), (7, "decimalZero", "07"), (3, "lowerLetter", "c"), (28, "upperLetter", "BB"),
+     (4, "lowerRoman", "iv"), (14, "upperRoman", "XIV"), (5, "decimal", "5"), (5, "cardinalText", "5")],
+)  # fmt: skip
+def test_word_number_formats(value: int, number_format: str, drawn: str) -> None:
+    assert format_number(value, number_format) == drawn
+
+
+def test_tracked_changes_read_as_accepted() -> None:
+    """case03: 6月底前 deleted and 5月底前 inserted in the first task; the last task inserted whole."""
+    expected = control()
+    first = expected["tasks"][0]
+    edited = (first[0].replace("6月底前", "5月底前"), first[1], [("5月底前", dt.date(2025, 5, 31))], first[3])
+    assert record(notice_of(CASES / "case03_docx_tracked_changes.docx")) == {
+        **expected, "tasks": [edited, *expected["tasks"][1:]],
+    }  # fmt: skip
+
+
+def test_moves_deleted_paragraph_marks_and_rows_read_as_accepted(tmp_path: Path) -> None:
+    change = 'w:id="{}" w:author="审核人" w:date="2025-03-01T09:00:00Z"'
+    deleted_mark = f"<w:rPr><w:del {change.format(1)}/></w:rPr>"
+    body = paragraph(
+        f"{run('开展安全生产培训，')}<w:moveFrom {change.format(2)}><w:r><w:t>年内</w:t></w:r></w:moveFrom>"
+        f"{run('组织培训')}<w:moveTo {change.format(3)}>{run('每季度1次')}</w:moveTo>{run('。')}"
+    )
+    body += paragraph(run("区卫生健康委牵头，"), deleted_mark)  # the paragraph mark deleted: joins the next
+    body += paragraph(run("各医疗卫生单位配合。"))
+    body += paragraph(f"<w:del {change.format(4)}><w:r><w:delText>整段删除。</w:delText></w:r></w:del>", deleted_mark)
+    body += paragraph(run("推进标准化建设。"))
+    rows = [("工作任务", "牵头单位"), ("开展检查", "区卫生健康委"), ("删去的任务", "区应急局")]
+    body += "<w:tbl>" + "".join(
+        f"<w:tr>{f'<w:trPr><w:del {change.format(5)}/></w:trPr>' if index == 2 else ''}"
+        + "".join(f"<w:tc>{paragraph(run(cell))}</w:tc>" for cell in row) + "</w:tr>"
+        for index, row in enumerate(rows)
+    ) + "</w:tbl>"  # fmt: skip
+    assert word_lines(tmp_path, body) == [
+        "开展安全生产培训，组织培训每季度1次。", "区卫生健康委牵头，各医疗卫生单位配合。", "推进标准化建设。",
+        "工作任务\t牵头单位", "开展检查\t区卫生健康委",
+    ]  # fmt: skip
+
+
+def test_a_document_number_in_a_text_box() -> None:
+    """case05: the 文号 in a floating text box (VML w:pict/v:textbox/w:txbxContent)."""
+    notice = notice_of(CASES / "case05_docx_textbox_docnumber.docx")
+    assert notice.meta.doc_number == "东卫健〔2025〕12号"
+    assert record(notice) == control()
+
+
+def test_a_drawing_text_box_is_read_once_where_it_is_anchored(tmp_path: Path) -> None:
+    """Word writes a text box twice, as DrawingML (mc:Choice) and as VML for older readers
+    (mc:Fallback); the box anchored before a paragraph's text comes before it, after it after."""
+
+    def box(text: str) -> str:
+        content = f"<w:txbxContent>{paragraph(run(text))}</w:txbxContent>"
+        return (
+            '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData>'
+            f"<wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+            f"</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict>"
+            "</mc:Fallback></mc:AlternateContent></w:r>"
+        )
+
+    body = paragraph(box("东卫健〔2025〕12号") + run("关于印发《2025年东湖区卫生健康系统安全生产工作要点》的通知"))
+    body += paragraph(run("各医疗卫生单位：") + box("（此件公开发布）"))
+    assert word_lines(tmp_path, body) == [
+        "东卫健〔2025〕12号", TITLE, "各医疗卫生单位：", "（此件公开发布）",
+    ]  # fmt: skip
+
+
+def test_title_and_addressees_in_content_controls() -> None:
+    """case06: the title in a block content control, the addressees in an inline one."""
+    notice = notice_of(CASES / "case06_docx_content_control.docx")
+    assert (notice.meta.title, notice.meta.addressees, notice.meta.issue_date) == (
+        TITLE, ["各医疗卫生单位"], dt.date(2025, 3, 5),
+    )  # fmt: skip
+    assert record(notice) == control()
+
+
+def test_no_wrapper_hides_text(tmp_path: Path) -> None:
+    """Smart tags, hyperlinks, simple and complex fields, custom XML, and content controls
+    around paragraphs, runs, table rows and cells: the control notice, every line wrapped."""
+    field = '<w:r><w:fldChar w:fldCharType="{}"/></w:r>'
+
+    def wrapped(inner: str) -> str:
+        text = re.search(r"<w:t[^>]*>([^<]*)</w:t>", inner)
+        assert text is not None
+        words = text.group(1)
+        half = len(words) // 2
+        return (
+            f'<w:sdt><w:sdtPr><w:alias w:val="正文"/></w:sdtPr><w:sdtContent><w:customXml w:element="段">'
+            f'<w:p><w:smartTag w:element="place">{run(words[:2])}</w:smartTag>'
+            f'<w:hyperlink r:id="" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<w:sdt><w:sdtContent>{run(words[2:half])}</w:sdtContent></w:sdt></w:hyperlink>"
+            f'<w:fldSimple w:instr=" MERGEFIELD 正文 ">{run(words[half:-1])}</w:fldSimple>'
+            f"{field.format('begin')}<w:r><w:instrText> QUOTE 字 </w:instrText></w:r>{field.format('separate')}"
+            f"{run(words[-1:])}{field.format('end')}</w:p></w:customXml></w:sdtContent></w:sdt>"
+        )
+
+    body = control_in_word(lambda depth, text: listed(depth, text), wrap=wrapped)
+    table = (
+        "<w:tbl><w:sdt><w:sdtContent><w:tr><w:sdt><w:sdtContent><w:tc>" + paragraph(run("工作任务")) + "</w:tc>"
+        "</w:sdtContent></w:sdt><w:tc>" + paragraph(run("牵头单位")) + "</w:tc></w:tr></w:sdtContent></w:sdt>"
+        "<w:tr><w:tc>" + paragraph(run("开展检查")) + "</w:tc><w:tc><w:sdt><w:sdtContent>"
+        + paragraph(run("区卫生健康委")) + "</w:sdtContent></w:sdt></w:tc></w:tr></w:tbl>"
+    )  # fmt: skip
+    lines = word_lines(tmp_path, body + table, numbering(CHINESE_LEVELS))
+    assert lines[-2:] == ["工作任务\t牵头单位", "开展检查\t区卫生健康委"]
+    (tmp_path / "wrapped.docx").write_bytes(word_xml(body, numbering(CHINESE_LEVELS)))
+    assert record(notice_of(tmp_path / "wrapped.docx")) == control()
