@@ -324,3 +324,40 @@ def test_no_wrapper_hides_text(tmp_path: Path) -> None:
     assert lines[-2:] == ["工作任务\t牵头单位", "开展检查\t区卫生健康委"]
     (tmp_path / "wrapped.docx").write_bytes(word_xml(body, numbering(CHINESE_LEVELS)))
     assert record(notice_of(tmp_path / "wrapped.docx")) == control()
+
+
+# ---------------------------------------------------------------- web pages and tables
+
+TABLE_ROWS = [
+    ("序号", "工作任务", "牵头单位", "配合单位", "完成时限"),
+    ("1", "修订安全生产责任清单", "区卫生健康委", "各医疗卫生单位", "6月底前"),
+    ("2", "开展消防安全专项检查", "区卫生健康委", "区消防救援支队", "每季度"),
+    ("3", "推进安全生产标准化建设，完成10家单位标准化达标", "各医疗卫生单位", "", "9月底前"),
+]
+ROW_TASKS = [
+    ("修订安全生产责任清单", ["区卫生健康委"], ["医疗卫生单位"], [("6月底前", dt.date(2025, 6, 30), None)]),
+    ("开展消防安全专项检查", ["区卫生健康委"], ["区消防救援支队"], [("每季度", None, "quarterly")]),
+    ("推进安全生产标准化建设，完成10家单位标准化达标", ["医疗卫生单位"], [], [("9月底前", dt.date(2025, 9, 30), None)]),
+]
+
+
+def row_tasks(notice: Notice) -> list[tuple[object, ...]]:
+    return [
+        (
+            t.text,
+            *([p.name for p in t.parties if p.role == role] for role in ("lead", "co")),
+            [(d.text, d.end, d.recurrence) for d in t.deadlines],
+        )
+        for t in notice.tasks
+        if t.columns
+    ]
+
+
+def test_a_table_row_takes_its_deadline_from_the_deadline_column(tmp_path: Path) -> None:
+    """The text form every table reader gives: cells joined by tabs, one row a line."""
+    covering = CONTROL.read_text("utf-8").split("\n\n2025年东湖区")[0]
+    rows = "\n".join("\t".join(row) for row in TABLE_ROWS)
+    (tmp_path / "table.txt").write_text(
+        f"{covering}\n\n2025年东湖区卫生健康系统安全生产重点任务分解表\n{rows}\n", "utf-8"
+    )
+    assert row_tasks(notice_of(tmp_path / "table.txt")) == ROW_TASKS
