@@ -353,6 +353,24 @@ def row_tasks(notice: Notice) -> list[tuple[object, ...]]:
     ]
 
 
+def covering_notice() -> str:
+    """The control's covering notice, as a web page's paragraphs, and the table's title."""
+    lines = CONTROL.read_text("utf-8").split("\n\n2025年东湖区")[0].splitlines()
+    paragraphs = [f"<p>{line}</p>" for line in lines if line.strip()]
+    return "".join(paragraphs) + "<p>2025年东湖区卫生健康系统安全生产重点任务分解表</p>"
+
+
+def web_notice(tmp_path: Path, table: str, style: str = "") -> Notice:
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>东湖区卫生健康委员会</title><style>{style}</style>'
+        '</head><body><div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a></div>'
+        f'<div class="article">{covering_notice()}{table}</div>'
+        '<div class="footer">主办：东湖区人民政府办公室 <a href="/sitemap">网站地图</a></div></body></html>'
+    )
+    (tmp_path / "page.html").write_bytes(page.encode("utf-8"))
+    return notice_of(tmp_path / "page.html")
+
+
 def test_a_table_row_takes_its_deadline_from_the_deadline_column(tmp_path: Path) -> None:
     """The text form every table reader gives: cells joined by tabs, one row a line."""
     covering = CONTROL.read_text("utf-8").split("\n\n2025年东湖区")[0]
@@ -361,3 +379,61 @@ def test_a_table_row_takes_its_deadline_from_the_deadline_column(tmp_path: Path)
         f"{covering}\n\n2025年东湖区卫生健康系统安全生产重点任务分解表\n{rows}\n", "utf-8"
     )
     assert row_tasks(notice_of(tmp_path / "table.txt")) == ROW_TASKS
+
+
+def test_a_table_of_divs_styled_as_table_rows() -> None:
+    """case07: display: table-row / table-cell in each div's style attribute, no <table>."""
+    notice = notice_of(CASES / "case07_html_div_table.html")
+    assert row_tasks(notice) == ROW_TASKS
+    assert notice.tasks[0].columns == dict(zip(TABLE_ROWS[0], TABLE_ROWS[1], strict=True))
+    assert (notice.meta.doc_number, notice.meta.title) == ("东卫健〔2025〕12号", TITLE)
+
+
+def cells(row: tuple[str, ...], css_class: str = "td") -> str:
+    return "".join(f'<div class="{css_class}">{cell}</div>' for cell in row)
+
+
+def test_table_rows_styled_by_the_pages_style_sheet(tmp_path: Path) -> None:
+    style = (
+        "/* 任务表 */ .list{display:table;width:100%} .list .head{display:table-header-group}"
+        " .list .tr{display:table-row} .td { display : table-cell; border:1px solid #ccc }"
+        " @media print { .list .tr{display:block} } .td:hover{color:red}"
+    )
+    head = f'<div class="head"><div class="tr">{cells(TABLE_ROWS[0])}</div></div>'
+    body = "".join(f'<div class="tr">{cells(row)}</div>' for row in TABLE_ROWS[1:])
+    assert row_tasks(web_notice(tmp_path, f'<div class="list">{head}{body}</div>', style)) == ROW_TASKS
+
+
+def test_cells_without_rows_make_anonymous_rows(tmp_path: Path) -> None:
+    rows = "".join(f"<div>{cells(row, 'cell')}</div>" for row in TABLE_ROWS)
+    assert row_tasks(web_notice(tmp_path, f"<div>{rows}</div>", ".cell{display:table-cell}")) == ROW_TASKS
+
+
+def test_a_grid_of_divs(tmp_path: Path) -> None:
+    """display: grid, five column tracks; a heading across the grid (grid-column: 1 / -1)
+    gives the rows under it their section."""
+    style = ".grid{display:grid;grid-template-columns:[no] 48px repeat(3, minmax(0, 1fr)) 6em} .all{grid-column:1 / -1}"
+    grid = cells(TABLE_ROWS[0]) + '<div class="all">一、安全生产责任</div>' + "".join(cells(r) for r in TABLE_ROWS[1:])
+    notice = web_notice(tmp_path, f'<div class="grid">{grid}</div>', style)
+    assert row_tasks(notice) == ROW_TASKS
+    assert notice.tasks[0].section == ["一、安全生产责任"]
+
+
+def test_a_grid_whose_rows_are_display_contents(tmp_path: Path) -> None:
+    rows = "".join(f'<div class="row">{cells(row)}</div>' for row in TABLE_ROWS)
+    style = ".row{display:contents}"
+    table = f'<div style="display: grid; grid-template-columns: 1fr 4fr 2fr 2fr 1fr">{rows}</div>'
+    assert row_tasks(web_notice(tmp_path, table, style)) == ROW_TASKS
+
+
+def test_a_grid_that_lays_out_the_page_is_not_a_table(tmp_path: Path) -> None:
+    """A banner and the notice side by side in a grid, a share bar under them, the notice's
+    lines broken by <br>: the notice is read as paragraphs, not as a row of two cells."""
+    lines = "<br>".join(line for line in CONTROL.read_text("utf-8").splitlines() if line.strip())
+    page = (
+        '<html><head><meta charset="utf-8"><style>.page{display:grid;grid-template-columns:200px 1fr}</style></head>'
+        '<body><div class="page"><div class="banner"><img src="banner.png"></div>'
+        f'<div class="main">{lines}</div><div class="share"><img src="qr.png"></div><div></div></div></body></html>'
+    )
+    (tmp_path / "layout.html").write_bytes(page.encode("utf-8"))
+    assert record(notice_of(tmp_path / "layout.html")) == control()
