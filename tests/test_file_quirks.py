@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractors.structure import parse_structure
+from pipeline.batch.runner import LOG_NAME, Settings, run_batch
+from pipeline.cli import main
+from pipeline.errors import InputError
 from pipeline.inputs.load import load
 from pipeline.inputs.word_numbers import format_number
 from pipeline.normalise import normalise
@@ -437,3 +441,66 @@ def test_a_grid_that_lays_out_the_page_is_not_a_table(tmp_path: Path) -> None:
     )
     (tmp_path / "layout.html").write_bytes(page.encode("utf-8"))
     assert record(notice_of(tmp_path / "layout.html")) == control()
+
+
+# ---------------------------------------------------------------- text files
+
+DAMAGE = "damaged text: 4 byte sequences not GB18030 replaced by U+FFFD (first on line 9)"
+
+
+def test_a_gbk_file_with_damaged_bytes_is_read_and_the_damage_said() -> None:
+    """case08: two damaged bytes (one inside 。, one at the end) that no decoder can read."""
+    notice = notice_of(CASES / "case08_gbk_few_bad_bytes.txt")
+    assert (notice.source.encoding, notice.source.warnings) == ("gb18030", [DAMAGE])
+    assert notice.text.count("\ufffd") == 4
+    expected = control()
+    found = record(notice)
+    assert len(found["tasks"]) == 4
+    assert found["tasks"][:3] == expected["tasks"][:3]
+    assert found["tasks"][3][0].startswith(expected["tasks"][3][0])  # the damage where the last 。 was
+    assert {key: value for key, value in found.items() if key != "tasks"} == {
+        key: value for key, value in expected.items() if key != "tasks"
+    }
+
+
+def test_the_damage_is_one_line_in_the_batch_log_and_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(CASES / "case08_gbk_few_bad_bytes.txt", raw / "damaged.txt")
+    run_batch(Settings(input=raw, out_dir=tmp_path / "out", workers=1))
+    [line] = (tmp_path / "out" / LOG_NAME).read_text("utf-8").splitlines()
+    assert re.fullmatch(
+        rf"\S+ \S+ WARNING {re.escape(str(raw / 'damaged.txt'))}: 4 tasks, 1 pages, [\d.]+ s; warning: {re.escape(DAMAGE)}",
+        line,
+    )
+    capsys.readouterr()
+    assert main(["extract", str(raw / "damaged.txt"), "-o", str(tmp_path / "extracted")]) == 0
+    assert capsys.readouterr().err == f"{raw / 'damaged.txt'}: warning: {DAMAGE}\n"
+
+
+def test_a_utf8_file_cut_inside_a_character_is_read_as_utf8(tmp_path: Path) -> None:
+    data = CONTROL.read_bytes().rstrip(b"\n")[:-2]  # the last 。 loses its last byte
+    (tmp_path / "cut.txt").write_bytes(data)
+    notice = notice_of(tmp_path / "cut.txt")
+    last = CONTROL.read_text("utf-8").rstrip("\n").count("\n") + 1
+    assert notice.source.encoding == "utf-8"
+    assert notice.source.warnings == [
+        f"damaged text: 1 byte sequence not UTF-8 replaced by U+FFFD (first on line {last})"
+    ]
+    assert len(notice.tasks) == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (bytes(x for b in CONTROL.read_text("utf-8").encode("gbk") for x in (b, 0xFF)), "not text: the bytes are"),
+        (bytes(b % 255 + 1 for b in range(5000)) * 2, "binary file, not text"),  # no NUL: not taken for UTF-16
+    ],
+)
+def test_a_file_that_is_mostly_not_text_is_refused(tmp_path: Path, data: bytes, message: str) -> None:
+    (tmp_path / "notice.txt").write_bytes(data)
+    with pytest.raises(InputError, match=message) as caught:
+        load(tmp_path / "notice.txt")
+    assert "\n" not in str(caught.value)
