@@ -323,9 +323,11 @@ def _runs_in(heading: str, rules: _JoinRules) -> bool:
     return any(mark in heading[:-1] for mark in rules.sentence_end)
 
 
-_PAIRS = {"（": "）", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+# OCR and typists mix the shapes of brackets (东卫健【2025]12号, (2025〕): any of these closes any
+# opened; book-title marks and quotes pair as written
+_PAIRS = (("（(【〔[［﹝{｛〈「", "）)】〕]］﹞}｝〉」"), ("《", "》"), ("“", "”"))
 
 
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened on this line and not closed: the line must continue."""
-    return any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS.items())
+    return any(sum(map(text.count, opening)) > sum(map(text.count, closing)) for opening, closing in _PAIRS)

@@ -504,3 +504,37 @@ def test_a_file_that_is_mostly_not_text_is_refused(tmp_path: Path, data: bytes, 
     with pytest.raises(InputError, match=message) as caught:
         load(tmp_path / "notice.txt")
     assert "\n" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- the 文号 as OCR reads it
+
+
+def test_an_ocr_scan_whose_document_number_has_mixed_brackets() -> None:
+    """case09: a scanned page; Tesseract reads 〔2025〕 as 【2025 ]."""
+    notice = notice_of(CASES / "case09_ocr_scan.pdf")
+    assert notice.source.ocr_pages == [1]
+    assert (notice.meta.doc_number, notice.meta.title) == ("东卫健〔2025〕12号", TITLE)
+    assert record(notice) == control()
+
+
+def test_a_document_number_with_unmatched_brackets_between_blank_lines() -> None:
+    notice = notice_of(CASES / "case14_mixed_brackets_docnumber.txt")
+    assert (notice.meta.doc_number, notice.meta.title) == ("东卫健〔2025〕12号", TITLE)
+    assert record(notice) == control()
+
+
+@pytest.mark.parametrize(
+    "written", ["【2025]", "[2025〕", "(2025）", "（2025)", "〔2025]", "［2025〕", "{2025}", "〔2025}"]
+)
+@pytest.mark.parametrize("layout", ["blank lines", "one line each", "pdf"])
+def test_every_bracket_slip_is_repaired_and_the_number_stays_out_of_the_title(
+    written: str, layout: str, tmp_path: Path
+) -> None:
+    text = CONTROL.read_text("utf-8").replace("〔2025〕", written)
+    if layout == "one line each":
+        text = text.replace("\n\n", "\n")
+    path = tmp_path / "notice.txt"
+    path.write_text(text, "utf-8")
+    if layout == "pdf":
+        path = typeset(parse_structure(normalise(load(path))), tmp_path / "notice.pdf")
+    assert record(notice_of(path)) == control()
