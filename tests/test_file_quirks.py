@@ -538,3 +538,16 @@ def test_every_bracket_slip_is_repaired_and_the_number_stays_out_of_the_title(
     if layout == "pdf":
         path = typeset(parse_structure(normalise(load(path))), tmp_path / "notice.pdf")
     assert record(notice_of(path)) == control()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_damage_is_replaced_and_said_in_every_encoding(encoding: str, tmp_path: Path) -> None:
+    """A UTF-16 file (with a BOM or without) cut inside a character, a UTF-8 one with a BOM
+    and a byte that is not UTF-8."""
+    data = CONTROL.read_text("utf-8").rstrip("\n").encode(encoding)
+    data = data[:-1] if encoding.startswith("utf-16") else data[:40] + b"\xff" + data[40:]
+    (tmp_path / "notice.txt").write_bytes(data)
+    notice = notice_of(tmp_path / "notice.txt")
+    assert notice.source.encoding == encoding
+    assert len(notice.source.warnings) == 1 and notice.source.warnings[0].startswith("damaged text: 1 byte sequence")
+    assert len(notice.tasks) == 4

@@ -44,8 +44,8 @@ class Decoded(NamedTuple):
 
 def decode(data: bytes) -> Decoded:
     """Decode text bytes, detecting the encoding; raises `InputError` for binary data.  Bytes
-    that are text in no encoding but for a few damaged sequences are decoded as the encoding
-    that leaves the fewest of them, each replaced by U+FFFD; refused when most of the file is
+    that are text but for a few damaged sequences are decoded all the same (in the encoding
+    that leaves the fewest), each damaged sequence as U+FFFD; refused when most of the file is
     damaged or what decodes is not text."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -53,18 +53,13 @@ def decode(data: bytes) -> Decoded:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return Decoded(_checked(data.decode(encoding, errors="replace"), encoding), encoding)
+            return _with_damage(data.decode(encoding, errors="replace"), encoding)
     if b"\x00" in data:  # UTF-16 without a BOM: every line break (and ASCII) holds a NUL byte
-        candidates = []
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                candidates.append((_plausibility(data.decode(encoding)), encoding))
-            except UnicodeDecodeError:
-                continue
-        score, encoding = max(candidates, default=(0.0, ""))
-        if score < 0.9:
+        decoded = [(data.decode(encoding, errors="replace"), encoding) for encoding in ("utf-16-le", "utf-16-be")]
+        text, encoding = max(decoded, key=lambda found: _plausibility(found[0]))
+        if _plausibility(text) < 0.9:
             raise InputError("binary file, not text")
-        return Decoded(data.decode(encoding), encoding)
+        return Decoded(text, encoding, text.count(REPLACEMENT))
     for encoding in ("utf-8", "gb18030"):
         try:
             return Decoded(_checked(data.decode(encoding), encoding), encoding)
@@ -74,8 +69,13 @@ def decode(data: bytes) -> Decoded:
     # replaces a few sequences, the wrong one most of the Chinese text
     text, encoding = min(
         ((data.decode(encoding, errors="replace"), encoding) for encoding in ("utf-8", "gb18030")),
-        key=lambda decoded: decoded[0].count(REPLACEMENT),
+        key=lambda found: found[0].count(REPLACEMENT),
     )
+    return _with_damage(text, encoding)
+
+
+def _with_damage(text: str, encoding: str) -> Decoded:
+    """Text decoded with its damaged sequences replaced; refused when they are most of it."""
     damaged = text.count(REPLACEMENT)
     if damaged > len(text) / 2:
         raise InputError("not text: the bytes are neither UTF-8, UTF-16 nor GB18030/GBK")
