@@ -191,7 +191,7 @@ def _line_ranges(textpage: pdfium.PdfTextPage) -> Iterator[tuple[str, int, int]]
         index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
 
 
-ANGLE_SAMPLE = 200  # characters whose angle tells which way a page's text runs
+ANGLE_SAMPLE = 24  # characters, spread over the page, whose angles tell which way its text runs
 
 
 def _quarter_turns(textpage: pdfium.PdfTextPage) -> int:
