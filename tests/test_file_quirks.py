@@ -551,3 +551,23 @@ def test_damage_is_replaced_and_said_in_every_encoding(encoding: str, tmp_path: 
     assert notice.source.encoding == encoding
     assert len(notice.source.warnings) == 1 and notice.source.warnings[0].startswith("damaged text: 1 byte sequence")
     assert len(notice.tasks) == 4
+
+
+def test_a_scan_turned_upright_by_rotate_is_read_upright(tmp_path: Path) -> None:
+    """A scanner's page: the image drawn sideways, /Rotate 90 turning it upright on screen.
+    OCR reads the page as shown; reading the (absent) text layer leaves its rotation alone."""
+    printed = pdfium.PdfDocument(typeset(control_document(), tmp_path / "printed.pdf"))
+    scan = pdfium.PdfDocument.new()
+    for page in printed:
+        width, height = page.get_size()
+        image = pdfium.PdfImage.new(scan)
+        image.set_bitmap(page.render(scale=150 / 72, grayscale=True))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height).rotate(90, ccw=True).translate(height, 0))
+        scanned = scan.new_page(height, width)
+        scanned.insert_obj(image)
+        scanned.gen_content()
+        scanned.set_rotation(90)
+    scan.save(tmp_path / "scan.pdf")
+    notice = notice_of(tmp_path / "scan.pdf")
+    assert notice.source.ocr_pages == [1, 2]
+    assert (notice.meta.doc_number, notice.meta.title, len(notice.tasks)) == ("东卫健〔2025〕12号", TITLE, 4)

@@ -159,14 +159,14 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
     """The page's text lines in pdfium's reading order, each with its horizontal extent, and the
     page's height, all measured the way the text reads (see `_Frame`)."""
     textpage = page.get_textpage()
+    rotation = page.get_rotation()
+    turns = _quarter_turns(textpage)
     try:
-        turns = _quarter_turns(textpage)
-        upright = (4 - turns) % 4 * 90
-        if page.get_rotation() != upright:  # pdfium orders the lines as they run on screen
+        if turns is not None and rotation != (4 - turns) % 4 * 90:  # pdfium orders lines as they run on screen
             textpage.close()
-            page.set_rotation(upright)
+            page.set_rotation((4 - turns) % 4 * 90)
             textpage = page.get_textpage()
-        frame = _Frame(page.get_bbox(), turns)
+        frame = _Frame(page.get_bbox(), turns or 0)
         lines = []
         for content, first, last in _line_ranges(textpage):
             left, _, top = frame.box(textpage.get_charbox(first))
@@ -175,6 +175,7 @@ def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
             lines.append(_PdfLine(content, left, right, top, width, _type_size(textpage, first)))
     finally:
         textpage.close()
+        page.set_rotation(rotation)  # as the file has it, for OCR's rendering of a scanned page
     return lines, frame.height
 
 
@@ -194,9 +195,10 @@ def _line_ranges(textpage: pdfium.PdfTextPage) -> Iterator[tuple[str, int, int]]
 ANGLE_SAMPLE = 24  # characters, spread over the page, whose angles tell which way its text runs
 
 
-def _quarter_turns(textpage: pdfium.PdfTextPage) -> int:
+def _quarter_turns(textpage: pdfium.PdfTextPage) -> int | None:
     """How many quarter turns clockwise (0-3) the page's text runs from its own left-to-right, by
-    most of its characters (pdfium's angle of a character's baseline, clockwise, in radians)."""
+    most of its characters (pdfium's angle of a character's baseline, clockwise, in radians);
+    None for a page without text."""
     count = textpage.count_chars()
     turns: Counter[int] = Counter()
     for index in range(0, count, max(1, count // ANGLE_SAMPLE)):
@@ -204,7 +206,7 @@ def _quarter_turns(textpage: pdfium.PdfTextPage) -> int:
             textpage.raw, index
         ):
             turns[round(pdfium_c.FPDFText_GetCharAngle(textpage.raw, index) / (math.pi / 2)) % 4] += 1
-    return turns.most_common(1)[0][0] if turns else 0
+    return turns.most_common(1)[0][0] if turns else None
 
 
 @dataclass(frozen=True, slots=True)
