@@ -47,7 +47,7 @@ def _rules() -> dict[str, Any]:
     return table("html.toml")
 
 
-def article(page: HtmlElement, css_table_parts: frozenset[HtmlElement] = frozenset()) -> HtmlElement:
+def article(page: HtmlElement, css_table_parts: frozenset[HtmlElement]) -> HtmlElement:
     """The element holding the notice: where most of the page's Chinese text outside links is
     (each block's text counts for its parent and half for its grandparent, as in Readability);
     never a table or one of its rows, where the notice is around the table."""
@@ -103,7 +103,7 @@ def _html_lines(element: HtmlElement, tables: CssTables) -> Iterator[str]:
                 yield from table_lines(html_rows(child, tables))
             elif child in tables.cells:
                 yield from flush()
-                yield from table_lines([[_cell_text(cell, tables) for cell in row] for row in tables.cells[child]])
+                yield from _css_table_lines(child, tables)
             elif child.tag == "br":
                 yield from flush()
             elif child.tag in _BLOCKS:
@@ -115,11 +115,15 @@ def _html_lines(element: HtmlElement, tables: CssTables) -> Iterator[str]:
             if child.tail:
                 buffer.append(child.tail)
 
-    if element in tables.cells:
-        yield from table_lines([[_cell_text(cell, tables) for cell in row] for row in tables.cells[element]])
+    if element in tables.cells:  # a cell that is a table itself
+        yield from _css_table_lines(element, tables)
         return
     yield from walk(element)
     yield from flush()
+
+
+def _css_table_lines(container: HtmlElement, tables: CssTables) -> Iterator[str]:
+    yield from table_lines([[_cell_text(cell, tables) for cell in row] for row in tables.cells[container]])
 
 
 def _cell_text(cell: HtmlElement, tables: CssTables) -> str:
