@@ -69,6 +69,7 @@ def extract(doc: Document) -> Notice:
             ocr_confidence=source.ocr_confidence,
             plan=doc.plan,
             plans=doc.plans,
+            warnings=list(source.warnings),
         ),
         meta=meta,
         sections=list(sections.values()),

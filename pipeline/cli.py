@@ -88,6 +88,8 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
             tasks = sum(len(notice.tasks) for notice in notices)
             plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
             print(f"{path} → {', '.join(str(p) for p in written)} ({plans}{tasks} tasks)")
+            for warning in notices[0].source.warnings:
+                print(f"{path}: warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -3,13 +3,16 @@
 Page numbers and running headers go; lines broken by the page width are joined into
 paragraphs (from the PDF's layout where there is one, else from the line widths); spaces
 inside Chinese text and between digits and Chinese go (`2025 年` → `2025年`); full-width
-digits become ASCII and the ASCII punctuation some PDF fonts emit for Chinese punctuation
-becomes full-width again.  Every character keeps the offset it came from.
+digits become ASCII, the ASCII punctuation some PDF fonts emit for Chinese punctuation
+becomes full-width again, and the Kangxi radicals and compatibility ideographs other fonts
+emit for ordinary characters (⽣ for 生) become those characters.  Every character keeps the
+offset it came from.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -90,7 +93,8 @@ def is_cjk(ch: str) -> bool:
 @cache
 def _translation() -> dict[int, str]:
     """One table for `str.translate`: full-width digits and letters to ASCII, the `map` of
-    normalise.toml, and every kind of space but TAB to a plain space."""
+    normalise.toml, every kind of space but TAB to a plain space, and radicals and
+    compatibility ideographs to the ideographs they stand for."""
     mapping = _char_rules()[0]
     if any(len(replacement) != 1 for replacement in mapping.values()):
         raise ValueError("normalise.toml: [chars] map must map one character to one character")
@@ -103,7 +107,18 @@ def _translation() -> dict[int, str]:
             ch = " "
         if ch != chr(code):
             table[code] = ch
+    table.update(_unified_ideographs())
     return table
+
+
+def _unified_ideographs() -> dict[int, str]:
+    """Kangxi radical or compatibility ideograph → the unified ideograph (normalise.toml's
+    [ideographs]: whole blocks by NFKC, the radicals supplement by its table)."""
+    rules = table("normalise.toml")["ideographs"]
+    blocks = [range(first, last + 1) for first, last in rules["nfkc_blocks"]]
+    found = {code: unicodedata.normalize("NFKC", chr(code)) for block in blocks for code in block}
+    found.update((ord(pair[0]), pair[1]) for pair in rules["radicals"].split())
+    return {code: ch for code, ch in found.items() if len(ch) == 1 and ch != chr(code)}
 
 
 def _clean_line(text: str, source: SourceLine) -> _Line:
@@ -308,9 +323,11 @@ def _runs_in(heading: str, rules: _JoinRules) -> bool:
     return any(mark in heading[:-1] for mark in rules.sentence_end)
 
 
-_PAIRS = {"（": "）", "《": "》", "“": "”", "【": "】", "〔": "〕"}
+# OCR and typists mix the shapes of brackets (东卫健【2025]12号, (2025〕): any of these closes any
+# opened; book-title marks and quotes pair as written
+_PAIRS = (("（(【〔[［﹝{｛〈「", "）)】〕]］﹞}｝〉」"), ("《", "》"), ("“", "”"))
 
 
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened on this line and not closed: the line must continue."""
-    return any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS.items())
+    return any(sum(map(text.count, opening)) > sum(map(text.count, closing)) for opening, closing in _PAIRS)

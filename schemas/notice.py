@@ -15,8 +15,8 @@ from typing import Literal, Self
 from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.3"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans;
-# 1.3: a deadline's rrule and dtstart; a `within` deadline may name no end
+SCHEMA_VERSION = "1.4"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans;
+# 1.3: a deadline's rrule and dtstart; a `within` deadline may name no end; 1.4: source.warnings
 
 
 def gongwen_version() -> str:
@@ -184,6 +184,7 @@ class SourceInfo(Record):
     ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # Tesseract's mean over their lines
     plan: int | None = Field(default=None, ge=1)  # of a file that bundles several plans, which one (from 1)
     plans: int = Field(default=1, ge=1)  # how many plans the file bundles, each its own record
+    warnings: list[str] = []  # what was wrong with the file but did not stop its reading (damaged bytes), a line each
 
     @property
     def plan_suffix(self) -> str:

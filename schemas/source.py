@@ -46,6 +46,7 @@ class SourceText:
     encoding: str | None = None
     ocr_pages: tuple[int, ...] = ()  # pages read by OCR, from 1
     ocr_confidence: float | None = None  # Tesseract's mean confidence over their lines, 0–1
+    warnings: tuple[str, ...] = ()  # what was wrong with the file but did not stop its reading, a line each
     _line_starts: list[int] = field(init=False, repr=False, compare=False)
     _line_numbers: list[int] = field(init=False, repr=False, compare=False)
 

@@ -14,6 +14,8 @@ import io
 from collections.abc import Iterator
 
 import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 
 TAB = "\t"
 
@@ -51,6 +53,45 @@ def word_document(text: str) -> bytes:
                 continue
             for c, value in enumerate(row):
                 table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+NAMESPACES = " ".join(
+    f'xmlns:{prefix}="{uri}"'
+    for prefix, uri in {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "v": "urn:schemas-microsoft-com:vml",
+    }.items()
+)
+
+
+def word_xml(body: str, numbering: str = "", styles: str = "") -> bytes:
+    """A Word document whose body is this WordprocessingML (w:, mc:, wps:, wp:, a:, v: declared),
+    with these list definitions (w:abstractNum, w:num) and paragraph styles (w:style) added to
+    python-docx's template, as Word writes what a user typed."""
+    document = docx.Document()
+    content = document.element.body
+    end = content.find(qn("w:sectPr"))
+    for child in list(content):
+        if child is not end:
+            content.remove(child)
+    for child in parse_xml(f"<w:body {NAMESPACES}>{body}</w:body>"):
+        end.addprevious(child)
+    definitions = document.part.numbering_part.element
+    first_num = definitions.find(qn("w:num"))
+    for child in parse_xml(f"<w:numbering {NAMESPACES}>{numbering}</w:numbering>"):
+        if child.tag == qn("w:abstractNum") and first_num is not None:
+            first_num.addprevious(child)  # the schema's order: every definition before the lists
+        else:
+            definitions.append(child)
+    for child in parse_xml(f"<w:styles {NAMESPACES}>{styles}</w:styles>"):
+        document.styles.element.append(child)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -24,8 +24,9 @@ def paragraphs(norm: NormText) -> list[str]:
 
 @pytest.mark.parametrize(
     "page_number",
-    ["— 2 —", "-2-", "— ２ —", "- 12 -", "—\n\n81\n\n—", "第 3 页", "第3页 共10页", "3/10"],
-)
+    ["— 2 —", "-2-", "— ２ —", "- 12 -", "—\n\n81\n\n—", "第 3 页", "第3页 共10页", "3/10", "·2·", "• 2 •",
+     "— 2/10 —", "第二页", "第3页/共10页", "共10页 第3页", "3 / 10", "Page 3 of 10"],
+)  # fmt: skip
 def test_page_numbers_in_all_forms_are_removed(tmp_path: Path, page_number: str) -> None:
     text = f"一、加强组织领导\n各单位要高度重视。\n{page_number}\n二、强化督促检查\n"
     assert paragraphs(normalised(tmp_path, text)) == ["一、加强组织领导", "各单位要高度重视。", "二、强化督促检查"]
@@ -45,6 +46,12 @@ def test_page_numbers_in_all_forms_are_removed(tmp_path: Path, page_number: str)
         ("(一)指导思想。", "（一）指导思想。"),
         ("1.会同中央党校", "1.会同中央党校"),
         ("每周四12:00前报送", "每周四12:00前报送"),
+        # glyphs a PDF font maps to Kangxi radicals (U+2F00…), the radicals supplement (U+2E80…)
+        # or compatibility ideographs (U+F900…, U+2F800…)
+        ("⼀⽉⽇前完成⽂件⼯作", "一月日前完成文件工作"),
+        ("⻓江⻔⼾⻅⻋⻢⻜", "长江门戶见车马飞"),
+        ("⾦⼭区⾏政服务中⼼", "金山区行政服务中心"),
+        ("\uf9dc\uf91f\U0002f800", "隆蘭丽"),
     ],
 )
 def test_spacing_and_characters(tmp_path: Path, raw: str, clean: str) -> None:

@@ -44,36 +44,42 @@ def _wrap(text: str, indent: float) -> list[str]:
     return lines
 
 
-def typeset(doc: Document, path: Path) -> Path:
+def typeset(doc: Document, path: Path, folio: str = "— {page} —", rotation: int = 0) -> Path:
+    """The notice as a PDF. `folio` is the page number's form ({page}, {pages}); `rotation`, a
+    /Rotate of 90, 180 or 270 with the content drawn turned back, so each page is upright on
+    screen (as PDF printers do for a page set landscape in the driver)."""
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    page, row = 1, 0
-
-    def new_page() -> None:
-        nonlocal page, row
-        pdf.setFont(FONT, 14)
-        pdf.drawCentredString(A4[0] / 2, 50, f"— {page} —")
-        pdf.showPage()
-        page, row = page + 1, 0
-
-    for block in doc.blocks:
-        text = doc.text_of(block).replace("\n", "")
-        indent = 0.0 if block.kind in CENTRED | RIGHT | {"addressees"} else 2 * SIZE
-        for number, line in enumerate(_wrap(text, indent)):
-            if row == LINES_PER_PAGE:
-                new_page()
+    rows = [
+        (block.kind, number, line)
+        for block in doc.blocks
+        for number, line in enumerate(_wrap(doc.text_of(block).replace("\n", ""), _indent(block.kind)))
+    ]
+    pages = [rows[start : start + LINES_PER_PAGE] for start in range(0, len(rows), LINES_PER_PAGE)]
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=(height, width) if rotation in (90, 270) else A4)
+    for page, lines in enumerate(pages, start=1):
+        if rotation:
+            pdf.setPageRotation(rotation)
+            pdf.translate(*{90: (height, 0), 180: (width, height), 270: (0, width)}[rotation])
+            pdf.rotate(rotation)
+        for row, (kind, number, line) in enumerate(lines):
             pdf.setFont(FONT, SIZE)
             y = TOP - row * LEADING
-            if block.kind in CENTRED:
+            if kind in CENTRED:
                 pdf.drawCentredString(LEFT + WIDTH / 2, y, line)
-            elif block.kind in RIGHT:
+            elif kind in RIGHT:
                 pdf.drawRightString(LEFT + WIDTH - 2 * SIZE, y, line)
             else:
-                pdf.drawString(LEFT + (indent if number == 0 else 0.0), y, line)
-            row += 1
-    new_page()
+                pdf.drawString(LEFT + (_indent(kind) if number == 0 else 0.0), y, line)
+        pdf.setFont(FONT, 14)
+        pdf.drawCentredString(width / 2, 50, folio.format(page=page, pages=len(pages)))
+        pdf.showPage()
     pdf.save()
     return path
+
+
+def _indent(kind: str) -> float:
+    return 0.0 if kind in CENTRED | RIGHT | {"addressees"} else 2 * SIZE
 
 
 def scanned_pdf(path: Path) -> Path:

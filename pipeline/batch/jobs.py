@@ -50,6 +50,7 @@ class Outcome:
     rows: tuple[Rows, ...] = ()
     error_kind: ErrorKind | None = None
     error: str | None = None
+    warnings: tuple[str, ...] = ()  # what was wrong with the file but did not stop it, a line each
 
     @classmethod
     def failed(cls, path: Path, kind: ErrorKind, error: str, seconds: float = 0.0) -> Outcome:

@@ -223,7 +223,12 @@ class Batch:
         else:
             report.tasks += outcome.tasks
             report.pages += outcome.pages
-            self.log.info("%s: %d tasks, %d pages, %.2f s", found.path, outcome.tasks, outcome.pages, outcome.seconds)
+            done = "%s: %d tasks, %d pages, %.2f s"
+            facts = (found.path, outcome.tasks, outcome.pages, outcome.seconds)
+            if outcome.warnings:  # the file's line says what was wrong with it
+                self.log.warning(done + "; warning: %s", *facts, "; ".join(outcome.warnings))
+            else:
+                self.log.info(done, *facts)
         self.progress.advance(outcome)
         if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
             self._flush()

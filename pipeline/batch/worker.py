@@ -50,6 +50,7 @@ def run_job(job: Job) -> Outcome:
         tasks=sum(len(notice.tasks) for notice in notices),
         outputs=tuple(output for output, _ in made),
         rows=tuple(rows for _, rows in made),
+        warnings=tuple(notices[0].source.warnings),
     )
 
 

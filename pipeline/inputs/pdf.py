@@ -156,27 +156,86 @@ def _ocr_line(line: ocr.OcrLine) -> _PdfLine:
 
 
 def _pdf_page_lines(page: pdfium.PdfPage) -> tuple[list[_PdfLine], float]:
-    """The page's text lines in pdfium's reading order, each with its horizontal extent."""
-    height = page.get_height()
+    """The page's text lines in pdfium's reading order, each with its horizontal extent, and the
+    page's height, all measured the way the text reads (see `_Frame`)."""
     textpage = page.get_textpage()
+    rotation = page.get_rotation()
+    turns = _quarter_turns(textpage)
     try:
-        text = textpage.get_text_range()
-        count = textpage.count_chars()
+        if turns is not None and rotation != (4 - turns) % 4 * 90:  # pdfium orders lines as they run on screen
+            textpage.close()
+            page.set_rotation((4 - turns) % 4 * 90)
+            textpage = page.get_textpage()
+        frame = _Frame(page.get_bbox(), turns or 0)
         lines = []
-        index = 0
-        for raw in re.split(r"\r\n|\r|\n", text):
-            content = raw.rstrip()
-            first = len(raw) - len(raw.lstrip())
-            if content.strip() and index + len(content) <= count:
-                left, _, _, top = textpage.get_charbox(index + first)
-                _, _, right, _ = textpage.get_charbox(index + len(content) - 1)
-                width = (right - left) / max(ems(content.strip()), 0.5)
-                size = _type_size(textpage, index + first)
-                lines.append(_PdfLine(content.strip(), left, right, height - top, width, size))
-            index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
+        for content, first, last in _line_ranges(textpage):
+            left, _, top = frame.box(textpage.get_charbox(first))
+            _, right, _ = frame.box(textpage.get_charbox(last))
+            width = (right - left) / max(ems(content), 0.5)
+            lines.append(_PdfLine(content, left, right, top, width, _type_size(textpage, first)))
     finally:
         textpage.close()
-    return lines, height
+        page.set_rotation(rotation)  # as the file has it, for OCR's rendering of a scanned page
+    return lines, frame.height
+
+
+def _line_ranges(textpage: pdfium.PdfTextPage) -> Iterator[tuple[str, int, int]]:
+    """Each line's text and the indexes of its first and last characters."""
+    text = textpage.get_text_range()
+    count = textpage.count_chars()
+    index = 0
+    for raw in re.split(r"\r\n|\r|\n", text):
+        content = raw.rstrip()
+        first = len(raw) - len(raw.lstrip())
+        if content.strip() and index + len(content) <= count:
+            yield content.strip(), index + first, index + len(content) - 1
+        index += len(raw) + 2 if text[index + len(raw) : index + len(raw) + 2] == "\r\n" else len(raw) + 1
+
+
+ANGLE_SAMPLE = 24  # characters, spread over the page, whose angles tell which way its text runs
+
+
+def _quarter_turns(textpage: pdfium.PdfTextPage) -> int | None:
+    """How many quarter turns clockwise (0-3) the page's text runs from its own left-to-right, by
+    most of its characters (pdfium's angle of a character's baseline, clockwise, in radians);
+    None for a page without text."""
+    count = textpage.count_chars()
+    turns: Counter[int] = Counter()
+    for index in range(0, count, max(1, count // ANGLE_SAMPLE)):
+        if pdfium_c.FPDFText_GetUnicode(textpage.raw, index) > 0x20 and not pdfium_c.FPDFText_IsGenerated(
+            textpage.raw, index
+        ):
+            turns[round(pdfium_c.FPDFText_GetCharAngle(textpage.raw, index) / (math.pi / 2)) % 4] += 1
+    return turns.most_common(1)[0][0] if turns else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The page as its text reads.  A page with /Rotate 90 whose content is drawn turned back (so
+    that it is upright on screen) has its lines running up the page's own coordinates, where
+    pdfium gives each character's box; this measures every box from the reading's left edge
+    and top, as on an unrotated page."""
+
+    bbox: tuple[float, float, float, float]  # the page's left, bottom, right, top (PDF space)
+    turns: int  # quarter turns clockwise of the text's baseline: 3 runs up the page, 1 down, 2 upside down
+
+    @property
+    def height(self) -> float:
+        x0, y0, x1, y1 = self.bbox
+        return y1 - y0 if self.turns in (0, 2) else x1 - x0
+
+    def box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float]:
+        """A character box (left, bottom, right, top in PDF space) → (left, right, top from the
+        page's top edge), as the text reads."""
+        left, bottom, right, top = box
+        x0, y0, x1, y1 = self.bbox
+        if self.turns == 3:
+            return bottom - y0, top - y0, left - x0
+        if self.turns == 2:
+            return x1 - right, x1 - left, bottom - y0
+        if self.turns == 1:
+            return y1 - top, y1 - bottom, x1 - right
+        return left - x0, right - x0, y1 - top
 
 
 def _page_zones(

@@ -1,6 +1,7 @@
 """Text files → `SourceText`.  The encoding is read from the bytes: UTF-8 (with or without
-BOM), UTF-16 (with or without BOM), GB18030 (which covers GBK and GB2312).  A form feed or a
-page number line ends a page."""
+BOM), UTF-16 (with or without BOM), GB18030 (which covers GBK and GB2312).  A file with a few
+damaged bytes is read all the same, each damaged sequence replaced by U+FFFD and the damage
+said in one warning.  A form feed or a page number line ends a page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from extractors.vocab import table
 from pipeline.errors import InputError
@@ -18,7 +20,7 @@ from schemas.source import LineZone, SourceLine, SourceText
 
 
 def load_text(path: Path, data: bytes) -> SourceText:
-    text, encoding = decode(data)
+    text, encoding, damaged = decode(data)
     if not text.strip():
         raise InputError("empty file")
     lines = list(_text_lines(text))
@@ -30,35 +32,65 @@ def load_text(path: Path, data: bytes) -> SourceText:
         page_count=lines[-1].page if lines else 1,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
+        warnings=(_damage_warning(text, encoding, damaged),) if damaged else (),
     )
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode text bytes, detecting the encoding; raises `InputError` for binary data."""
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    damaged: int = 0  # byte sequences that are not text in the encoding, each decoded as U+FFFD
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode text bytes, detecting the encoding; raises `InputError` for binary data.  Bytes
+    that are text but for a few damaged sequences are decoded all the same (in the encoding
+    that leaves the fewest), each damaged sequence as U+FFFD; refused when most of the file is
+    damaged or what decodes is not text."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="replace"), encoding), encoding
+            return _with_damage(data.decode(encoding, errors="replace"), encoding)
     if b"\x00" in data:  # UTF-16 without a BOM: every line break (and ASCII) holds a NUL byte
-        candidates = []
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                candidates.append((_plausibility(data.decode(encoding)), encoding))
-            except UnicodeDecodeError:
-                continue
-        score, encoding = max(candidates, default=(0.0, ""))
-        if score < 0.9:
+        decoded = [(data.decode(encoding, errors="replace"), encoding) for encoding in ("utf-16-le", "utf-16-be")]
+        text, encoding = max(decoded, key=lambda found: _plausibility(found[0]))
+        if _plausibility(text) < 0.9:
             raise InputError("binary file, not text")
-        return data.decode(encoding), encoding
+        return Decoded(text, encoding, text.count(REPLACEMENT))
     for encoding in ("utf-8", "gb18030"):
         try:
-            return _checked(data.decode(encoding), encoding), encoding
+            return Decoded(_checked(data.decode(encoding), encoding), encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("not text: the bytes are neither UTF-8, UTF-16 nor GB18030/GBK")
+    # UTF-8 resynchronises after a damaged byte, GB18030 after a pair: the right encoding
+    # replaces a few sequences, the wrong one most of the Chinese text
+    text, encoding = min(
+        ((data.decode(encoding, errors="replace"), encoding) for encoding in ("utf-8", "gb18030")),
+        key=lambda found: found[0].count(REPLACEMENT),
+    )
+    return _with_damage(text, encoding)
+
+
+def _with_damage(text: str, encoding: str) -> Decoded:
+    """Text decoded with its damaged sequences replaced; refused when they are most of it."""
+    damaged = text.count(REPLACEMENT)
+    if damaged > len(text) / 2:
+        raise InputError("not text: the bytes are neither UTF-8, UTF-16 nor GB18030/GBK")
+    return Decoded(_checked(text, encoding, damaged=True), encoding, damaged)
+
+
+REPLACEMENT = "\ufffd"  # what a damaged byte sequence is decoded as
+
+
+def _damage_warning(text: str, encoding: str, damaged: int) -> str:
+    first = text[: text.index(REPLACEMENT)].count("\n") + 1
+    return (
+        f"damaged text: {damaged} byte sequence{'s' if damaged > 1 else ''} not {encoding.upper()} replaced by "
+        f"U+FFFD (first on line {first})"
+    )
 
 
 def _plausibility(text: str) -> float:
@@ -72,13 +104,15 @@ def _plausibility(text: str) -> float:
     return plausible / len(sample) if sample else 0.0
 
 
-def _checked(text: str, encoding: str) -> str:
-    """Reject decoded text that is mostly control or unassigned characters: binary data."""
+def _checked(text: str, encoding: str, damaged: bool = False) -> str:
+    """Reject decoded text that is mostly control or unassigned characters: binary data (the
+    U+FFFD of `damaged` bytes apart)."""
     sample = text[:20000]
     odd = sum(
         1
         for ch in sample
-        if (ch not in "\n\r\t\f" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")) or ch == "\ufffd"
+        if (ch not in "\n\r\t\f" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
+        or (ch == REPLACEMENT and not damaged)
     )
     if sample and odd / len(sample) > 0.02:
         raise InputError(f"binary file, not text (decoded as {encoding}, {odd} unreadable characters)")

@@ -1,6 +1,7 @@
 """Web pages (.html as saved from a government site, lxml) → `SourceText`: the notice's body
 — the block holding most of the page's Chinese text outside links — without the site's
-navigation, related links and footer; one page."""
+navigation, related links and footer; one page.  A table, whether a <table> or one laid out
+with CSS (`css_tables`), is a line per row."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from lxml.html import HtmlElement
 
 from extractors.vocab import table
 from pipeline.errors import InputError
+from pipeline.inputs.css_tables import CssTables, css_tables
 from pipeline.inputs.markup import one_line, source_of, table_lines
 from schemas.source import SourceText
 
@@ -29,10 +31,11 @@ def load_html(path: Path, data: bytes, text: str) -> SourceText:
         page = lxml.html.document_fromstring(text)
     except (ParserError, ValueError) as error:
         raise InputError(f"not a web page: {error}") from error
+    tables = css_tables(page)  # before the <style> sheets go
     for junk in list(page.iter(*_rules()["not_content"])):
         cast(HtmlElement, junk).drop_tree()  # its tail is the parent's text and stays
-    body = article(page)
-    blocks = list(_html_lines(body))
+    body = article(page, tables.parts)
+    blocks = list(_html_lines(body, tables))
     title = _page_title(page)
     if title and not any(title in line for line in blocks[:3]):
         blocks.insert(0, title)
@@ -44,9 +47,10 @@ def _rules() -> dict[str, Any]:
     return table("html.toml")
 
 
-def article(page: HtmlElement) -> HtmlElement:
+def article(page: HtmlElement, css_table_parts: frozenset[HtmlElement]) -> HtmlElement:
     """The element holding the notice: where most of the page's Chinese text outside links is
-    (each block's text counts for its parent and half for its grandparent, as in Readability)."""
+    (each block's text counts for its parent and half for its grandparent, as in Readability);
+    never a table or one of its rows, where the notice is around the table."""
     scores: dict[HtmlElement, float] = {}
     for block in page.iter("p", "td", "div", "li", "h1", "h2", "h3", "section", "span", "font"):
         own = (block.text or "") + "".join(child.tail or "" for child in block)
@@ -61,7 +65,7 @@ def article(page: HtmlElement) -> HtmlElement:
         body = page.find("body")
         return body if body is not None else page
     best = max(scores, key=lambda element: scores[element] * (1 - _link_share(element)))
-    while best.tag in ("tr", "thead", "tbody", "table"):  # the notice's own table: the content is around it
+    while best.tag in ("tr", "thead", "tbody", "table") or best in css_table_parts:
         parent = best.getparent()
         if parent is None:
             break
@@ -78,7 +82,7 @@ def _link_share(element: HtmlElement) -> float:
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "center", "pre"}
 
 
-def _html_lines(element: HtmlElement) -> Iterator[str]:
+def _html_lines(element: HtmlElement, tables: CssTables) -> Iterator[str]:
     """The element's text, a line per block and per <br>, tables a line per row."""
     buffer: list[str] = []
 
@@ -96,7 +100,10 @@ def _html_lines(element: HtmlElement) -> Iterator[str]:
                 pass
             elif child.tag == "table":
                 yield from flush()
-                yield from table_lines(html_rows(child))
+                yield from table_lines(html_rows(child, tables))
+            elif child in tables.cells:
+                yield from flush()
+                yield from _css_table_lines(child, tables)
             elif child.tag == "br":
                 yield from flush()
             elif child.tag in _BLOCKS:
@@ -108,11 +115,22 @@ def _html_lines(element: HtmlElement) -> Iterator[str]:
             if child.tail:
                 buffer.append(child.tail)
 
+    if element in tables.cells:  # a cell that is a table itself
+        yield from _css_table_lines(element, tables)
+        return
     yield from walk(element)
     yield from flush()
 
 
-def html_rows(table: HtmlElement) -> list[list[str]]:
+def _css_table_lines(container: HtmlElement, tables: CssTables) -> Iterator[str]:
+    yield from table_lines([[_cell_text(cell, tables) for cell in row] for row in tables.cells[container]])
+
+
+def _cell_text(cell: HtmlElement, tables: CssTables) -> str:
+    return "\n".join(_html_lines(cell, tables))
+
+
+def html_rows(table: HtmlElement, tables: CssTables | None = None) -> list[list[str]]:
     """The table as a grid: a cell spanning rows or columns repeated in each place it covers."""
     grid: dict[tuple[int, int], str] = {}
     rows = [row for row in table.iter("tr") if _own_table(row) is table]
@@ -123,7 +141,7 @@ def html_rows(table: HtmlElement) -> list[list[str]]:
                 continue
             while (r, c) in grid:
                 c += 1
-            text = "\n".join(_html_lines(cell))
+            text = _cell_text(cell, tables or CssTables({}, frozenset()))
             for dr in range(_span(cell, "rowspan")):
                 for dc in range(_span(cell, "colspan")):
                     grid[(r + dr, c + dc)] = text
