@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from spacy.tokens import Doc as SentenceDoc
 
 from extractors.deadlines import FoundDeadline, TimeContext, find_deadlines
 from extractors.nlp import make_doc
-from extractors.parties import Assigned, FoundParty, assignment_parties, column_parties, find_parties
+from extractors.parties import (
+    Assigned,
+    FoundParty,
+    assignment_parties,
+    column_parties,
+    find_parties,
+    is_self_reference,
+)
 from extractors.targets import find_targets
 from extractors.tasks import TaskDraft, span_of
 from schemas.document import Document
@@ -99,18 +106,24 @@ def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list
     ]
 
 
-def found_parties(draft: TaskDraft, sentence: SentenceDoc, issuer_forms: frozenset[str]) -> list[FoundParty]:
+def found_parties(
+    draft: TaskDraft, sentence: SentenceDoc, issuer_forms: frozenset[str], speaker: str | None
+) -> list[FoundParty]:
     """A task's units, with offsets into the notice's text: from its sentence, its item's
     bracketed assignment, and a table row's unit columns.  A unit the sentence names keeps the
-    role the sentence gives it (区卫健委会同区市场监管局…… under （牵头单位：区市场监管局）)."""
+    role the sentence gives it (区卫健委会同区市场监管局…… under （牵头单位：区市场监管局）); the
+    author speaking of itself (我局) is `speaker`, whom the text speaks for there."""
     found = [
-        FoundParty(p.name, draft.start + p.start, draft.start + p.end, p.role)
+        replace(p.moved(draft.start), name=speaker, written=p.name)
+        if is_self_reference(p.name) and speaker
+        else p.moved(draft.start)
         for p in find_parties(sentence, issuer_forms)
+        if speaker or not is_self_reference(p.name)
     ]
     assigned: list[FoundParty] = []
     if draft.assignment:
         text, offset = draft.assignment
-        assigned += [FoundParty(p.name, offset + p.start, offset + p.end, p.role) for p in assignment_parties(text)]
+        assigned += [p.moved(offset) for p in assignment_parties(text)]
     for cell in (draft.columns or {}).values():
         if cell.role in ("lead", "co", "listed"):
             assigned += column_parties(cell.text, cell.start, cast(Assigned, cell.role))
@@ -118,9 +131,22 @@ def found_parties(draft: TaskDraft, sentence: SentenceDoc, issuer_forms: frozens
     return found + [p for p in assigned if p.name not in named]
 
 
+def _speaking(party: FoundParty, speaker: str | None) -> FoundParty:
+    """我局 as who it is."""
+    return replace(party, name=speaker, written=party.name) if speaker and is_self_reference(party.name) else party
+
+
 def task_parties(doc: Document, found: list[FoundParty], canonical: dict[str, str]) -> list[Party]:
+    """The records of a task's units; each unit's canonical name is the fullest the notice writes
+    for it, a collective as written (各单位)."""
     return [
-        Party(name=p.name, canonical=canonical.get(p.name, p.name), role=p.role, span=span_of(doc, p.start, p.end))
+        Party(
+            name=p.name,
+            written=p.written or p.name,
+            canonical=canonical.get(p.written or p.name, p.written or p.name),
+            role=p.role,
+            span=span_of(doc, p.start, p.end),
+        )
         for p in found
     ]
 

@@ -36,8 +36,11 @@ def extract(doc: Document) -> Notice:
     forms, issuer = issuer_forms(meta.issuers, body)
     owners = Owners(notice=issuer, body=meta.drafter or issuer)
     sentences = [make_doc(draft.text) for draft in drafts]
-    parties = [found_parties(draft, sentence, forms) for draft, sentence in zip(drafts, sentences, strict=True)]
-    canonical = canonical_names([*(p.name for found in parties for p in found), *meta.issuers])
+    parties = [
+        found_parties(draft, sentence, forms, owners.notice if draft.origin == "notice" else owners.body)
+        for draft, sentence in zip(drafts, sentences, strict=True)
+    ]
+    canonical = canonical_names([*(p.written or p.name for found in parties for p in found), *meta.issuers])
     leads = implicit_leads(drafts, parties, owners)
     tasks = [
         Task(

@@ -22,7 +22,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -39,10 +39,14 @@ ROLE_ORDER: dict[Role, int] = {"lead": 0, "co": 1, "other": 2}
 
 @dataclass(frozen=True, slots=True)
 class FoundParty:
-    name: str
-    start: int  # offsets into the text it was found in
+    name: str  # as the GUIDELINE writes it: no leading 各, 全 or count (单位)
+    start: int  # offsets into the text it was found in, of `name`
     end: int
     role: Role
+    written: str = ""  # as the text writes it, for the analyst (各单位); "" when the same as `name`
+
+    def moved(self, offset: int) -> FoundParty:
+        return replace(self, start=self.start + offset, end=self.end + offset)
 
 
 @cache
@@ -266,7 +270,7 @@ def clean_name(name: str) -> str | None:
     """A name as the matrix writes it: no 各/全 or quantity in front (各镇 → 镇; 各地 stays);
     None for the writer's own unit."""
     rules = _rules()["names"]
-    name = re.sub(r"^(?:\d+|[一二两三四五六七八九十]+)(?:家|个|所|名)", "", name.strip())
+    name = _counted().sub("", name.strip())
     changed = True
     while changed:
         changed = False
@@ -294,10 +298,28 @@ def find_parties(doc: Doc, issuer_forms: frozenset[str]) -> list[FoundParty]:
 def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
     start, end = doc[first].idx, doc[last].idx + len(doc[last])
     raw = text_of(doc)[start:end]
+    if _self_reference().fullmatch(raw):
+        return FoundParty(raw, start, end, role)  # 我局: the notice maps it to whoever speaks
     name = clean_name(raw)
     if name is None:
         return None
-    return FoundParty(name, end - len(name), end, role)
+    written = _counted().sub("", raw.strip())
+    return FoundParty(name, end - len(name), end, role, "" if written == name else written)
+
+
+@cache
+def _counted() -> re.Pattern[str]:
+    return re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)(?:家|个|所|名)")
+
+
+@cache
+def _self_reference() -> re.Pattern[str]:
+    """我局, 我委, 我部: a report's author speaking of itself."""
+    return re.compile(_rules()["names"]["self_reference"])
+
+
+def is_self_reference(name: str) -> bool:
+    return _self_reference().fullmatch(name) is not None
 
 
 def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
@@ -553,7 +575,8 @@ def _listed(text: str, base: int, role: Assigned) -> list[FoundParty]:
             if name and _name_end().search(name) and not any(_barrier(t) for t in inner if t.text != "和"):
                 end = base + at + len(part)
                 own: Role = ("co" if found else "lead") if role == "listed" else role
-                found.append(FoundParty(name, end - len(name), end, own))
+                written = _counted().sub("", part.strip())
+                found.append(FoundParty(name, end - len(name), end, own, "" if written == name else written))
     return found
 
 

@@ -15,8 +15,9 @@ from typing import Literal, Self
 from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.4"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans;
-# 1.3: a deadline's rrule and dtstart; a `within` deadline may name no end; 1.4: source.warnings
+SCHEMA_VERSION = "1.5"  # 1.1: source.ocr_pages and ocr_confidence; 1.2: source.plan and plans;
+# 1.3: a deadline's rrule and dtstart; a `within` deadline may name no end; 1.4: source.warnings;
+# 1.5: meta.drafter, a party's name as written
 
 
 def gongwen_version() -> str:
@@ -104,8 +105,9 @@ class Deadline(Record):
 
 
 class Party(Record):
-    name: str = Field(min_length=1)
-    canonical: str = Field(min_length=1)  # one name per unit across the notice (区卫健委 = 区卫生健康委员会)
+    name: str = Field(min_length=1)  # without a leading 各/全 or count, as the GUIDELINE writes it: 单位
+    written: str = Field(min_length=1)  # as the text writes it: 各单位
+    canonical: str = Field(min_length=1)  # one name per unit across the notice (区卫健委 = 区卫生健康委员会; 各单位)
     role: Role
     span: Span
 

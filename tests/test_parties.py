@@ -258,3 +258,29 @@ def test_pdf02s_sub_plans_are_led_by_their_drafters() -> None:
     office = [t for t in body if t.implicit_lead == "国务院安委会办公室" and not t.units("lead")]
     assert len(office) <= 0.1 * len(body)
     assert plans[12].meta.drafter == "国家卫生健康委"
+
+
+def test_a_collective_is_shown_as_the_text_writes_it(tmp_path: Path) -> None:
+    """单位 for the scorer (no leading 各), 各单位 for the analyst: the matrix, workbook and summary
+    show a unit by its canonical name, which for a collective is the text's own."""
+    text = (
+        DISTRICT_HEAD
+        + "现将有关事项通知如下：\n一、主要任务\n各单位要加强组织领导。全区各医疗机构要开展自查。\n东江区市场监督管理局\n2024年2月26日\n"
+    )
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    parties = [(p.name, p.written, p.canonical) for t in notice_of(path).tasks for p in t.parties]
+    assert parties == [("单位", "各单位", "各单位"), ("全区各医疗机构", "全区各医疗机构", "全区各医疗机构")]
+
+
+def test_a_report_speaking_of_itself_names_its_author(tmp_path: Path) -> None:
+    """我局将尽快…… in 国家地震局's report: 国家地震局 leads."""
+    text = (
+        "国务院办公厅转发国家地震局关于防震减灾工作意见报告的通知\n各省人民政府：\n国家地震局的报告已经国务院同意，现转发给你们，请认真贯彻执行。\n"
+        "国务院办公厅\n1997年2月4日\n关于防震减灾工作意见的报告\n国务院：\n二、加强防震减灾工作的意见\n"
+        "我局将尽快向各地提供宣传教育大纲。\n国家地震局\n1997年1月20日\n"
+    )
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    [task] = notice_of(path).tasks
+    assert [(p.name, p.written, p.role) for p in task.parties] == [("国家地震局", "我局", "lead")]

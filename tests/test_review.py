@@ -131,3 +131,19 @@ def test_in_chromium_the_highlights_match_the_record_and_a_click_shows_it(tmp_pa
     assert image.size == (1500, 950)
     colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000) or []}
     assert (0xFF, 0xF4, 0xC2) in colours  # the tasks' yellow is on screen
+
+
+def test_a_plan_task_led_only_by_the_forwarding_office_is_a_doubt(tmp_path: Path) -> None:
+    """An office forwards a plan whose drafter the notice does not name: its tasks' inferred lead
+    is the office, which the analyst must check."""
+    path = tmp_path / "forwarded.txt"
+    path.write_text(
+        "东江区人民政府办公室文件\n东府办〔2025〕3号\n关于印发《东江区安全生产专项整治方案》的通知\n各镇人民政府：\n"
+        "现将《东江区安全生产专项整治方案》印发给你们，请认真贯彻落实。\n东江区人民政府办公室\n2025年3月1日\n"
+        "东江区安全生产专项整治方案\n一、主要任务\n加强各类机构安全管理工作。\n各镇要开展隐患排查整治。\n",
+        encoding="utf-8",
+    )
+    notice = notice_of(path)
+    reasons = doubts(notice)
+    assert reasons[notice.tasks[0].id] == ["牵头单位仅为推定的转发机关（区人民政府办公室），请核对计划的实际牵头单位"]
+    assert reasons[notice.tasks[1].id] == []  # 各镇 lead it

@@ -18,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from extractors.parties import is_issuer, issuer_forms
 from pipeline.files import write_atomically
 from pipeline.outputs.task_workbook import RECURRENCE
 from schemas.notice import Notice, Task
@@ -26,6 +27,7 @@ KINDS = {"task": "任务", "deadline": "时限", "lead": "牵头单位", "co": "
          "target": "量化目标"}  # fmt: skip
 LONG_TASK = 300  # characters: a task this long has likely swallowed the paragraph after it
 SHORT_TASK = 8
+FORWARDING_OFFICES = ("办公室", "办公厅", "办")  # an office that issues others' plans
 DATE_SLACK_YEARS = 5  # a deadline this far from the plan's year was likely misread
 LEADS_USUAL = 0.5  # share of a notice's tasks with a lead above which a task without one stands out
 
@@ -61,6 +63,8 @@ def _task_doubts(task: Task, notice: Notice, leads_usual: bool) -> list[str]:
     found = []
     if leads_usual and not task.units("lead") and not task.implicit_lead:
         found.append("未找到牵头单位，而本文多数任务有")
+    if _led_only_by_the_forwarding_office(task, notice):
+        found.append(f"牵头单位仅为推定的转发机关（{task.implicit_lead}），请核对计划的实际牵头单位")
     if len(task.text) > LONG_TASK:
         found.append(f"任务文字长达{len(task.text)}字，可能并入了下一段")
     if len(task.text) < SHORT_TASK:
@@ -75,6 +79,17 @@ def _task_doubts(task: Task, notice: Notice, leads_usual: bool) -> list[str]:
     if task.span.page in notice.source.ocr_pages:
         found.append("所在页面经OCR识别，请核对文字")
     return found
+
+
+def _led_only_by_the_forwarding_office(task: Task, notice: Notice) -> bool:
+    """A plan's task whose only lead is inferred, and is the office that forwards the plan, not
+    its drafter (who drafted it was not found): the analyst must say who leads."""
+    meta = notice.meta
+    offices = [name for name in meta.issuers if name.endswith(FORWARDING_OFFICES)]
+    if task.origin != "body" or task.units("lead") or not task.implicit_lead or meta.drafter or not offices:
+        return False
+    forms, _ = issuer_forms(offices, "")
+    return meta.plan_title is not None and is_issuer(task.implicit_lead, forms)
 
 
 def review_html(notice: Notice) -> str:
