@@ -564,10 +564,11 @@ def _listed(text: str, base: int, role: Assigned) -> list[FoundParty]:
     """
     found: list[FoundParty] = []
     cursor = 0
+    text = re.sub("等(和|及|以及)", r"、\1", text)  # ……全国总工会等和各省级人民政府负责: the same length
     for item in split_list(text, "、，,；;"):
         item = _collective_tail().sub("", item)  # 甲、乙等部门: the named units, not the collective
-        parts = re.split(r"以及|和|及", item)
-        for part in parts if len(parts) > 1 and all(_name_end().search(p) for p in parts) else [item]:
+        parts = [part for part in re.split(r"以及|和|及", item) if part]
+        for part in parts if all(_name_end().search(p) for p in parts) else [item]:
             at = text.find(part, cursor)
             cursor = at + len(part)
             name = clean_name(part)

@@ -284,3 +284,11 @@ def test_a_report_speaking_of_itself_names_its_author(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     [task] = notice_of(path).tasks
     assert [(p.name, p.written, p.role) for p in task.parties] == [("国家地震局", "我局", "lead")]
+
+
+def test_a_list_closed_by_a_level_after_等和() -> None:
+    """hd31: （全国工商联、……、全国妇联等和各省级人民政府负责）: the named units, then the provinces."""
+    bracket = "（全国工商联、发展改革委、共青团中央、全国妇联等和各省级人民政府负责）"
+    assert [(p.name, p.role) for p in assignment_parties(bracket)] == [
+        ("全国工商联", "lead"), ("发展改革委", "co"), ("共青团中央", "co"), ("全国妇联", "co"), ("省级人民政府", "co")
+    ]  # fmt: skip
