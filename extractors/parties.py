@@ -76,11 +76,16 @@ def _ends_name(token: Token, places: bool = False) -> bool:
         return True
     if token.tag_ in ("v", "vn", "d", "p", "c", "u", "uj", "r", "i", "nr"):
         return False
-    if token.tag_ == "l" and not token.text.endswith(_people()):
-        return False  # a set phrase (依法查处), unless it names people (从业人员)
+    if token.tag_ == "l" and not token.text.endswith((*_people(), *_long_suffixes())):
+        return False  # a set phrase (依法查处), unless it names people or a body (从业人员, 高等学校)
     if token.text.endswith(tuple(_rules()["names"]["not_names"])):
         return False
     return _name_end().search(token.text) is not None or (places and token.text.endswith(_place_heads()))
+
+
+@cache
+def _long_suffixes() -> tuple[str, ...]:
+    return tuple(suffix for suffix in words("org_suffixes.txt") if len(suffix) > 1)
 
 
 @cache
@@ -140,6 +145,9 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         elif last is not None:
             if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
                 continue
+            remark = _remark_end(doc, index) if index == last + 1 else None
+            if remark is not None:  # 职业院校（含技工院校）
+                return remark
             if _barrier(token) or not is_nominal(token):
                 break
         elif token.text == "的":  # 有条件的其他单位: only after an opener
@@ -148,6 +156,18 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         elif not _inside_name(doc, index):
             break
     return last
+
+
+def _remark_end(doc: Doc, index: int) -> int | None:
+    """The closing bracket of a short remark that qualifies a name: （含技工院校）, （中心）."""
+    if doc[index].text not in "（(":
+        return None
+    for close in range(index + 1, min(index + 8, len(doc))):
+        if doc[close].text in "）)":
+            return close
+        if doc[close].text in PUNCTUATION:
+            return None
+    return None
 
 
 def _inside_name(doc: Doc, index: int) -> bool:
@@ -343,8 +363,8 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
     for start, end in _clauses(doc):
         if end - start > 2 and doc[start].tag_ == "m" and doc[start + 1].text in ".．、":
             start += 2  # an item's number: 15.提升企业……
-        if start >= end or doc[start].text in rules["no_subject_openers"]:
-            continue
+        if start >= end or doc[start].text in rules["no_subject_openers"] or doc[end - 1].text == "的":
+            continue  # ……的，可申请: a condition names who qualifies, not who acts
         names, after = names_from(doc, start, places=True)
         if not names:
             phrase = _loose_name(doc, start) or _modified_name(doc, start, end)
@@ -398,7 +418,7 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
     for label_id, _, cue_end in _matcher()(doc):
         label = nlp().vocab.strings[label_id]
-        names, after = names_from(doc, cue_end, places=label == "addressed")
+        names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
         if not names and label == "lead_by" and cue_end < len(doc):
             modified = _modified_name(doc, cue_end, len(doc))  # 组长由协助分管……的国务院副秘书长担任
             names, after = ([modified], modified[1] + 1) if modified else ([], cue_end)
@@ -411,6 +431,7 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, "co")
         elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
             yield from _parties(doc, names, "lead")  # 由X牵头, 由X自行开展, 由X办成
+            yield from _joining(doc, after + 1)  # 由X牵头、Y共同参与
         elif label == "co_with" and (following in rules["co_with_verbs"] or _joint_noun(doc, after)):
             yield from _parties(doc, names, "co")
         elif label == "other" and _acts(doc, after):
@@ -419,6 +440,34 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, "lead")  # 请各单位按照要求……报送
     yield from _fields_joined(doc)
     yield from _supervised(doc)
+    yield from _roles_played(doc)
+
+
+def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
+    """由X牵头、Y（共同）参与: after the lead, the units that join in."""
+    if index >= len(doc) or doc[index].text not in "、，,":
+        return
+    names, after = names_from(doc, index + 1)
+    rules = _rules()["roles"]
+    following = [t.text for t in doc[after : after + 2]]
+    if names and any(word in rules["co_verbs"] for word in following):
+        yield from _parties(doc, names, "co")
+
+
+def _roles_played(doc: Doc) -> Iterator[FoundParty]:
+    """发挥X（在……中的）作用: X is made to act (充分发挥国家融资担保基金作用)."""
+    text = text_of(doc)
+    for token in doc:
+        if token.text.endswith("发挥") and token.i + 1 < len(doc):
+            names, after = names_from(doc, token.i + 1)
+            rest = text[doc[after].idx :] if after < len(doc) else ""
+            if names and _role_noun().match(rest):
+                yield from _parties(doc, names, "other")
+
+
+@cache
+def _role_noun() -> re.Pattern[str]:
+    return re.compile(_rules()["roles"]["role_played"])
 
 
 def _acts(doc: Doc, after: int) -> bool:
@@ -533,14 +582,20 @@ def assignment_parties(text: str) -> list[FoundParty]:
     rules = _rules()["roles"]
     verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["listed_verbs"]])
     found = []
+    pending: int | None = None  # where a list without a verb began: （A、B，C按职责分工负责）
     for segment in re.finditer(r"[^（）()，,；;。]+", text):
         body, offset = segment.group(), segment.start()
         label = re.match(r"^(.{1,6}?)[:：]", body)
         verb = re.search(f"(?:{verbs})$", body)
         if label and (role := _label_role(label.group(1))):
             found += _listed(body[label.end() :], offset + label.end(), role)
+            pending = None
         elif verb:
-            found += _listed(body[: verb.start()], offset, _verb_role(verb.group()))
+            start = offset if pending is None else pending
+            found += _listed(text[start : offset + verb.start()], start, _verb_role(verb.group()))
+            pending = None
+        elif pending is None and _listed(body, offset, "co"):
+            pending = offset
     return _best_roles(found)
 
 

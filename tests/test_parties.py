@@ -95,6 +95,13 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("充分发动社会公众和从业人员举报隐患", [("社会公众", "other"), ("从业人员", "other")]),
         ("区有关部门要组织有关专家制作解读视频", [("区有关部门", "lead"), ("有关专家", "other")]),
         ("电力企业总部要加强对下属企业的督促指导", [("电力企业总部", "lead"), ("下属企业", "other")]),
+        ("支持各类职业院校（含技工院校）、普通高等学校和职业培训机构承担培训",
+         [("职业院校（含技工院校）", "other"), ("普通高等学校", "other"), ("职业培训机构", "other")]),
+        ("充分发挥各级政府在防震减灾中的职能作用", [("政府", "other")]),
+        ("建立由政府负责人牵头、相关部门共同参与的工作机制", [("政府负责人", "lead"), ("相关部门", "co")]),
+        ("由地方统筹纳入就业补助资金", [("地方", "lead")]),
+        # who qualifies under a condition is not who acts
+        ("符合申请条件的人员自主创业的，可申请创业担保贷款", []),
     ],
 )  # fmt: skip
 def test_subject_list_and_agent_forms(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -154,6 +161,10 @@ def test_not_parties(sentence: str) -> None:
         ("（区教育局牵头，区公安分局、区消防救援支队配合）",
          [("区教育局", "lead"), ("区公安分局", "co"), ("区消防救援支队", "co")]),
         ("（参与单位：区科委）", [("区科委", "co")]),
+        # a list that runs over a comma to its verb; a collective closing it
+        ("（人力资源社会保障部、科技部，各省级人民政府按职责分工负责）",
+         [("人力资源社会保障部", "lead"), ("科技部", "co"), ("省级人民政府", "co")]),
+        ("（人力资源社会保障部等有关部门和单位负责）", [("人力资源社会保障部", "lead")]),
     ],
 )  # fmt: skip
 def test_bracketed_assignments(bracket: str, expected: list[tuple[str, str]]) -> None:
