@@ -455,14 +455,22 @@ def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
 
 
 def _roles_played(doc: Doc) -> Iterator[FoundParty]:
-    """发挥X（在……中的）作用: X is made to act (充分发挥国家融资担保基金作用)."""
+    """发挥X（在……中的）作用 opening a clause: X is made to act (充分发挥国家融资担保基金作用); after a
+    subject, X is the subject's own role (地震部门要充分发挥主管部门的作用)."""
     text = text_of(doc)
     for token in doc:
-        if token.text.endswith("发挥") and token.i + 1 < len(doc):
+        if token.text.endswith("发挥") and token.i + 1 < len(doc) and _opens_clause(doc, token.i):
             names, after = names_from(doc, token.i + 1)
             rest = text[doc[after].idx :] if after < len(doc) else ""
             if names and _role_noun().match(rest):
                 yield from _parties(doc, names, "other")
+
+
+def _opens_clause(doc: Doc, index: int) -> bool:
+    """Nothing but adverbs between the clause's start and the word at `index`."""
+    while index > 0 and doc[index - 1].tag_ in ("d", "ad"):
+        index -= 1
+    return index == 0 or doc[index - 1].text in PUNCTUATION
 
 
 @cache

@@ -98,6 +98,8 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("支持各类职业院校（含技工院校）、普通高等学校和职业培训机构承担培训",
          [("职业院校（含技工院校）", "other"), ("普通高等学校", "other"), ("职业培训机构", "other")]),
         ("充分发挥各级政府在防震减灾中的职能作用", [("政府", "other")]),
+        ("充分发挥专家作用，提高检查质量", [("专家", "other")]),
+        ("各级地震部门要充分发挥主管部门的作用", [("地震部门", "lead")]),
         ("建立由政府负责人牵头、相关部门共同参与的工作机制", [("政府负责人", "lead"), ("相关部门", "co")]),
         ("由地方统筹纳入就业补助资金", [("地方", "lead")]),
         # who qualifies under a condition is not who acts
@@ -123,7 +125,7 @@ def test_subject_list_and_agent_forms(sentence: str, expected: list[tuple[str, s
         "高质量实施区疾控中心迁建项目，7月份开工",
         "部署重要安全生产工作和协调解决安全生产重大问题",
         # verbs and adverbs jieba reads as nouns do not open a name
-        "充分发挥专家作用，提高检查质量",
+        "要充分发挥主管部门的作用",  # the role a subject (before it) plays, not a unit made to act
         "严格医疗机构设置要求",
         "联系政府有关部门开展调研",
         "总结民政服务机构的经验做法",
