@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.inputs import budget
 from pipeline.inputs.pdf import load_pdf
 from pipeline.inputs.text import decode, load_text
 from pipeline.inputs.web import load_html
@@ -31,7 +32,14 @@ def load(path: Path) -> SourceText:
 
 
 def load_bytes(path: Path, data: bytes) -> SourceText:
-    """`load` for a file already read: a batch worker gets the bytes, not the disk."""
+    """`load` for a file already read: a batch worker gets the bytes, not the disk; a file past
+    the input budget (`budget`) is refused."""
+    source = _read(path, data)
+    budget.check_text(len(source.text))
+    return source
+
+
+def _read(path: Path, data: bytes) -> SourceText:
     if not data.strip():
         raise InputError("empty file")
     suffix = path.suffix.lower()
@@ -48,5 +56,7 @@ def load_bytes(path: Path, data: bytes) -> SourceText:
     if suffix == ".docx":
         raise InputError("not a Word .docx file: it is not a zip package (an old .doc renamed?)")
     if suffix in (".html", ".htm") or re.match(rb"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", data[:512].lower()):
+        budget.check_markup(len(data), "the web page")
         return load_html(path, data, decode(data)[0])
+    budget.check_text_bytes(len(data))
     return load_text(path, data)

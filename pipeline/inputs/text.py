@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extractors.vocab import table
 from pipeline.errors import InputError
+from pipeline.inputs.budget import check_text
 from schemas.source import LineZone, SourceLine, SourceText
 
 
@@ -21,6 +22,7 @@ def load_text(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data)
     if not text.strip():
         raise InputError("empty file")
+    check_text(len(text))  # before its lines are made
     lines = list(_text_lines(text))
     return SourceText(
         path=path,
