@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--retry-errors", action="store_true", help="redo the files that failed before")
     run.add_argument("--time-limit", type=float, default=Settings.time_limit, help="seconds per file (120)")
     run.add_argument("--max-size", type=float, default=Settings.max_bytes / 2**20, help="largest file in MB (200)")
+    run.add_argument("--max-memory", type=float, default=Settings.memory / 2**20, help="MB a worker may use (1024)")
     run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     diff = commands.add_parser("diff", help="compare two plans: the tasks added, removed and changed")
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(
         input=args.input, out_dir=args.out, workers=args.workers, force=args.force,
         retry_errors=args.retry_errors, time_limit=args.time_limit, max_bytes=int(args.max_size * 2**20),
+        memory=int(args.max_memory * 2**20),
         scheduler=args.scheduler if args.executor == "dask" else None,
     )  # fmt: skip
     return run_command(settings)

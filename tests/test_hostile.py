@@ -4,16 +4,23 @@ costs seconds, not minutes, and never takes down a batch. The inputs are built b
 from __future__ import annotations
 
 import io
+import shutil
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from pipeline.batch.jobs import Job
+from pipeline.batch.jobs import Job, Outcome
+from pipeline.batch.pool import run
+from pipeline.batch.runner import Settings, run_batch
 from pipeline.batch.worker import run_job
 from tests import hostile
+from tests.corpus import RAW
+
+QINGPU = RAW / "qingpu_2025_safety_plan.txt"
 
 
 def _outcome_of(name: str, data: bytes, tmp_path: Path) -> tuple[str | None, str, float]:
@@ -75,3 +82,24 @@ def test_a_text_within_the_byte_bound_is_still_held_to_its_characters(tmp_path: 
         "input",
         "too long: 1,040,000 characters of text, over the 1,000,000 a notice may have",
     )
+
+
+def hoarding(job: Job) -> Outcome:
+    """A worker's `work` in which reading a file named for it asks for memory without end, as a
+    parser on a hostile file may (64 GB, never touched: without the cap it costs nothing)."""
+    if not job.path.name.startswith("hoard"):
+        return run(job)
+    with mock.patch("pipeline.batch.worker.process", side_effect=lambda *_: [bytes(2**30) for _ in range(64)]):
+        return run_job(job)
+
+
+def test_a_worker_cannot_take_more_memory_than_its_cap(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("hoard.txt", "fine.txt"):
+        shutil.copy(QINGPU, raw / name)
+    report = run_batch(Settings(input=raw, out_dir=tmp_path / "out", workers=1), work=hoarding)
+    assert [(Path(path).name, kind, error) for path, kind, error in report.failed] == [
+        ("hoard.txt", "input", "needs more memory than a worker may use (1024 MB, --max-memory)")
+    ]
+    assert report.processed == 2 and report.tasks > 0  # the same worker goes on to the next file

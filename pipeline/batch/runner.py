@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.batch.jobs import Job, Outcome, Output
-from pipeline.batch.pool import DaskPool, Executor, LocalPool, Work, run
+from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store
 from pipeline.batch.summary import write_summary, write_tasks_parquet
@@ -64,6 +64,7 @@ class Settings:
     retry_errors: bool = False  # redo the files that failed last time
     time_limit: float = 120.0  # seconds per file
     max_bytes: int = 200 * 2**20
+    memory: int = MEMORY  # bytes a local worker may use
     scheduler: str | None = None  # a Dask scheduler's address: run there instead of locally
 
 
@@ -198,7 +199,7 @@ class Batch:
     def _executor(self) -> Executor:
         if self.settings.scheduler:
             return DaskPool(self.settings.scheduler, self.work)
-        return LocalPool(self.settings.workers, self.work)
+        return LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
 
     # ------------------------------------------------------------ what came of it
 
