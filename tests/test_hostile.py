@@ -3,6 +3,7 @@ costs seconds, not minutes, and never takes down a batch. The inputs are built b
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import time
@@ -11,14 +12,20 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
+import duckdb
 import pytest
+from openpyxl import load_workbook
 
+from pipeline.batch import runner
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
-from pipeline.batch.runner import Settings, run_batch
+from pipeline.batch.rows import notice_rows
+from pipeline.batch.runner import STORE_NAME, SUMMARY_NAME, Settings, run_batch
+from pipeline.batch.store import FileRecord, Store
 from pipeline.batch.worker import run_job
+from pipeline.outputs.record import json_bytes
 from tests import hostile
-from tests.corpus import RAW
+from tests.corpus import RAW, notice_of
 
 QINGPU = RAW / "qingpu_2025_safety_plan.txt"
 
@@ -103,3 +110,54 @@ def test_a_worker_cannot_take_more_memory_than_its_cap(tmp_path: Path) -> None:
         ("hoard.txt", "input", "needs more memory than a worker may use (1024 MB, --max-memory)")
     ]
     assert report.processed == 2 and report.tasks > 0  # the same worker goes on to the next file
+
+
+def test_a_record_over_the_json_readers_16_mb_is_stored_whole(tmp_path: Path) -> None:
+    notice = notice_of(QINGPU)
+    big = notice.model_copy(update={"text": notice.text * (40 * 2**20 // len(notice.text.encode()) + 1)})
+    record = json_bytes(big).decode("utf-8")
+    assert len(record.encode()) > 40 * 2**20  # read_json refuses an object over 16 MB (32 MB as it reads)
+    rows = notice_rows(big, record, tmp_path / "big.json", tmp_path / "big.xlsx")
+    store = Store(tmp_path / STORE_NAME)
+    try:
+        store.save([FileRecord(big.source.path, 1, 0, None, "test", "ok", tasks=len(big.tasks))], [rows])
+        [(_, _, stored)] = store.plans(str(notice.meta.issuer))
+        tasks = store.con.execute("SELECT count(*) FROM tasks").fetchall()
+    finally:
+        store.close()
+    assert stored == record and tasks == [(len(notice.tasks),)]
+
+
+def unstorable(job: Job) -> Outcome:
+    """A worker's `work` that spoils the rows of a file named for it, as a bug might: a date the
+    store cannot read."""
+    outcome = run(job)
+    if not job.path.name.startswith("unstorable"):
+        return outcome
+    spoilt = b'"end_date": "not a date '
+    rows = tuple({**r, "deadlines": r["deadlines"].replace(b'"end_date": "', spoilt)} for r in outcome.rows)
+    return dataclasses.replace(outcome, rows=rows)
+
+
+def test_rows_the_store_refuses_fail_their_file_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "FLUSH_SECONDS", 3600.0)  # every file in one flush, at the end
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in ("a.txt", "unstorable.txt", "z.txt"):
+        shutil.copy(QINGPU, raw / name)
+    settings = Settings(input=raw, out_dir=out, workers=1)
+
+    report = run_batch(settings, work=unstorable)
+
+    [(path, kind, error)] = report.failed
+    assert (Path(path).name, kind) == ("unstorable.txt", "internal")
+    assert error.startswith("cannot be stored: Invalid Input Error: JSON transform error") and "not a date" in error
+    with duckdb.connect(str(out / STORE_NAME), read_only=True) as con:
+        files = dict(con.execute("SELECT regexp_extract(path, '[^/]*$'), status FROM files").fetchall())
+        tasks = con.execute("SELECT count(DISTINCT path), count(*) FROM tasks").fetchall()
+    assert files == {"a.txt": "ok", "unstorable.txt": "error", "z.txt": "ok"}
+    assert tasks == [(2, 2 * len(notice_of(QINGPU).tasks))] and report.tasks == tasks[0][1]
+    errors = list(load_workbook(out / SUMMARY_NAME, read_only=True)["错误"].iter_rows(min_row=2, values_only=True))
+    assert [(Path(str(row[0])).name, row[2]) for row in errors] == [("unstorable.txt", "内部错误")]
+    again = run_batch(settings, work=unstorable)  # the failure is remembered, not redone
+    assert (again.processed, again.unchanged, again.failing) == (0, 3, 1)

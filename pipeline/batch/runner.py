@@ -22,13 +22,13 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
-from pipeline.batch.store import FileRecord, Store
+from pipeline.batch.store import FileRecord, Store, Unstorable
 from pipeline.batch.summary import write_summary, write_tasks_parquet
 from pipeline.files import keep_backup, write_atomically
 from schemas.notice import gongwen_version
@@ -263,9 +263,25 @@ class Batch:
     def _flush(self) -> None:
         if self.unsaved:
             records = [record for record, _ in self.unsaved]
-            self.store.save(records, [part for _, rows in self.unsaved for part in rows])
+            try:
+                self.store.save(records, [part for _, rows in self.unsaved for part in rows])
+            except Unstorable:  # some file's rows: each file alone, so only that one fails
+                for record, rows in self.unsaved:
+                    self._save_alone(record, rows)
             self.unsaved.clear()
         self.last_flush = time.monotonic()
+
+    def _save_alone(self, record: FileRecord, rows: tuple[Rows, ...]) -> None:
+        """A file's rows, or, if the store refuses them, the file as failed (its outputs stay)."""
+        try:
+            self.store.save([record], rows)
+        except Unstorable as error:
+            message = f"cannot be stored: {error}"
+            self.store.save([replace(record, status="error", error_kind="internal", error=message, tasks=0)], [])
+            self.report.tasks -= record.tasks or 0
+            self.report.pages -= record.pages or 0
+            self.report.failed.append((record.path, "internal", message))
+            self.log.warning("%s: failed (internal): %s", record.path, message)
 
     def _write_combined(self) -> None:
         """汇总.xlsx and tasks.parquet, when the store changed since they were written (the flag is

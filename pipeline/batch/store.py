@@ -8,11 +8,17 @@ analytical SQL fast, gives pandas frames (`.df()`), and writes Parquet without p
 Tables (one row per …): `files` (file seen by a batch, with its outcome), `notices`,
 `tasks`, `deadlines`, `parties`, `targets`; a file's rows are replaced together, in one
 transaction, when the file is processed again.
+
+Rows arrive as JSON lines, which DuckDB's `read_json` inserts in one go; a notice's row,
+which holds its whole record, is parsed here and its values bound instead, because
+`read_json` refuses a line past its `maximum_object_size` (16 MB, twice that as it reads) and
+needs several times a line's size in memory to read a longer one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -23,10 +29,16 @@ from pipeline.batch.rows import TABLES, Rows, json_lines
 from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "2"  # 2: a file may give several notices (plans), each with its outputs
+BOUND = ("notices",)  # tables whose rows are inserted value by value: a row holds a whole record
 
 
 class StoreError(Exception):
     """The store cannot be opened; the message is one line a user can act on."""
+
+
+class Unstorable(Exception):
+    """The store refused rows (a value it cannot convert, say): nothing of them was saved; the
+    message is DuckDB's first line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +122,32 @@ class Store:
                     self._insert(name, columns, data)
             self.set_info("combined", "stale")
             self.con.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             self.con.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error) and not isinstance(error, duckdb.IOException):  # not the disk's fault
+                raise Unstorable(str(error).splitlines()[0]) from error
             raise
 
     def _insert(self, table: str, columns: dict[str, str], data: bytes) -> None:
+        if table in BOUND:
+            self._insert_values(table, columns, data)
+        else:
+            self._insert_lines(table, columns, data)
+
+    def _insert_lines(self, table: str, columns: dict[str, str], data: bytes) -> None:
         staging = self.path.with_name(f".{self.path.name}.{table}.jsonl")
-        staging.write_bytes(data)
         try:
+            staging.write_bytes(data)
             spec = ", ".join(f"'{column}': '{kind}'" for column, kind in columns.items())
             source = f"read_json(?, format = 'newline_delimited', columns = {{{spec}}})"
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}", [str(staging)])
         finally:
             staging.unlink(missing_ok=True)
+
+    def _insert_values(self, table: str, columns: dict[str, str], data: bytes) -> None:
+        rows = [json.loads(line) for line in data.split(b"\n") if line]
+        names, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
+        self.con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [[r[c] for c in columns] for r in rows])
 
     def issuers(self) -> dict[str, int]:
         """Each issuer (of a notice, or one of its joint issuers) and how many notices it sent."""
