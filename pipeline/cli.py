@@ -18,6 +18,7 @@ from pipeline.batch.jobs import Outcome
 from pipeline.batch.runner import STORE_NAME, Progress, Report, Settings, run_batch
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
+from pipeline.files import one_line, readable, write_atomically
 
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
@@ -75,27 +76,27 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
 
     failed = 0
     for path in files:
+        name = one_line(readable(path))
         try:
             notices = process(path)
             written = [p for notice in notices for p in export(notice, out_dir)]
         except InputError as error:
             failed += 1
-            print(f"{path}: {error}", file=sys.stderr)
+            print(f"{name}: {one_line(str(error))}", file=sys.stderr)
         except Exception as error:  # one bad file never stops the rest
             if debug:
                 raise
             failed += 1
-            print(f"{path}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
+            print(f"{name}: {one_line(f'internal error ({type(error).__name__}: {error})')}", file=sys.stderr)
         else:
             tasks = sum(len(notice.tasks) for notice in notices)
             plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
-            print(f"{path} → {', '.join(str(p) for p in written)} ({plans}{tasks} tasks)")
+            print(f"{name} → {', '.join(one_line(readable(p)) for p in written)} ({plans}{tasks} tasks)")
     return 1 if failed else 0
 
 
 def review_command(path: Path, out: Path | None) -> int:
     """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
-    from pipeline.files import write_atomically
     from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
 
@@ -211,15 +212,16 @@ def _print_report(console: Console, settings: Settings, report: Report) -> None:
     rate = f", {report.pages / report.seconds:.0f} pages/s" if report.seconds and report.pages else ""
     done = f"{report.tasks} tasks from {report.pages} pages in {report.seconds:.1f} s{rate}"
     lines = [
-        f"gongwen run: {settings.input} → {settings.out_dir}" + ("  (interrupted)" if report.interrupted else ""),
+        f"gongwen run: {one_line(readable(settings.input))} → {one_line(readable(settings.out_dir))}"
+        + ("  (interrupted)" if report.interrupted else ""),
         f"  notices found   {report.found}",
         f"  processed       {report.processed}: {done}",
         f"  unchanged       {report.unchanged} (done before; --force redoes them)",
         f"  failed          {len(report.failed)} this run, {report.failing} in all below the input",
         f"  skipped         {len(report.skipped)} (not notices)",
     ]
-    failed = [f"{path}: {why} ({kind})" for path, kind, why in report.failed]
-    skipped = [f"{path}: {why}" for path, why in report.skipped]
+    failed = [one_line(f"{path}: {why} ({kind})") for path, kind, why in report.failed]
+    skipped = [one_line(f"{path}: {why}") for path, why in report.skipped]
     for title, rows in (("Failed", failed), ("Skipped", skipped)):
         if rows:
             lines += [f"{title}:", *(f"  {row}" for row in rows[:LISTED])]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
+import os
 import shutil
 import time
 import zipfile
@@ -20,9 +22,10 @@ from pipeline.batch import runner
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
 from pipeline.batch.rows import notice_rows
-from pipeline.batch.runner import STORE_NAME, SUMMARY_NAME, Settings, run_batch
+from pipeline.batch.runner import LOG_NAME, STORE_NAME, SUMMARY_NAME, Settings, run_batch
 from pipeline.batch.store import FileRecord, Store
 from pipeline.batch.worker import run_job
+from pipeline.cli import main
 from pipeline.outputs.record import json_bytes
 from tests import hostile
 from tests.corpus import RAW, notice_of
@@ -161,3 +164,62 @@ def test_rows_the_store_refuses_fail_their_file_alone(tmp_path: Path, monkeypatc
     assert [(Path(str(row[0])).name, row[2]) for row in errors] == [("unstorable.txt", "内部错误")]
     again = run_batch(settings, work=unstorable)  # the failure is remembered, not redone
     assert (again.processed, again.unchanged, again.failing) == (0, 3, 1)
+
+
+GBK_NAME = "关于印发工作要点的通知"
+
+
+def test_names_that_are_not_utf8_are_carried_as_bytes_and_shown_readable(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    gbk, neither = (
+        GBK_NAME.encode("gbk") + b".txt",
+        b"\xff\xfe.txt",
+    )  # as unzipped from Chinese Windows; not even GB18030
+    for name in (gbk, neither, b"plain.txt"):
+        shutil.copy(QINGPU, os.fsdecode(os.fsencode(raw) + b"/" + name))
+    settings = Settings(input=raw, out_dir=out, workers=2)
+
+    report = run_batch(settings)
+
+    assert (report.processed, report.failed) == (3, [])
+    assert {gbk[:-4] + b".json", neither[:-4] + b".xlsx"} <= set(os.listdir(os.fsencode(out)))  # the input's bytes
+    with duckdb.connect(str(out / STORE_NAME), read_only=True) as con:
+        names = {row[0] for row in con.execute("SELECT name FROM notices").fetchall()}
+        paths = {row[0] for row in con.execute("SELECT json_path FROM notices").fetchall()}
+    assert names == {f"{GBK_NAME}.txt", "\\xff\\xfe.txt", "plain.txt"}
+    assert f"{out}/{GBK_NAME}.json" in paths
+    tasks = load_workbook(out / SUMMARY_NAME, read_only=True)["任务"].iter_rows(min_row=2, values_only=True)
+    assert {row[0] for row in tasks} == names
+    record = json.loads((out / os.fsdecode(gbk[:-4] + b".json")).read_bytes())
+    assert record["source"]["name"] == f"{GBK_NAME}.txt"
+    assert f"{GBK_NAME}.txt: " in (out / LOG_NAME).read_text("utf-8")
+    again = run_batch(settings)  # the same bytes, the same key: nothing to redo
+    assert (again.processed, again.unchanged) == (0, 3)
+
+
+def test_a_name_cannot_forge_a_line_of_the_log(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    forged = "a.txt: 90 tasks, 1 pages, 0.10 s\n2026-01-01 00:00:00,000 INFO forged"
+    shutil.copy(QINGPU, raw / f"{forged}.txt")
+    (raw / "empty\n.txt").write_bytes(b"")
+
+    report = run_batch(Settings(input=raw, out_dir=out, workers=1))
+
+    lines = (out / LOG_NAME).read_text("utf-8").splitlines()
+    escaped = forged.replace("\n", "\\n")
+    assert len(lines) == 2 and report.processed == 2
+    assert sum(f"raw/{escaped}.txt: {len(notice_of(QINGPU).tasks)} tasks, 1 pages, " in line for line in lines) == 1
+    assert sum("raw/empty\\n.txt: failed (input): empty file" in line for line in lines) == 1
+
+
+def test_extract_reads_a_gbk_name_and_names_its_outputs_readably(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = os.fsdecode(os.fsencode(tmp_path) + b"/" + GBK_NAME.encode("gbk") + b".txt")
+    shutil.copy(QINGPU, source)
+    assert main(["extract", source, "-o", str(tmp_path / "out")]) == 0
+    record = json.loads((tmp_path / "out" / f"{GBK_NAME}.json").read_text("utf-8"))
+    assert record["source"]["path"] == f"{tmp_path}/{GBK_NAME}.txt"
+    assert capsys.readouterr().out.startswith(f"{tmp_path}/{GBK_NAME}.txt → ")

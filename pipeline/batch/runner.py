@@ -30,7 +30,7 @@ from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store, Unstorable
 from pipeline.batch.summary import write_summary, write_tasks_parquet
-from pipeline.files import keep_backup, write_atomically
+from pipeline.files import keep_backup, one_line, readable, write_atomically
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -218,13 +218,14 @@ class Batch:
         self.unsaved.append((record, outcome.rows))
         report = self.report
         report.processed += 1
+        name = readable(found.path)
         if outcome.error:
-            report.failed.append((str(found.path), outcome.error_kind or "", outcome.error))
-            self.log.warning("%s: failed (%s): %s", found.path, outcome.error_kind, outcome.error)
+            report.failed.append((name, outcome.error_kind or "", outcome.error))
+            self.log.warning("%s: failed (%s): %s", name, outcome.error_kind, outcome.error)
         else:
             report.tasks += outcome.tasks
             report.pages += outcome.pages
-            self.log.info("%s: %d tasks, %d pages, %.2f s", found.path, outcome.tasks, outcome.pages, outcome.seconds)
+            self.log.info("%s: %d tasks, %d pages, %.2f s", name, outcome.tasks, outcome.pages, outcome.seconds)
         self.progress.advance(outcome)
         if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
             self._flush()
@@ -249,8 +250,8 @@ class Batch:
         known = self.store.files()
         records = []
         for path, why in skipped:
-            self.report.skipped.append((str(path), why))
-            self.log.info("%s: skipped: %s", path, why)
+            self.report.skipped.append((readable(path), why))
+            self.log.info("%s: skipped: %s", readable(path), why)
             key, size, mtime_ns = _identity(path)
             previous = known.get(key)
             if previous is None or previous.status != "skipped" or previous.error != why:
@@ -339,12 +340,13 @@ def _found(path: Path, output: Path) -> Found:
 
 
 def _identity(path: Path) -> tuple[str, int, int]:
-    """A file's key in the store (its absolute path), size and modification time."""
+    """A file's key in the store (its absolute path, readable: a GBK name decoded), size and
+    modification time."""
     try:
         stat = path.stat()
     except OSError:  # a broken link: reading it will fail, and say why
-        return path.absolute().as_posix(), 0, 0
-    return path.resolve().as_posix(), stat.st_size, stat.st_mtime_ns
+        return readable(path.absolute()), 0, 0
+    return readable(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def _why_skipped(path: Path) -> str:
@@ -361,9 +363,17 @@ def _file_log(path: Path) -> logging.Logger:
     log.setLevel(logging.INFO)
     log.propagate = False
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_OneLine("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     return log
+
+
+class _OneLine(logging.Formatter):
+    """A log record on one line, whatever its arguments hold: a newline in a file name must not
+    forge a line of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record))
 
 
 def _close_log(log: logging.Logger) -> None:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.files import readable
 from pipeline.inputs import budget
 from pipeline.inputs.pdf import load_pdf
 from pipeline.inputs.text import decode, load_text
@@ -23,12 +24,13 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office and WPS files
 
 
 def load(path: Path) -> SourceText:
-    """Read a notice file into text with a page map; raises `InputError` for what cannot be read."""
+    """Read a notice file into text with a page map, the file named by its readable path (a GBK
+    name decoded: `files.readable`); raises `InputError` for what cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror or error}") from error
-    return load_bytes(path, data)
+    return load_bytes(Path(readable(path)), data)
 
 
 def load_bytes(path: Path, data: bytes) -> SourceText:
