@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as Bar
 
 from pipeline.batch.jobs import Outcome
-from pipeline.batch.runner import STORE_NAME, Progress, Report, Settings, run_batch
+from pipeline.batch.runner import STORE_NAME, BatchStopped, Progress, Report, Settings, run_batch
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
@@ -168,8 +168,8 @@ def run_command(settings: Settings) -> int:
     try:
         with _ProgressBar(console) as bar:
             report = run_batch(settings, bar)
-    except (StoreError, FileNotFoundError) as error:
-        console.print(f"gongwen: {error}", markup=False)
+    except (StoreError, FileNotFoundError, BatchStopped) as error:
+        console.print(f"gongwen: {error}", markup=False, soft_wrap=True)
         return 2
     _print_report(Console(), settings, report)
     if report.interrupted:

@@ -4,10 +4,13 @@ costs seconds, not minutes, and never takes down a batch. The inputs are built b
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from pipeline.batch import runner
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
 from pipeline.batch.rows import notice_rows
-from pipeline.batch.runner import LOG_NAME, STORE_NAME, SUMMARY_NAME, Settings, run_batch
+from pipeline.batch.runner import LOG_NAME, STORE_NAME, SUMMARY_NAME, BatchStopped, Settings, run_batch
 from pipeline.batch.store import FileRecord, Store
 from pipeline.batch.worker import run_job
 from pipeline.cli import main
@@ -223,3 +226,72 @@ def test_extract_reads_a_gbk_name_and_names_its_outputs_readably(
     record = json.loads((tmp_path / "out" / f"{GBK_NAME}.json").read_text("utf-8"))
     assert record["source"]["path"] == f"{tmp_path}/{GBK_NAME}.txt"
     assert capsys.readouterr().out.startswith(f"{tmp_path}/{GBK_NAME}.txt → ")
+
+
+def _in_a_mount_namespace(script: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """Run a shell script as root of its own user and mount namespaces (`unshare -Urm`), where
+    it may mount a small tmpfs: a disk that fills, without root or touching the machine's."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"], check=False).returncode:
+        pytest.skip("needs user and mount namespaces (unshare -Urm) to mount a small disk")
+    return subprocess.run(["unshare", "-Urm", "sh", "-ec", script], capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_full_output_disk_stops_the_batch_in_one_line_and_the_next_run_completes(tmp_path: Path) -> None:
+    raw, out, kept = tmp_path / "raw", tmp_path / "out", tmp_path / "kept"
+    raw.mkdir()
+    out.mkdir()
+    names = sorted(p.name for p in RAW.glob("*.txt"))
+    for name in names:
+        shutil.copy(RAW / name, raw)
+    run = f"{sys.executable} -m pipeline.cli run {raw} -o {out} --workers 2"
+    script = f"""
+        mount -t tmpfs -o size=1500k tmpfs {out}
+        {run} >/dev/null 2>{tmp_path}/first.err || echo $? >{tmp_path}/first.code
+        ls -A {out} >{tmp_path}/first.files
+        mount -o remount,size=64m {out}
+        {run} >/dev/null 2>{tmp_path}/second.err || echo $? >{tmp_path}/second.code
+        cp -a {out} {kept}
+    """
+    done = _in_a_mount_namespace(script)
+    assert done.returncode == 0, done.stderr
+
+    first = (tmp_path / "first.err").read_text("utf-8").splitlines()
+    assert (tmp_path / "first.code").read_text().strip() == "2"
+    assert first[-1] == (
+        f"gongwen: stopped, cannot write to {out}: No space left on device; every file done before is saved: "
+        "make room and run the same command again"
+    )
+    assert not any("Traceback" in line for line in first)
+    left = (tmp_path / "first.files").read_text("utf-8").split()
+    assert [name for name in left if name.startswith(".")] == []  # no temporary or staging file
+    assert not (tmp_path / "second.code").exists(), (tmp_path / "second.err").read_text("utf-8")
+    with duckdb.connect(str(kept / STORE_NAME), read_only=True) as con:
+        assert con.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall() == [("ok", len(names))]
+    assert (kept / SUMMARY_NAME).exists() and len(list(kept.glob("*.json"))) == len(names)
+
+
+def test_a_full_disk_where_no_small_one_can_be_mounted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same as the test above, the disk filling at the second file's first output."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(QINGPU, raw / name)
+    settings = Settings(input=raw, out_dir=out, workers=1)
+    written: list[Path] = []
+
+    def filling(target: Path, data: bytes) -> None:
+        if len(written) == 2:  # the first file's record and review page
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        written.append(target)
+        (target.parent / f".{target.name}.tmp").write_bytes(data)  # as write_atomically does
+        (target.parent / f".{target.name}.tmp").replace(target)
+
+    monkeypatch.setattr(runner, "write_atomically", filling)
+    with pytest.raises(BatchStopped, match=f"^stopped, cannot write to {out}: No space left on device; every file"):
+        run_batch(settings)
+    monkeypatch.undo()
+
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    report = run_batch(settings)
+    assert (report.processed, report.unchanged, report.failing) == (2, 1, 0)
+    assert {p.name for p in out.glob("*.json")} == {"a.json", "b.json", "c.json"} and (out / SUMMARY_NAME).exists()

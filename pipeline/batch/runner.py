@@ -15,6 +15,7 @@ whole and the store consistent, and the next run does just the files the store l
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import glob
 import hashlib
 import logging
@@ -28,9 +29,9 @@ from pathlib import Path
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
-from pipeline.batch.store import FileRecord, Store, Unstorable
+from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import write_summary, write_tasks_parquet
-from pipeline.files import keep_backup, one_line, readable, write_atomically
+from pipeline.files import atomic_path, keep_backup, one_line, readable, write_atomically
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -53,6 +54,7 @@ SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
 FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake, not the file's
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,11 @@ class Found:
         name = self.output.name
         found = self.output.parent.glob(f"{glob.escape(name)}*.xlsx") if self.output.parent.is_dir() else []
         return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
+
+
+class BatchStopped(Exception):
+    """The batch cannot go on: its output folder is full or cannot be written.  As after Ctrl-C,
+    every file done before is saved, and no temporary file is left; the message is one line."""
 
 
 @dataclass
@@ -127,10 +134,10 @@ class Batch:
     def run(self) -> Report:
         settings, report = self.settings, self.report
         started = time.monotonic()
+        found, skipped = discover(settings.input, settings.out_dir)
         self.store = Store(settings.out_dir / STORE_NAME)
         self.log = _file_log(settings.out_dir / LOG_NAME)
         try:
-            found, skipped = discover(settings.input, settings.out_dir)
             report.found = len(found)
             self._skip(skipped)
             known = self.store.files()
@@ -150,6 +157,12 @@ class Batch:
             report.failing = sum(1 for f in found if (r := current.get(f.key)) is not None and r.status == "error")
             if not report.interrupted:
                 self._write_combined()
+        except (OSError, StoreError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise BatchStopped(
+                f"stopped, cannot write to {readable(settings.out_dir)}: {one_line(reason)}; "
+                "every file done before is saved: make room and run the same command again"
+            ) from error
         finally:
             self.store.close()
             _close_log(self.log)
@@ -208,6 +221,8 @@ class Batch:
             try:
                 self._write_outputs(outcome.outputs)
             except OSError as error:
+                if error.errno in FULL:  # no file can be written: stop, and leave this one to the next run
+                    raise
                 outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
         record = FileRecord(
             path=found.key, size=found.size, mtime_ns=found.mtime_ns, sha256=sha256 or None,
@@ -242,8 +257,9 @@ class Batch:
         for output in outputs:
             write_atomically(output.json_path, output.json)
             write_atomically(output.review_path, output.review)
-            keep_backup(output.xlsx_path)
-            write_atomically(output.xlsx_path, output.xlsx)
+            with atomic_path(output.xlsx_path) as temporary:
+                temporary.write_bytes(output.xlsx)
+                keep_backup(output.xlsx_path)  # once the new one is written: the analyst's review carries over
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""
@@ -362,10 +378,18 @@ def _file_log(path: Path) -> logging.Logger:
     log = logging.getLogger(f"gongwen.batch.{path}")
     log.setLevel(logging.INFO)
     log.propagate = False
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = _QuietFileHandler(path, encoding="utf-8")
     handler.setFormatter(_OneLine("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     return log
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log line that cannot be written (a full disk) is lost without logging's traceback on
+    the terminal: the batch's own next write fails and says why in one line."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
 
 
 class _OneLine(logging.Formatter):
