@@ -217,6 +217,7 @@ def _print_report(console: Console, settings: Settings, report: Report) -> None:
         f"  notices found   {report.found}",
         f"  processed       {report.processed}: {done}",
         f"  unchanged       {report.unchanged} (done before; --force redoes them)",
+        f"  removed         {report.removed} (gone from the input: out of the store and 汇总.xlsx; outputs kept)",
         f"  failed          {len(report.failed)} this run, {report.failing} in all below the input",
         f"  skipped         {len(report.skipped)} (not notices)",
     ]

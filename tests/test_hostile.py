@@ -295,3 +295,31 @@ def test_a_full_disk_where_no_small_one_can_be_mounted(tmp_path: Path, monkeypat
     report = run_batch(settings)
     assert (report.processed, report.unchanged, report.failing) == (2, 1, 0)
     assert {p.name for p in out.glob("*.json")} == {"a.json", "b.json", "c.json"} and (out / SUMMARY_NAME).exists()
+
+
+def test_a_deleted_input_leaves_the_store_and_summary_but_keeps_its_outputs(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    (raw / "other").mkdir(parents=True)
+    for name in ("kept.txt", "deleted.txt", "other/elsewhere.txt"):
+        shutil.copy(QINGPU, raw / name)
+    assert run_batch(Settings(input=raw, out_dir=out, workers=2)).processed == 3
+    (raw / "deleted.txt").unlink()
+    other = run_batch(Settings(input=raw / "other", out_dir=out, workers=1))  # another folder into the same store
+    assert (other.unchanged, other.removed) == (1, 0)  # the files outside it are not its business
+
+    report = run_batch(Settings(input=raw, out_dir=out, workers=2))
+
+    assert (report.processed, report.unchanged, report.removed) == (0, 2, 1)
+    with duckdb.connect(str(out / STORE_NAME), read_only=True) as con:
+        for table in ("files", "notices", "tasks", "deadlines", "parties"):
+            paths = {Path(row[0]).name for row in con.execute(f"SELECT DISTINCT path FROM {table}").fetchall()}
+            assert paths == {"kept.txt", "elsewhere.txt"}, table
+        parquet = {
+            Path(row[0]).name
+            for row in con.execute(f"SELECT DISTINCT path FROM '{out / runner.PARQUET_NAME}'").fetchall()
+        }
+    assert parquet == {"kept.txt", "elsewhere.txt"}
+    tasks = load_workbook(out / SUMMARY_NAME, read_only=True)["任务"].iter_rows(min_row=2, values_only=True)
+    assert {row[0] for row in tasks} == {"kept.txt", "elsewhere.txt"}
+    assert (out / "deleted.json").exists() and (out / "deleted.xlsx").exists()  # the analyst's work stays
+    assert "deleted.txt: removed: no longer below the input" in (out / LOG_NAME).read_text("utf-8")

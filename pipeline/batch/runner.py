@@ -98,6 +98,7 @@ class Report:
     found: int = 0
     processed: int = 0
     unchanged: int = 0
+    removed: int = 0  # files in the store from below the input that are gone: their rows removed
     tasks: int = 0
     pages: int = 0
     seconds: float = 0.0
@@ -139,6 +140,7 @@ class Batch:
         self.log = _file_log(settings.out_dir / LOG_NAME)
         try:
             report.found = len(found)
+            self._forget_gone(found, skipped)
             self._skip(skipped)
             known = self.store.files()
             candidates = [f for f in found if not self._unchanged_stat(f, known.get(f.key))]
@@ -276,6 +278,20 @@ class Batch:
                                           error=why, processed_at=dt.datetime.now()))  # fmt: skip
         if records:
             self.store.save(records, [])
+
+    def _forget_gone(self, found: list[Found], skipped: list[tuple[Path, str]]) -> None:
+        """Remove from the store the files below the input folder that are no longer there: their
+        tasks leave the store, tasks.parquet and 汇总.xlsx; their JSON and workbooks stay on disk."""
+        if not self.settings.input.is_dir():
+            return
+        below = readable(self.settings.input.resolve()).rstrip("/") + "/"
+        present = {f.key for f in found} | {_identity(path)[0] for path, _ in skipped}
+        gone = [path for path in self.store.files() if path.startswith(below) and path not in present]
+        if gone:
+            self.store.forget(gone)
+            self.report.removed = len(gone)
+            for path in gone:
+                self.log.info("%s: removed: no longer below the input; its outputs stay", path)
 
     def _flush(self) -> None:
         if self.unsaved:

@@ -112,16 +112,23 @@ class Store:
     def save(self, records: Sequence[FileRecord], rows: Iterable[Rows]) -> None:
         """Replace the files' rows in every table by these, in one transaction that also marks
         the combined outputs (汇总.xlsx, tasks.parquet) as stale."""
-        paths = [r.path for r in records]
         lines = {"files": [json_lines("files", (astuple(r) for r in records))]}
         for found in rows:
             for name, data in found.items():
                 lines.setdefault(name, []).append(data)
+        self._replace([r.path for r in records], lines)
+
+    def forget(self, paths: Sequence[str]) -> None:
+        """Remove files, and their rows in every table, in one transaction that also marks the
+        combined outputs as stale."""
+        self._replace(paths, {})
+
+    def _replace(self, paths: Sequence[str], lines: dict[str, list[bytes]]) -> None:
         with self._writing():
             self.con.execute("BEGIN TRANSACTION")
             try:
                 for name, columns in TABLES.items():
-                    self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [paths])
+                    self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [list(paths)])
                     if data := b"".join(lines.get(name, [])):
                         self._insert(name, columns, data)
                 self.set_info("combined", "stale")
