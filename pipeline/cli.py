@@ -15,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as Bar
 
 from pipeline.batch.jobs import Outcome
-from pipeline.batch.runner import STORE_NAME, Progress, Report, Settings, run_batch
+from pipeline.batch.runner import STORE_NAME, BatchStopped, Progress, Report, Settings, run_batch
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
+from pipeline.files import one_line, readable, write_atomically
 
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--retry-errors", action="store_true", help="redo the files that failed before")
     run.add_argument("--time-limit", type=float, default=Settings.time_limit, help="seconds per file (120)")
     run.add_argument("--max-size", type=float, default=Settings.max_bytes / 2**20, help="largest file in MB (200)")
+    run.add_argument("--max-memory", type=float, default=Settings.memory / 2**20, help="MB a worker may use (1024)")
     run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     diff = commands.add_parser("diff", help="compare two plans: the tasks added, removed and changed")
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(
         input=args.input, out_dir=args.out, workers=args.workers, force=args.force,
         retry_errors=args.retry_errors, time_limit=args.time_limit, max_bytes=int(args.max_size * 2**20),
+        memory=int(args.max_memory * 2**20),
         scheduler=args.scheduler if args.executor == "dask" else None,
     )  # fmt: skip
     return run_command(settings)
@@ -73,29 +76,29 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
 
     failed = 0
     for path in files:
+        name = one_line(readable(path))
         try:
             notices = process(path)
             written = [p for notice in notices for p in export(notice, out_dir)]
         except InputError as error:
             failed += 1
-            print(f"{path}: {error}", file=sys.stderr)
+            print(f"{name}: {one_line(str(error))}", file=sys.stderr)
         except Exception as error:  # one bad file never stops the rest
             if debug:
                 raise
             failed += 1
-            print(f"{path}: internal error ({type(error).__name__}: {error})", file=sys.stderr)
+            print(f"{name}: {one_line(f'internal error ({type(error).__name__}: {error})')}", file=sys.stderr)
         else:
             tasks = sum(len(notice.tasks) for notice in notices)
             plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
-            print(f"{path} → {', '.join(str(p) for p in written)} ({plans}{tasks} tasks)")
+            print(f"{name} → {', '.join(one_line(readable(p)) for p in written)} ({plans}{tasks} tasks)")
             for warning in notices[0].source.warnings:
-                print(f"{path}: warning: {warning}", file=sys.stderr)
+                print(f"{name}: warning: {one_line(warning)}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def review_command(path: Path, out: Path | None) -> int:
     """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
-    from pipeline.files import write_atomically
     from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
 
@@ -167,8 +170,8 @@ def run_command(settings: Settings) -> int:
     try:
         with _ProgressBar(console) as bar:
             report = run_batch(settings, bar)
-    except (StoreError, FileNotFoundError) as error:
-        console.print(f"gongwen: {error}", markup=False)
+    except (StoreError, FileNotFoundError, BatchStopped) as error:
+        console.print(f"gongwen: {error}", markup=False, soft_wrap=True)
         return 2
     _print_report(Console(), settings, report)
     if report.interrupted:
@@ -211,15 +214,17 @@ def _print_report(console: Console, settings: Settings, report: Report) -> None:
     rate = f", {report.pages / report.seconds:.0f} pages/s" if report.seconds and report.pages else ""
     done = f"{report.tasks} tasks from {report.pages} pages in {report.seconds:.1f} s{rate}"
     lines = [
-        f"gongwen run: {settings.input} → {settings.out_dir}" + ("  (interrupted)" if report.interrupted else ""),
+        f"gongwen run: {one_line(readable(settings.input))} → {one_line(readable(settings.out_dir))}"
+        + ("  (interrupted)" if report.interrupted else ""),
         f"  notices found   {report.found}",
         f"  processed       {report.processed}: {done}",
         f"  unchanged       {report.unchanged} (done before; --force redoes them)",
+        f"  removed         {report.removed} (gone from the input: out of the store and 汇总.xlsx; outputs kept)",
         f"  failed          {len(report.failed)} this run, {report.failing} in all below the input",
         f"  skipped         {len(report.skipped)} (not notices)",
     ]
-    failed = [f"{path}: {why} ({kind})" for path, kind, why in report.failed]
-    skipped = [f"{path}: {why}" for path, why in report.skipped]
+    failed = [one_line(f"{path}: {why} ({kind})") for path, kind, why in report.failed]
+    skipped = [one_line(f"{path}: {why}") for path, why in report.skipped]
     for title, rows in (("Failed", failed), ("Skipped", skipped)):
         if rows:
             lines += [f"{title}:", *(f"  {row}" for row in rows[:LISTED])]

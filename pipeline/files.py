@@ -1,13 +1,56 @@
-"""Writing outputs so that a crash or Ctrl-C never leaves a half-written file."""
+"""Files: their names as people read them, and outputs written so that a crash or Ctrl-C
+never leaves a half-written file.
+
+A name on Linux is bytes, and not always UTF-8: files unzipped from a Chinese Windows machine
+have GBK names, which Python carries as lone surrogates (surrogateescape) that no UTF-8 text
+(a JSON record, the store, a workbook, the log) can hold.  Paths keep their bytes for reading
+and writing; what is stored or shown is `readable(path)`, and a log or terminal line takes
+text through `one_line`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+_NAME_ENCODINGS = ("utf-8", "gb18030")  # GB18030 covers GBK and GB2312
+_BREAKS_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def readable(path: os.PathLike[str] | str) -> str:
+    """The path as valid Unicode: each part of it read as UTF-8, else as GB18030, else with the
+    bytes that are neither escaped (\\xb9).  The same bytes always give the same text (though a
+    GBK name reads as the UTF-8 name of the same characters does)."""
+    parts = os.fsencode(path).split(b"/")
+    return "/".join(_readable_part(part) for part in parts)
+
+
+def _readable_part(name: bytes) -> str:
+    for encoding in _NAME_ENCODINGS:
+        try:
+            return name.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name.decode("utf-8", "backslashreplace")
+
+
+def one_line(text: str) -> str:
+    """`text` as one line of valid Unicode, for a log or a terminal: control characters and line
+    separators (a newline in a file name, which could forge a line) escaped (\\n), and so is a
+    byte that was not UTF-8 (\\xb9)."""
+    return _BREAKS_A_LINE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte surrogateescape could not decode
+        return f"\\x{code - 0xDC00:02x}"
+    return ascii(match.group())[1:-1]
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.outputs.review import doubts, marks, review_html
+from schemas.notice import Notice
 from tests.corpus import GOLD_TEXTS, RAW, notice_of
 
 QINGPU = RAW / "qingpu_2025_safety_plan.txt"
@@ -147,3 +148,40 @@ def test_a_plan_task_led_only_by_the_forwarding_office_is_a_doubt(tmp_path: Path
     reasons = doubts(notice)
     assert reasons[notice.tasks[0].id] == ["牵头单位仅为推定的转发机关（区人民政府办公室），请核对计划的实际牵头单位"]
     assert reasons[notice.tasks[1].id] == []  # 各镇 lead it
+
+
+HOSTILE = "<!--<script></script>"  # opens a comment inside a script element: the rest of the page would be script
+
+
+def _hostile_notice() -> Notice:
+    """Qingpu's notice with the text of its first task (in the page's data block) made hostile."""
+    notice = notice_of(QINGPU)
+    first = notice.tasks[0].model_copy(update={"text": f"修订{HOSTILE}{notice.tasks[0].text}"})
+    return notice.model_copy(update={"tasks": [first, *notice.tasks[1:]]})
+
+
+def test_document_text_cannot_change_how_the_page_parses() -> None:
+    notice = _hostile_notice()
+    [data] = _select(review_html(notice), '//*[@id="records"]')
+    assert "<" not in data.text_content()  # every < is \u003c: no tag, comment or script can open
+    assert json.loads(data.text_content())[notice.tasks[0].id]["text"] == notice.tasks[0].text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; make test does)")
+def test_in_chromium_a_page_with_hostile_text_still_works(tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    notice = _hostile_notice()
+    page_path = tmp_path / "review.html"
+    page_path.write_text(review_html(notice), "utf-8")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(page_path.as_uri())
+        assert (
+            page.evaluate("JSON.parse(document.getElementById('records').textContent)['T001'].text")
+            == notice.tasks[0].text
+        )
+        page.locator('#text .m[data-ids^="T001"]').first.click()  # the page's script runs: the panel shows the task
+        detail = page.inner_text("#detail")
+        browser.close()
+    assert "任务 T001" in detail and HOSTILE in detail

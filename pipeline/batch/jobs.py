@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.batch.rows import Rows
+from pipeline.files import one_line
 
 ErrorKind = Literal["input", "timeout", "crash", "internal"]
 
@@ -54,7 +55,9 @@ class Outcome:
 
     @classmethod
     def failed(cls, path: Path, kind: ErrorKind, error: str, seconds: float = 0.0) -> Outcome:
-        return cls(path=path, seconds=seconds, error_kind=kind, error=error)
+        """A failure; its message made one line of valid Unicode (an exception's message may
+        hold a newline or a name's undecodable bytes)."""
+        return cls(path=path, seconds=seconds, error_kind=kind, error=one_line(error))
 
 
 def timeout_message(limit: float) -> str:

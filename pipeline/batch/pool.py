@@ -7,6 +7,12 @@ worker that dies or overruns the time limit becomes that file's error and is rep
 The local pool is our own rather than `concurrent.futures`: that one breaks for good when a
 worker dies (a segfault in a PDF library, a kill by the out-of-memory killer) and cannot
 stop a task that hangs.
+
+A local worker's memory is capped by the kernel (RLIMIT_DATA: its heap and private mappings,
+pages shared with the fork server included): past the cap an allocation fails, which Python
+raises as MemoryError (the file's error) and a C library such as PDFium answers by aborting
+(the worker dies; the file is a crash). Either way that file fails and the batch goes on,
+and no input takes the machine's memory.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing as mp
+import resource
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +34,7 @@ from pipeline.batch.jobs import Job, Outcome, timeout_message
 Work = Callable[[Job], Outcome]
 GRACE = (2.0, 0.1)  # a worker is killed 2 s + 10 % past its file's time limit: time for the soft limit to act
 RECYCLE = 500  # files after which a worker is replaced: its caches (spaCy's vocabulary) only grow
+MEMORY = 1024 * 2**20  # bytes a local worker may use (a worker starts at about 290 MB)
 
 
 def run(job: Job) -> Outcome:
@@ -41,9 +49,10 @@ class Executor(Protocol):
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]: ...
 
 
-def _serve(connection: Connection, work: Work) -> None:
+def _serve(connection: Connection, work: Work, memory: int) -> None:
     """A worker's life: a job in, its outcome out, until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     try:
         while (job := connection.recv()) is not None:
             try:
@@ -67,14 +76,14 @@ class _Worker:
 class LocalPool:
     """Worker processes forked from a warm fork server: each starts with the pipeline loaded."""
 
-    def __init__(self, workers: int, work: Work = run, recycle: int = RECYCLE) -> None:
-        self.size, self.work, self.recycle = max(workers, 1), work, recycle
+    def __init__(self, workers: int, work: Work = run, recycle: int = RECYCLE, memory: int = MEMORY) -> None:
+        self.size, self.work, self.recycle, self.memory = max(workers, 1), work, recycle, memory
         self.context = mp.get_context("forkserver")
         self.context.set_forkserver_preload(["pipeline.batch.preload"])
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.work), daemon=True)
+        process = self.context.Process(target=_serve, args=(child, self.work, self.memory), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.files import readable
 from schemas.notice import Notice, Span
 
 # Each table's columns and their SQL types; `path` ties every row to its file, `plan` to its notice
@@ -66,7 +67,7 @@ def notice_rows(notice: Notice, record: str, json_path: Path, xlsx_path: Path) -
         (*key, source.plans, source.name, source.format, source.pages, source.sha256, notice.schema_version,
          notice.gongwen_version, notice.extracted_at, meta.title, meta.doc_number, meta.issuer, meta.issuers,
          meta.issue_date, meta.printed_by, meta.printed_date, meta.addressees, meta.plan_title, meta.plan_year,
-         meta.openness, meta.goals, len(notice.tasks), str(json_path), str(xlsx_path), record)
+         meta.openness, meta.goals, len(notice.tasks), readable(json_path), readable(xlsx_path), record)
     )  # fmt: skip
     for number, task in enumerate(notice.tasks, start=1):
         start, end = task.date_range()

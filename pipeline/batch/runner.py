@@ -15,6 +15,7 @@ whole and the store consistent, and the next run does just the files the store l
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import glob
 import hashlib
 import logging
@@ -22,15 +23,15 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.batch.jobs import Job, Outcome, Output
-from pipeline.batch.pool import DaskPool, Executor, LocalPool, Work, run
+from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
-from pipeline.batch.store import FileRecord, Store
+from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import write_summary, write_tasks_parquet
-from pipeline.files import keep_backup, write_atomically
+from pipeline.files import atomic_path, keep_backup, one_line, readable, write_atomically
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -53,6 +54,7 @@ SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
 FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake, not the file's
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Settings:
     retry_errors: bool = False  # redo the files that failed last time
     time_limit: float = 120.0  # seconds per file
     max_bytes: int = 200 * 2**20
+    memory: int = MEMORY  # bytes a local worker may use
     scheduler: str | None = None  # a Dask scheduler's address: run there instead of locally
 
 
@@ -85,11 +88,17 @@ class Found:
         return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
 
 
+class BatchStopped(Exception):
+    """The batch cannot go on: its output folder is full or cannot be written.  As after Ctrl-C,
+    every file done before is saved, and no temporary file is left; the message is one line."""
+
+
 @dataclass
 class Report:
     found: int = 0
     processed: int = 0
     unchanged: int = 0
+    removed: int = 0  # files in the store from below the input that are gone: their rows removed
     tasks: int = 0
     pages: int = 0
     seconds: float = 0.0
@@ -126,11 +135,12 @@ class Batch:
     def run(self) -> Report:
         settings, report = self.settings, self.report
         started = time.monotonic()
+        found, skipped = discover(settings.input, settings.out_dir)
         self.store = Store(settings.out_dir / STORE_NAME)
         self.log = _file_log(settings.out_dir / LOG_NAME)
         try:
-            found, skipped = discover(settings.input, settings.out_dir)
             report.found = len(found)
+            self._forget_gone(found, skipped)
             self._skip(skipped)
             known = self.store.files()
             candidates = [f for f in found if not self._unchanged_stat(f, known.get(f.key))]
@@ -149,6 +159,12 @@ class Batch:
             report.failing = sum(1 for f in found if (r := current.get(f.key)) is not None and r.status == "error")
             if not report.interrupted:
                 self._write_combined()
+        except (OSError, StoreError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise BatchStopped(
+                f"stopped, cannot write to {readable(settings.out_dir)}: {one_line(reason)}; "
+                "every file done before is saved: make room and run the same command again"
+            ) from error
         finally:
             self.store.close()
             _close_log(self.log)
@@ -198,7 +214,7 @@ class Batch:
     def _executor(self) -> Executor:
         if self.settings.scheduler:
             return DaskPool(self.settings.scheduler, self.work)
-        return LocalPool(self.settings.workers, self.work)
+        return LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
 
     # ------------------------------------------------------------ what came of it
 
@@ -207,6 +223,8 @@ class Batch:
             try:
                 self._write_outputs(outcome.outputs)
             except OSError as error:
+                if error.errno in FULL:  # no file can be written: stop, and leave this one to the next run
+                    raise
                 outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
         record = FileRecord(
             path=found.key, size=found.size, mtime_ns=found.mtime_ns, sha256=sha256 or None,
@@ -217,14 +235,15 @@ class Batch:
         self.unsaved.append((record, outcome.rows))
         report = self.report
         report.processed += 1
+        name = readable(found.path)
         if outcome.error:
-            report.failed.append((str(found.path), outcome.error_kind or "", outcome.error))
-            self.log.warning("%s: failed (%s): %s", found.path, outcome.error_kind, outcome.error)
+            report.failed.append((name, outcome.error_kind or "", outcome.error))
+            self.log.warning("%s: failed (%s): %s", name, outcome.error_kind, outcome.error)
         else:
             report.tasks += outcome.tasks
             report.pages += outcome.pages
             done = "%s: %d tasks, %d pages, %.2f s"
-            facts = (found.path, outcome.tasks, outcome.pages, outcome.seconds)
+            facts = (name, outcome.tasks, outcome.pages, outcome.seconds)
             if outcome.warnings:  # the file's line says what was wrong with it
                 self.log.warning(done + "; warning: %s", *facts, "; ".join(outcome.warnings))
             else:
@@ -245,16 +264,17 @@ class Batch:
         for output in outputs:
             write_atomically(output.json_path, output.json)
             write_atomically(output.review_path, output.review)
-            keep_backup(output.xlsx_path)
-            write_atomically(output.xlsx_path, output.xlsx)
+            with atomic_path(output.xlsx_path) as temporary:
+                temporary.write_bytes(output.xlsx)
+                keep_backup(output.xlsx_path)  # once the new one is written: the analyst's review carries over
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""
         known = self.store.files()
         records = []
         for path, why in skipped:
-            self.report.skipped.append((str(path), why))
-            self.log.info("%s: skipped: %s", path, why)
+            self.report.skipped.append((readable(path), why))
+            self.log.info("%s: skipped: %s", readable(path), why)
             key, size, mtime_ns = _identity(path)
             previous = known.get(key)
             if previous is None or previous.status != "skipped" or previous.error != why:
@@ -264,12 +284,42 @@ class Batch:
         if records:
             self.store.save(records, [])
 
+    def _forget_gone(self, found: list[Found], skipped: list[tuple[Path, str]]) -> None:
+        """Remove from the store the files below the input folder that are no longer there: their
+        tasks leave the store, tasks.parquet and 汇总.xlsx; their JSON and workbooks stay on disk."""
+        if not self.settings.input.is_dir():
+            return
+        below = readable(self.settings.input.resolve()).rstrip("/") + "/"
+        present = {f.key for f in found} | {_identity(path)[0] for path, _ in skipped}
+        gone = [path for path in self.store.files() if path.startswith(below) and path not in present]
+        if gone:
+            self.store.forget(gone)
+            self.report.removed = len(gone)
+            for path in gone:
+                self.log.info("%s: removed: no longer below the input; its outputs stay", path)
+
     def _flush(self) -> None:
         if self.unsaved:
             records = [record for record, _ in self.unsaved]
-            self.store.save(records, [part for _, rows in self.unsaved for part in rows])
+            try:
+                self.store.save(records, [part for _, rows in self.unsaved for part in rows])
+            except Unstorable:  # some file's rows: each file alone, so only that one fails
+                for record, rows in self.unsaved:
+                    self._save_alone(record, rows)
             self.unsaved.clear()
         self.last_flush = time.monotonic()
+
+    def _save_alone(self, record: FileRecord, rows: tuple[Rows, ...]) -> None:
+        """A file's rows, or, if the store refuses them, the file as failed (its outputs stay)."""
+        try:
+            self.store.save([record], rows)
+        except Unstorable as error:
+            message = f"cannot be stored: {error}"
+            self.store.save([replace(record, status="error", error_kind="internal", error=message, tasks=0)], [])
+            self.report.tasks -= record.tasks or 0
+            self.report.pages -= record.pages or 0
+            self.report.failed.append((record.path, "internal", message))
+            self.log.warning("%s: failed (internal): %s", record.path, message)
 
     def _write_combined(self) -> None:
         """汇总.xlsx and tasks.parquet, when the store changed since they were written (the flag is
@@ -327,12 +377,13 @@ def _found(path: Path, output: Path) -> Found:
 
 
 def _identity(path: Path) -> tuple[str, int, int]:
-    """A file's key in the store (its absolute path), size and modification time."""
+    """A file's key in the store (its absolute path, readable: a GBK name decoded), size and
+    modification time."""
     try:
         stat = path.stat()
     except OSError:  # a broken link: reading it will fail, and say why
-        return path.absolute().as_posix(), 0, 0
-    return path.resolve().as_posix(), stat.st_size, stat.st_mtime_ns
+        return readable(path.absolute()), 0, 0
+    return readable(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def _why_skipped(path: Path) -> str:
@@ -348,10 +399,26 @@ def _file_log(path: Path) -> logging.Logger:
     log = logging.getLogger(f"gongwen.batch.{path}")
     log.setLevel(logging.INFO)
     log.propagate = False
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler = _QuietFileHandler(path, encoding="utf-8")
+    handler.setFormatter(_OneLine("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     return log
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log line that cannot be written (a full disk) is lost without logging's traceback on
+    the terminal: the batch's own next write fails and says why in one line."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
+class _OneLine(logging.Formatter):
+    """A log record on one line, whatever its arguments hold: a newline in a file name must not
+    forge a line of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return one_line(super().formatMessage(record))
 
 
 def _close_log(log: logging.Logger) -> None:

@@ -8,25 +8,41 @@ analytical SQL fast, gives pandas frames (`.df()`), and writes Parquet without p
 Tables (one row per …): `files` (file seen by a batch, with its outcome), `notices`,
 `tasks`, `deadlines`, `parties`, `targets`; a file's rows are replaced together, in one
 transaction, when the file is processed again.
+
+Rows arrive as JSON lines, which DuckDB's `read_json` inserts in one go; a notice's row,
+which holds its whole record, is parsed here and its values bound instead, because
+`read_json` refuses a line past its `maximum_object_size` (16 MB, twice that as it reads) and
+needs several times a line's size in memory to read a longer one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipeline.batch.rows import TABLES, Rows, json_lines
+from pipeline.files import atomic_path
 from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "2"  # 2: a file may give several notices (plans), each with its outputs
+BOUND = ("notices",)  # tables whose rows are inserted value by value: a row holds a whole record
+_WRITE_FAULTS = (duckdb.IOException, duckdb.FatalException)  # the disk's, not the rows'
 
 
 class StoreError(Exception):
-    """The store cannot be opened; the message is one line a user can act on."""
+    """The store cannot be opened or written (its disk is full, say); the message is one line a
+    user can act on."""
+
+
+class Unstorable(Exception):
+    """The store refused rows (a value it cannot convert, say): nothing of them was saved; the
+    message is DuckDB's first line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +74,14 @@ class Store:
         try:
             # one thread and a memory cap: the workers need the cores, the batch a bounded footprint
             self.con = duckdb.connect(str(path), read_only, config={"threads": 1, "memory_limit": "256MB"})
+            if not read_only:
+                self._create()
         except duckdb.IOException as error:
             reason = "another gongwen run is using it" if "lock" in str(error).lower() else str(error).splitlines()[0]
             raise StoreError(f"cannot open the store {path}: {reason}") from error
         except duckdb.Error as error:
             raise StoreError(f"cannot open the store {path}: {str(error).splitlines()[0]}") from error
-        if read_only:
-            self._check_version()
-        else:
-            self._create()
+        self._check_version()
 
     def _check_version(self) -> None:
         version = self.info("store_version")
@@ -81,14 +96,14 @@ class Store:
         if self.info("store_version") is None:
             self.set_info("store_version", STORE_VERSION)
             self.set_info("schema_version", SCHEMA_VERSION)
-        self._check_version()
 
     def info(self, key: str) -> str | None:
         found = self.con.execute("SELECT value FROM info WHERE key = ?", [key]).fetchone()
         return None if found is None else str(found[0])
 
     def set_info(self, key: str, value: str) -> None:
-        self.con.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", [key, value])
+        with self._writing():
+            self.con.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", [key, value])
 
     def files(self) -> dict[str, FileRecord]:
         columns = ", ".join(f'"{c}"' for c in TABLES["files"])
@@ -97,32 +112,62 @@ class Store:
     def save(self, records: Sequence[FileRecord], rows: Iterable[Rows]) -> None:
         """Replace the files' rows in every table by these, in one transaction that also marks
         the combined outputs (汇总.xlsx, tasks.parquet) as stale."""
-        paths = [r.path for r in records]
         lines = {"files": [json_lines("files", (astuple(r) for r in records))]}
         for found in rows:
             for name, data in found.items():
                 lines.setdefault(name, []).append(data)
-        self.con.execute("BEGIN TRANSACTION")
+        self._replace([r.path for r in records], lines)
+
+    def forget(self, paths: Sequence[str]) -> None:
+        """Remove files, and their rows in every table, in one transaction that also marks the
+        combined outputs as stale."""
+        self._replace(paths, {})
+
+    def _replace(self, paths: Sequence[str], lines: dict[str, list[bytes]]) -> None:
+        with self._writing():
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for name, columns in TABLES.items():
+                    self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [list(paths)])
+                    if data := b"".join(lines.get(name, [])):
+                        self._insert(name, columns, data)
+                self.set_info("combined", "stale")
+                self.con.execute("COMMIT")
+            except BaseException as error:
+                with contextlib.suppress(duckdb.Error):  # a failed write may have closed the transaction
+                    self.con.execute("ROLLBACK")
+                if isinstance(error, duckdb.Error) and not isinstance(error, _WRITE_FAULTS):
+                    raise Unstorable(str(error).splitlines()[0]) from error
+                raise
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write that fails for the disk's sake (full, read-only) as a `StoreError`."""
         try:
-            for name, columns in TABLES.items():
-                self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [paths])
-                if data := b"".join(lines.get(name, [])):
-                    self._insert(name, columns, data)
-            self.set_info("combined", "stale")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+            yield
+        except _WRITE_FAULTS as error:
+            raise StoreError(f"cannot write the store {self.path}: {str(error).splitlines()[0]}") from error
 
     def _insert(self, table: str, columns: dict[str, str], data: bytes) -> None:
+        if table in BOUND:
+            self._insert_values(table, columns, data)
+        else:
+            self._insert_lines(table, columns, data)
+
+    def _insert_lines(self, table: str, columns: dict[str, str], data: bytes) -> None:
         staging = self.path.with_name(f".{self.path.name}.{table}.jsonl")
-        staging.write_bytes(data)
         try:
+            staging.write_bytes(data)
             spec = ", ".join(f"'{column}': '{kind}'" for column, kind in columns.items())
             source = f"read_json(?, format = 'newline_delimited', columns = {{{spec}}})"
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}", [str(staging)])
         finally:
             staging.unlink(missing_ok=True)
+
+    def _insert_values(self, table: str, columns: dict[str, str], data: bytes) -> None:
+        rows = [json.loads(line) for line in data.split(b"\n") if line]
+        names, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
+        self.con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [[r[c] for c in columns] for r in rows])
 
     def issuers(self) -> dict[str, int]:
         """Each issuer (of a notice, or one of its joint issuers) and how many notices it sent."""
@@ -142,14 +187,17 @@ class Store:
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""
-        self.con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [size, mtime_ns, path])
+        with self._writing():
+            self.con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [size, mtime_ns, path])
 
     def write_parquet(self, query: str, target: Path) -> None:
         """Export a query's result to Parquet through a temporary file beside `target`."""
-        temporary = target.with_name(f".{target.name}.tmp")
-        quoted = str(temporary).replace("'", "''")
-        self.con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
-        temporary.replace(target)
+        with atomic_path(target) as temporary, self._writing():
+            quoted = str(temporary).replace("'", "''")
+            self.con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
 
     def close(self) -> None:
-        self.con.close()
+        """Close the store; a checkpoint that fails (a full disk) leaves the log of its last
+        transactions, which DuckDB replays when the store is next opened."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()

@@ -8,6 +8,7 @@ Dask cluster whose machines do not share the output folder.
 
 from __future__ import annotations
 
+import resource
 import signal
 import threading
 import time
@@ -40,6 +41,8 @@ def run_job(job: Job) -> Outcome:
         return Outcome.failed(job.path, "input", str(error), time.perf_counter() - started)
     except FileTimeout:
         return Outcome.failed(job.path, "timeout", timeout_message(job.time_limit), time.perf_counter() - started)
+    except MemoryError:
+        return Outcome.failed(job.path, "input", _out_of_memory(), time.perf_counter() - started)
     except Exception as error:  # a bug on one file must not stop the batch; the message names it
         message = f"internal error ({type(error).__name__}: {error})"
         return Outcome.failed(job.path, "internal", message, time.perf_counter() - started)
@@ -52,6 +55,13 @@ def run_job(job: Job) -> Outcome:
         rows=tuple(rows for _, rows in made),
         warnings=tuple(notices[0].source.warnings),
     )
+
+
+def _out_of_memory() -> str:
+    limit, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    if limit == resource.RLIM_INFINITY:
+        return "ran out of memory reading it"
+    return f"needs more memory than a worker may use ({limit / 2**20:.0f} MB, --max-memory)"
 
 
 def _outputs(notice: Notice, job: Job) -> tuple[Output, Rows]:

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.files import readable
+from pipeline.inputs import budget
 from pipeline.inputs.pdf import load_pdf
 from pipeline.inputs.text import decode, load_text
 from pipeline.inputs.web import load_html
@@ -22,16 +24,24 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office and WPS files
 
 
 def load(path: Path) -> SourceText:
-    """Read a notice file into text with a page map; raises `InputError` for what cannot be read."""
+    """Read a notice file into text with a page map, the file named by its readable path (a GBK
+    name decoded: `files.readable`); raises `InputError` for what cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read the file: {error.strerror or error}") from error
-    return load_bytes(path, data)
+    return load_bytes(Path(readable(path)), data)
 
 
 def load_bytes(path: Path, data: bytes) -> SourceText:
-    """`load` for a file already read: a batch worker gets the bytes, not the disk."""
+    """`load` for a file already read: a batch worker gets the bytes, not the disk; a file past
+    the input budget (`budget`) is refused."""
+    source = _read(path, data)
+    budget.check_text(len(source.text))
+    return source
+
+
+def _read(path: Path, data: bytes) -> SourceText:
     if not data.strip():
         raise InputError("empty file")
     suffix = path.suffix.lower()
@@ -48,5 +58,7 @@ def load_bytes(path: Path, data: bytes) -> SourceText:
     if suffix == ".docx":
         raise InputError("not a Word .docx file: it is not a zip package (an old .doc renamed?)")
     if suffix in (".html", ".htm") or re.match(rb"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", data[:512].lower()):
+        budget.check_markup(len(data), "the web page")
         return load_html(path, data, decode(data)[0])
+    budget.check_text_bytes(len(data))
     return load_text(path, data)

@@ -49,6 +49,8 @@ def load_pdf(path: Path, data: bytes) -> SourceText:
     settings = table("layout.toml")["pdf"]
     try:
         pages, ocr_confidences, ruled = _read_pages(pdf, settings)
+    except pdfium.PdfiumError as error:  # a page that cannot be loaded: a broken or looping page tree
+        raise InputError(f"corrupt PDF: {error}") from error
     finally:
         pdf.close()
     pages = _with_tables(pages, pdf_tables.find_tables(data, ruled))

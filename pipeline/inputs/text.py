@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from extractors.vocab import table
 from pipeline.errors import InputError
+from pipeline.inputs.budget import check_text
 from schemas.source import LineZone, SourceLine, SourceText
 
 
@@ -23,6 +24,7 @@ def load_text(path: Path, data: bytes) -> SourceText:
     text, encoding, damaged = decode(data)
     if not text.strip():
         raise InputError("empty file")
+    check_text(len(text))  # before its lines are made
     lines = list(_text_lines(text))
     return SourceText(
         path=path,

@@ -24,9 +24,11 @@ import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.table import Table, _Row
+from lxml import etree
 from lxml.etree import _Element
 
 from pipeline.errors import InputError
+from pipeline.inputs.budget import check_package
 from pipeline.inputs.markup import Block, one_line, source_of, table_lines
 from pipeline.inputs.word_numbers import ListNumbers
 from schemas.source import SourceFormat, SourceText
@@ -50,9 +52,12 @@ def load_legacy_word(path: Path, data: bytes) -> SourceText:
 
 
 def _word_source(path: Path, data: bytes, package: bytes, source_format: SourceFormat) -> SourceText:
+    check_package(package)
     try:
         document = docx.Document(io.BytesIO(package))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+        # XMLSyntaxError: also what libxml2 raises at its own limits (entities that expand a
+        # thousandfold, a text node over 10 MB), which python-docx's parser keeps
         raise InputError(f"corrupt Word file: {error}") from error
     return source_of(path, data, source_format, list(_word_blocks(document)))
 

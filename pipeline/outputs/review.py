@@ -109,10 +109,16 @@ def review_html(notice: Notice) -> str:
         ),
         outline=_outline(notice),
         text=_text(notice, found, {task_id for task_id, reasons in unsure.items() if reasons}),
-        records=json.dumps(records, ensure_ascii=False, default=str).replace("</", "<\\/"),
+        records=_script_data(records),
         style=STYLE,
         script=SCRIPT,
     )
+
+
+def _script_data(records: dict[str, dict[str, Any]]) -> str:
+    """The records as JSON to sit in a <script> element: every `<` written as \\u003c (JSON reads
+    it back the same), so no document text (`</script>`, `<!--<script>`) changes how the page parses."""
+    return json.dumps(records, ensure_ascii=False, default=str).replace("<", "\\u003c")
 
 
 def write_review(notice: Notice, out_dir: Path) -> Path:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -62,7 +63,10 @@ class Book:
         return Sheet(self.workbook.add_worksheet(title), self.styles, measured=not self.streaming)
 
     def close(self) -> None:
-        self.workbook.close()
+        try:
+            self.workbook.close()
+        except FileCreateError as error:  # xlsxwriter's wrapping of the OSError of writing the file
+            raise error.args[0] from error
 
 
 _ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
