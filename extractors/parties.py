@@ -12,8 +12,8 @@ at 、/和/及/与.  A name's role comes from where it stands:
 - before 主体责任 (压实医疗卫生单位主体责任) → other.
 
 The cue words are spaCy `Matcher` patterns (`roles.json`); the surrounding vocabulary is in
-`roles.toml`.  The notice's issuer is the implicit lead, not a party, unless it is a
-clause's subject.
+`roles.toml`.  The notice's issuer is the implicit lead, not a party, unless the task
+names it as who leads or joins in (a report sent to it is no part it plays).
 """
 
 from __future__ import annotations
@@ -140,22 +140,26 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         chars += len(token)
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
-        if _ends_name(token, places):
-            last = index
+        if _ends_name(token, places) and (_ends_name(token) or not _has_verb(doc, first, index)):
+            last = index  # a place ends a name only after nouns: 周边地区, not 调整区
         elif last is not None:
             if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
                 continue
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
                 return remark
-            if _barrier(token) or not is_nominal(token):
-                break
+            if _barrier(token) or not is_nominal(token) or token.tag_ in ("i", "l"):
+                break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
             if doc[index - 1].text not in rules["openers"]:
                 break
         elif not _inside_name(doc, index):
             break
     return last
+
+
+def _has_verb(doc: Doc, first: int, end: int) -> bool:
+    return any(token.tag_ in ("v", "vn") for token in doc[first:end])
 
 
 def _remark_end(doc: Doc, index: int) -> int | None:
@@ -252,7 +256,7 @@ def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
         token = doc[index]
         if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u", "uj"):
             return None
-        if token.text in _rules()["roles"]["modals"] or token.text in _cue_words():
+        if token.text in _not_in_subjects() or token.text in _cue_words():
             return None
         if _ends_name(token, places=True) and _predicate_at(doc, index + 1) is not None:
             return start, index
@@ -312,7 +316,7 @@ def find_parties(doc: Doc, issuer_forms: frozenset[str]) -> list[FoundParty]:
     found += _subjects(doc)
     found += _cued(doc)
     found += _responsible(doc)
-    return _best_roles(p for p in found if p.role == "lead" or not is_issuer(p.name, issuer_forms))
+    return _best_roles(p for p in found if p.role != "other" or not is_issuer(p.name, issuer_forms))
 
 
 def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
@@ -389,19 +393,30 @@ def _predicate_at(doc: Doc, index: int) -> int | None:
     return None
 
 
-def _modified_name(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+def _modified_name(doc: Doc, start: int, end: int, after_cue: bool = False) -> tuple[int, int] | None:
     """A name with what describes it, at a clause's start: 有关的大中城市, 位于……的大中城市,
     负有……职责的部门 — a phrase, 的, then a name."""
     limit = _rules()["names"]["max_chars"]
-    if doc[start].text in _action_verbs():
-        return None  # 加强……的管理: the clause directs, it has no subject
+    first = doc[start]
+    if first.text in _action_verbs() or first.text in _not_in_subjects():
+        return None  # 加强……的管理, 要积极推动……的市: the clause directs, it has no subject
+    if first.text in _cue_words() and not after_cue:
+        return None  # 会同……的部门协调机制: a cue, not a subject (after 由: 由协助分管……的副秘书长)
+    if first.tag_ in ("d", "ad"):
+        return None
     for index in range(start + 1, end):
-        if doc[index].idx - doc[start].idx > limit or doc[index].text in PUNCTUATION:
-            return None
+        token = doc[index]
+        if token.idx - first.idx > limit or token.text in PUNCTUATION or token.tag_ == "p":
+            return None  # 组长由……的国务院副秘书长担任: 由 opens the predicate
         if doc[index].text == "的":
             last = _one_name(doc, index + 1, places=True) if index + 1 < end else None
             return (start, last) if last is not None else None
     return None
+
+
+@cache
+def _not_in_subjects() -> frozenset[str]:
+    return frozenset(_rules()["names"]["not_in_subjects"])
 
 
 @cache
@@ -419,18 +434,20 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     for label_id, _, cue_end in _matcher()(doc):
         label = nlp().vocab.strings[label_id]
         names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
-        if not names and label == "lead_by" and cue_end < len(doc):
-            modified = _modified_name(doc, cue_end, len(doc))  # 组长由协助分管……的国务院副秘书长担任
+        if not names and label in ("lead_by", "other") and cue_end < len(doc):
+            # 组长由协助分管……的国务院副秘书长担任, 推动设区的市制定……
+            modified = _modified_name(doc, cue_end, len(doc), after_cue=True)
             names, after = ([modified], modified[1] + 1) if modified else ([], cue_end)
         if not names:
             continue
         following = doc[after].text if after < len(doc) else ""
-        if label in ("co", "other") and _compound(doc, cue_end, names):
+        if label == "co" and _compound(doc, cue_end, names):
             continue  # 联合办公室, 配合部门: the cue word makes a noun with a bare generic word
         if label == "co":
             yield from _parties(doc, names, "co")
         elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
-            yield from _parties(doc, names, "lead")  # 由X牵头, 由X自行开展, 由X办成
+            members = cue_end > 1 and doc[cue_end - 2].text in _rules()["names"]["member_words"]
+            yield from _parties(doc, names, "co" if members else "lead")  # 由X牵头; 成员由X组成
             yield from _joining(doc, after + 1)  # 由X牵头、Y共同参与
         elif label == "co_with" and (following in rules["co_with_verbs"] or _joint_noun(doc, after)):
             yield from _parties(doc, names, "co")
@@ -514,13 +531,18 @@ def _field_list() -> re.Pattern[str]:
 
 
 def _supervised(doc: Doc) -> Iterator[FoundParty]:
-    """加强对下属企业的督促指导: the units a supervision reaches are made to act."""
+    """加强对下属企业的督促指导, 对各医疗卫生机构进行安全生产培训: the units a supervision or a
+    training reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
+    trained = re.compile(_rules()["names"]["trained"])
+    text = text_of(doc)
     for token in doc:
         if token.text != "对":
             continue
         names, after = names_from(doc, token.i + 1)
-        if names and after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in supervision:
+        if not names or after + 1 >= len(doc):
+            continue
+        if (doc[after].text == "的" and doc[after + 1].text in supervision) or trained.match(text[doc[after].idx :]):
             yield from _parties(doc, names, "other")
 
 
