@@ -106,10 +106,12 @@ def test_a_forwarded_report_tells_before_it_proposes(tmp_path: Path) -> None:
     assert [t.text for t in notice_of(path).tasks] == ["各市要尽快制定地震应急预案", "建议今年组织一次抗震设防检查"]
 
 
-def test_取得_in_a_condition_is_no_past(tmp_path: Path) -> None:
+def test_a_condition_naming_what_was_obtained_is_no_past_achievement(tmp_path: Path) -> None:
     """取得 names a condition as often as an achievement: 根据……取得相关证书情况等确定."""
     body = "一、主要任务\n对培训合格的失业人员给予职业培训补贴，补贴标准根据培训成本和取得相关证书情况等确定。\n"
-    assert notice(tmp_path, body) == ["对培训合格的失业人员给予职业培训补贴，补贴标准根据培训成本和取得相关证书情况等确定"]
+    assert notice(tmp_path, body) == [
+        "对培训合格的失业人员给予职业培训补贴，补贴标准根据培训成本和取得相关证书情况等确定"
+    ]
 
 
 def test_a_sentence_opening_with_an_earlier_year_reports_the_past(tmp_path: Path) -> None:
