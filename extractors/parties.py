@@ -241,8 +241,19 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
         if loose is not None:
             names.append(loose)
             return _shared_noun(doc, names), loose[1] + 1
-        return _shared_noun(doc, names), following
+        return _shared_noun(doc, names), _past_collective(doc, following)
     return _shared_noun(doc, names), index
+
+
+def _past_collective(doc: Doc, index: int) -> int:
+    """The token after a list's 等 and the collective it closes with (……民政部等部门负责同志组成)."""
+    if index >= len(doc) or doc[index].text != "等":
+        return index
+    index += 1
+    collectives = set(_rules()["names"]["collectives"])
+    while index < len(doc) and (doc[index].text in collectives or doc[index].text.endswith(_people())):
+        index += 1
+    return index
 
 
 def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
@@ -398,7 +409,7 @@ def _modified_name(doc: Doc, start: int, end: int, after_cue: bool = False) -> t
     负有……职责的部门 — a phrase, 的, then a name."""
     limit = _rules()["names"]["max_chars"]
     first = doc[start]
-    if first.text in _action_verbs() or first.text in _not_in_subjects():
+    if first.text in PUNCTUATION or first.text in _action_verbs() or first.text in _not_in_subjects():
         return None  # 加强……的管理, 要积极推动……的市: the clause directs, it has no subject
     if first.text in _cue_words() and not after_cue:
         return None  # 会同……的部门协调机制: a cue, not a subject (after 由: 由协助分管……的副秘书长)
@@ -433,6 +444,8 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
     for label_id, _, cue_end in _matcher()(doc):
         label = nlp().vocab.strings[label_id]
+        if label == "other" and cue_end < len(doc) and doc[cue_end].text == "对":
+            cue_end += 1  # 组织对各医疗卫生机构进行培训
         names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
         if not names and label in ("lead_by", "other") and cue_end < len(doc):
             # 组长由协助分管……的国务院副秘书长担任, 推动设区的市制定……
@@ -531,18 +544,13 @@ def _field_list() -> re.Pattern[str]:
 
 
 def _supervised(doc: Doc) -> Iterator[FoundParty]:
-    """加强对下属企业的督促指导, 对各医疗卫生机构进行安全生产培训: the units a supervision or a
-    training reaches are made to act."""
+    """加强对下属企业的督促指导: the units a supervision reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
-    trained = re.compile(_rules()["names"]["trained"])
-    text = text_of(doc)
     for token in doc:
         if token.text != "对":
             continue
         names, after = names_from(doc, token.i + 1)
-        if not names or after + 1 >= len(doc):
-            continue
-        if (doc[after].text == "的" and doc[after + 1].text in supervision) or trained.match(text[doc[after].idx :]):
+        if names and after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in supervision:
             yield from _parties(doc, names, "other")
 
 

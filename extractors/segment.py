@@ -41,6 +41,12 @@ def _repairs() -> dict[str, Any]:
     return table("segment_repairs.toml")
 
 
+def _glued(word: str, repairs: dict[str, Any]) -> bool:
+    """由区, 各镇, 部等: two words jieba's dictionary glues into one."""
+    level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
+    return level or (word[1] == "等" and word[0] in repairs["split_before_deng"])
+
+
 @lru_cache(maxsize=8192)
 def segment(text: str) -> tuple[str, ...]:
     """The words of `text`, in order; joined they give `text` back. A sentence is segmented
@@ -50,7 +56,7 @@ def segment(text: str) -> tuple[str, ...]:
     for word in tokenizer().cut(text, HMM=True):
         if merged and any(merged[-1].endswith(end) and word == following for end, following in repairs["merge"]):
             merged[-1] += word
-        elif len(word) == 2 and word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]:
+        elif len(word) == 2 and _glued(word, repairs):
             merged += [word[0], word[1]]
         else:
             merged.append(word)
