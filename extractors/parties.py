@@ -251,8 +251,15 @@ def _past_collective(doc: Doc, index: int) -> int:
         return index
     index += 1
     collectives = set(_rules()["names"]["collectives"])
+    start = index
     while index < len(doc) and (doc[index].text in collectives or doc[index].text.endswith(_people())):
         index += 1
+    if index == start:  # 企业班组或车间等生产经营一线，要……: a phrase for what the list is
+        end = start
+        while end < min(start + 4, len(doc)) and is_nominal(doc[end]) and not _barrier(doc[end]):
+            end += 1
+        if end > start and _predicate_at(doc, end) is not None:
+            return end
     return index
 
 
@@ -265,9 +272,10 @@ def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
     limit = _rules()["names"]["max_chars"]
     for index in range(start, len(doc)):
         token = doc[index]
-        if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u", "uj"):
+        if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u"):
             return None
-        if token.text in _not_in_subjects() or token.text in _cue_words():
+        particle = token.tag_ == "uj" and token.text != "的"  # 的 may join what describes a name to it
+        if particle or token.text in _not_in_subjects() or token.text in _cue_words():
             return None
         if _ends_name(token, places=True) and _predicate_at(doc, index + 1) is not None:
             return start, index
@@ -447,7 +455,7 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
         if label == "other" and cue_end < len(doc) and doc[cue_end].text == "对":
             cue_end += 1  # 组织对各医疗卫生机构进行培训
         names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
-        if not names and label in ("lead_by", "other") and cue_end < len(doc):
+        if not names and label in ("lead_by", "other", "co_with") and cue_end < len(doc):
             # 组长由协助分管……的国务院副秘书长担任, 推动设区的市制定……
             modified = _modified_name(doc, cue_end, len(doc), after_cue=True)
             names, after = ([modified], modified[1] + 1) if modified else ([], cue_end)
@@ -471,6 +479,7 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     yield from _fields_joined(doc)
     yield from _supervised(doc)
     yield from _roles_played(doc)
+    yield from _duty_holders(doc)
 
 
 def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
@@ -494,6 +503,22 @@ def _roles_played(doc: Doc) -> Iterator[FoundParty]:
             rest = text[doc[after].idx :] if after < len(doc) else ""
             if names and _role_noun().match(rest):
                 yield from _parties(doc, names, "other")
+
+
+def _duty_holders(doc: Doc) -> Iterator[FoundParty]:
+    """……是各级各部门的一项重要政治任务: whose task, duty or responsibility it is leads."""
+    text = text_of(doc)
+    for token in doc:
+        if token.text == "是" and token.i + 1 < len(doc):
+            names, after = names_from(doc, token.i + 1, places=True)
+            rest = text[doc[after].idx :] if after < len(doc) else ""
+            if names and _duty_noun().match(rest):
+                yield from _parties(doc, names, "lead")
+
+
+@cache
+def _duty_noun() -> re.Pattern[str]:
+    return re.compile(_rules()["roles"]["duty"])
 
 
 def _opens_clause(doc: Doc, index: int) -> bool:
@@ -521,9 +546,12 @@ def _acts(doc: Doc, after: int) -> bool:
 
 
 def _joint_noun(doc: Doc, after: int) -> bool:
-    """与X的协作机制: X joins in the work."""
+    """与X（之间）的协作机制: X joins in the work."""
     joint = _rules()["roles"]["joint_nouns"]
-    return after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in joint
+    rest = [t.text for t in doc[after : after + 3]]
+    if rest[:1] in (["间"], ["之间"]):
+        rest = rest[1:]
+    return len(rest) >= 2 and rest[0] == "的" and rest[1] in joint
 
 
 def _fields_joined(doc: Doc) -> Iterator[FoundParty]:
@@ -531,11 +559,10 @@ def _fields_joined(doc: Doc) -> Iterator[FoundParty]:
     text = text_of(doc)
     rules = _rules()["names"]
     for match in _field_list().finditer(text):
-        cursor = match.start(1)
-        for field in match.group(1).split("、"):
-            if re.fullmatch(rules["field_collective"], field) is None:
-                yield FoundParty(f"{field}部门", cursor, cursor + len(field), "co")
-            cursor += len(field) + 1
+        for field in re.finditer(r"[^、和]+", match.group(1)):
+            if re.fullmatch(rules["field_collective"], field.group()) is None:
+                at = match.start(1) + field.start()
+                yield FoundParty(f"{field.group()}部门", at, at + len(field.group()), "co")
 
 
 @cache
