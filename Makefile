@@ -11,9 +11,15 @@ DEB_PACKAGES := fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffi
 
 .PHONY: run test setup system-deps
 
+# What running needs: the package and its dependencies, nothing for development.
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# What the tests need on top: linters, type checker, test tools, the notebook's kernel and charts.
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
@@ -31,7 +37,7 @@ run: setup
 	$(VENV)/bin/gongwen run data/raw -o data/out
 
 # Lint, format check, type check and the test suite.
-test: setup system-deps
+test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -32,6 +32,7 @@ def test_the_notebook_runs_on_the_samples_and_plots_with_chinese_labels(
     out = tmp_path / "out"
     monkeypatch.setenv("GONGWEN_RAW", str(RAW))
     monkeypatch.setenv("GONGWEN_OUT", str(out))
+    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "matplotlib"))  # an empty font cache, as on a new machine
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
@@ -39,6 +40,8 @@ def test_the_notebook_runs_on_the_samples_and_plots_with_chinese_labels(
 
     printed, warnings = _streams(notebook, "stdout"), _streams(notebook, "stderr")
     assert "missing from" not in warnings and "findfont" not in warnings, warnings  # every glyph had a font
+    # the font the package ships, registered from its file: not a system font (Debian's WenQuanYi)
+    assert re.search(r"CJK font: Noto Sans CJK SC from \S*site-packages/mpl_font/\S*\.otf", printed), printed
     images = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     assert len(images) == len(FIGURES)
     assert all((out / "figures" / name).stat().st_size > 10_000 for name in FIGURES)
