@@ -6,7 +6,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -19,12 +19,32 @@ from pipeline.batch.runner import STORE_NAME, BatchStopped, Progress, Report, Se
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
+from schemas.notice import Notice, gongwen_version
 
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
 
+class UsageError(Exception):
+    """A user's mistake: one line naming the file or folder and why, exit code 2."""
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongwen", description="Chinese government notices → task records.")
+    parser.add_argument("--version", action="version", version=f"gongwen {gongwen_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="extract notices: <stem>.json, .xlsx and .review.html for each")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -33,68 +53,118 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = commands.add_parser("run", help="process every notice below a folder, skipping those done before")
     run.add_argument("input", nargs="?", type=Path, default=Path("data/raw"), help="folder or file (data/raw)")
     run.add_argument("-o", "--out", type=Path, default=Path("data/out"), help="output folder (data/out)")
-    run.add_argument("--workers", type=int, default=Settings.workers, help="worker processes (one per core)")
+    run.add_argument("--workers", type=_positive(int), default=Settings.workers, help="worker processes (one per core)")
     run.add_argument("--force", action="store_true", help="redo every file, changed or not")
     run.add_argument("--retry-errors", action="store_true", help="redo the files that failed before")
-    run.add_argument("--time-limit", type=float, default=Settings.time_limit, help="seconds per file (120)")
-    run.add_argument("--max-size", type=float, default=Settings.max_bytes / 2**20, help="largest file in MB (200)")
-    run.add_argument("--max-memory", type=float, default=Settings.memory / 2**20, help="MB a worker may use (1024)")
+    run.add_argument("--time-limit", type=_positive(float), default=Settings.time_limit, help="seconds per file (120)")
+    run.add_argument(
+        "--max-size", type=_positive(float), default=Settings.max_bytes / 2**20, help="largest file, MB (200)"
+    )
+    run.add_argument(
+        "--max-memory", type=_positive(float), default=Settings.memory / 2**20, help="MB per worker (1024)"
+    )
     run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     diff = commands.add_parser("diff", help="compare two plans: the tasks added, removed and changed")
     diff.add_argument("plans", nargs="*", type=Path, metavar="OLD NEW", help="two notices, any format or gongwen JSON")
     diff.add_argument("--issuer", metavar="NAME", help="compare the two latest plans of an issuer in the store")
     diff.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
-    diff.add_argument("-o", "--out", type=Path, help="the workbook (<old>-vs-<new>.diff.xlsx beside the store)")
+    diff.add_argument("-o", "--out", type=Path, help="the workbook (<old>-vs-<new>.diff.xlsx beside NEW, or the store)")
     diff.add_argument("--json", action="store_true", help="print the diff as JSON on standard output")
     review = commands.add_parser("review", help="a page to check a notice's extraction against its text")
     review.add_argument("notice", type=Path, metavar="NOTICE", help="a notice, any format or gongwen JSON")
-    review.add_argument("-o", "--out", type=Path, help="the page (data/out/<stem>.review.html)")
+    review.add_argument("-o", "--out", type=Path, help="the page (<stem>.review.html beside NOTICE)")
     args = parser.parse_args(argv)
+    if args.command == "diff" and (len(args.plans) != 2) == (args.issuer is None):
+        parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
+    if args.command == "run" and args.executor == "dask" and not args.scheduler:
+        parser.error("--executor dask needs --scheduler ADDRESS")
+    try:
+        return _dispatch(args)
+    except UsageError as error:
+        print(f"gongwen {args.command}: {one_line(str(error))}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "review":
         return review_command(args.notice, args.out)
     if args.command == "extract":
         return extract_files(args.files, args.out, debug=args.debug)
     if args.command == "diff":
-        if (len(args.plans) != 2) == (args.issuer is None):
-            parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
         return diff_command(args.plans, args.issuer, args.store, args.out, args.json)
-    if args.executor == "dask" and not args.scheduler:
-        parser.error("--executor dask needs --scheduler ADDRESS")
     settings = Settings(
         input=args.input, out_dir=args.out, workers=args.workers, force=args.force,
         retry_errors=args.retry_errors, time_limit=args.time_limit, max_bytes=int(args.max_size * 2**20),
         memory=int(args.max_memory * 2**20),
         scheduler=args.scheduler if args.executor == "dask" else None,
     )  # fmt: skip
+    if settings.input.exists():
+        writable_folder(settings.out_dir)
     return run_command(settings)
+
+
+def writable_folder(folder: Path) -> Path:
+    """The output folder, created if need be; `UsageError` naming it and why it cannot be one."""
+    shown = one_line(readable(folder))
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{shown}: not a folder (a file of that name is there)")
+    above = next((parent for parent in folder.parents if parent.exists()), None)
+    if above is not None and not above.is_dir():
+        raise UsageError(f"{shown}: cannot be a folder, {one_line(readable(above))} is a file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot create the folder ({error.strerror or error})") from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{shown}: the folder is not writable")
+    return folder
+
+
+def _unwritable(target: Path, error: OSError) -> UsageError:
+    """A write that failed for the output, not the input: a full disk, a read-only folder."""
+    return UsageError(f"cannot write {one_line(readable(target))}: {error.strerror or error}")
 
 
 def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> int:
     """Extract each file; a file that fails is reported in one line and the others go on."""
     from pipeline.process import export, process  # here: `run` does not load the pipeline in this process
 
+    writable_folder(out_dir)
     failed = 0
     for path in files:
         name = one_line(readable(path))
         try:
             notices = process(path)
-            written = [p for notice in notices for p in export(notice, out_dir)]
+            try:
+                written = [p for notice in notices for p in export(notice, out_dir)]
+            except OSError as error:  # the output's fault, not the file's: no use going on
+                raise _unwritable(out_dir, error) from error
         except InputError as error:
             failed += 1
             print(f"{name}: {one_line(str(error))}", file=sys.stderr)
+        except UsageError:
+            raise
         except Exception as error:  # one bad file never stops the rest
             if debug:
                 raise
             failed += 1
             print(f"{name}: {one_line(f'internal error ({type(error).__name__}: {error})')}", file=sys.stderr)
         else:
-            tasks = sum(len(notice.tasks) for notice in notices)
-            plans = f"{len(notices)} plans, " if len(notices) > 1 else ""
-            print(f"{name} → {', '.join(one_line(readable(p)) for p in written)} ({plans}{tasks} tasks)")
+            print(f"{name} → {_written(notices, written)}")
             for warning in notices[0].source.warnings:
                 print(f"{name}: warning: {one_line(warning)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _written(notices: Sequence[Notice], written: Sequence[Path]) -> str:
+    """What a file gave, in one line: its outputs, or for a bundle of plans the range of them."""
+    tasks = sum(len(notice.tasks) for notice in notices)
+    if len(notices) == 1:
+        return f"{', '.join(one_line(readable(p)) for p in written)} ({tasks} tasks)"
+    first, last = notices[0].source, notices[-1].source
+    where = one_line(readable(written[0].parent / first.stem))
+    return f"{where}..{last.plan_suffix.lstrip('-')} .json .xlsx .review.html ({len(notices)} plans, {tasks:,} tasks)"
 
 
 def review_command(path: Path, out: Path | None) -> int:
@@ -109,10 +179,14 @@ def review_command(path: Path, out: Path | None) -> int:
     except InputError as error:
         print(f"gongwen review: {path}: {error}", file=sys.stderr)
         return 1
+    writable_folder(out.parent if out else path.parent)
     for notice in notices:
-        target = out or Path("data/out") / f"{notice.source.stem}.review.html"
-        write_atomically(target, review_html(notice).encode("utf-8"))
-        print(f"{path} → {target} ({len(notice.tasks)} tasks)")
+        target = out or path.parent / f"{notice.source.stem}.review.html"
+        try:
+            write_atomically(target, review_html(notice).encode("utf-8"))
+        except OSError as error:
+            raise _unwritable(target, error) from error
+        print(f"{one_line(readable(path))} → {one_line(readable(target))} ({len(notice.tasks)} tasks)")
     return 0
 
 
@@ -124,20 +198,29 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
     from pipeline.process import read_notice
     from schemas.notice import Notice
 
+    for path in plans:
+        if not path.is_file():
+            raise UsageError(f"{one_line(readable(path))}: {'not a file' if path.exists() else 'no such file'}")
+    if issuer is not None and not store.is_file():
+        raise UsageError(f"{one_line(readable(store))}: no store there (gongwen run writes it; --store names it)")
     try:
         if issuer is None:
             old, new = (read_notice(path) for path in plans)
         else:
             old, new = (Notice.model_validate_json(record) for record in _latest_plans(store, issuer))
     except InputError as error:
-        print(f"gongwen diff: {error}", file=sys.stderr)
+        print(f"gongwen diff: {one_line(str(error))}", file=sys.stderr)
         return 1
     except (StoreError, LookupError) as error:
-        print(f"gongwen diff: {error}", file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from error
     plan_diff = diff(old, new)
     name = f"{old.source.stem}-vs-{new.source.stem}.diff.xlsx"
-    target = write_diff_xlsx(plan_diff, out or store.parent / name)
+    target = out or (plans[1].parent if plans else store.parent) / name
+    writable_folder(target.parent)
+    try:
+        write_diff_xlsx(plan_diff, target)
+    except OSError as error:
+        raise _unwritable(target, error) from error
     counts = ", ".join(f"{count} {status}" for status, count in plan_diff.counts.items())
     print(f"{old.source.name} → {new.source.name}: {counts} → {target}", file=sys.stderr)
     if as_json:
@@ -151,6 +234,7 @@ def _latest_plans(store_path: Path, issuer: str) -> list[str]:
 
     store = Store(store_path, read_only=True)
     try:
+        issuer = _issuer_in(store.issuers(), issuer)
         plans = store.plans(issuer)
         found = latest_of_a_series([(title, year) for title, year, _ in plans])
         if found is None:
@@ -161,6 +245,18 @@ def _latest_plans(store_path: Path, issuer: str) -> list[str]:
         return [plans[older][2], plans[newer][2]]
     finally:
         store.close()
+
+
+def _issuer_in(issuers: dict[str, int], name: str) -> str:
+    """The issuer of the store a name means: itself, else the one it is a short form of
+    (青浦区卫健委 → 上海市青浦区卫生健康委员会)."""
+    from extractors.parties import name_key, without_place
+
+    if name in issuers:
+        return name
+    key = name_key(without_place(name))
+    matches = [known for known in issuers if name_key(without_place(known)) == key]
+    return matches[0] if len(matches) == 1 else name
 
 
 def run_command(settings: Settings) -> int:
@@ -211,7 +307,11 @@ class _ProgressBar(Progress):
 
 
 def _print_report(console: Console, settings: Settings, report: Report) -> None:
-    rate = f", {report.pages / report.seconds:.0f} pages/s" if report.seconds and report.pages else ""
+    rate = ""
+    if report.seconds and report.pages > report.processed:  # files of many pages (PDFs): pages per second
+        rate = f", {report.pages / report.seconds:.0f} pages/s"
+    elif report.seconds and report.processed:  # text files of a page each: files per second
+        rate = f", {report.processed / report.seconds:.1f} files/s"
     done = f"{report.tasks} tasks from {report.pages} pages in {report.seconds:.1f} s{rate}"
     lines = [
         f"gongwen run: {one_line(readable(settings.input))} → {one_line(readable(settings.out_dir))}"

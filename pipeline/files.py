@@ -84,11 +84,17 @@ def _umask() -> int:
     return mask
 
 
+BACKUPS = "backups"  # the subfolder of an output folder where replaced workbooks are kept
+
+
 def keep_backup(target: Path, now: dt.datetime | None = None) -> None:
-    """Move an existing workbook aside as `<stem>.<time>.bak.xlsx`: a re-run never overwrites one."""
+    """Move an existing workbook aside as `backups/<stem>.<time>.bak.xlsx`: a re-run never
+    overwrites one (the caller moves only a workbook that holds an analyst's work)."""
     if target.exists():
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        target.rename(_free(target.with_name(f"{target.stem}.{stamp}.bak.xlsx")))
+        folder = target.parent / BACKUPS
+        folder.mkdir(exist_ok=True)
+        target.rename(_free(folder / f"{target.stem}.{stamp}.bak.xlsx"))
 
 
 def _free(path: Path) -> Path:

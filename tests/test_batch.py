@@ -103,6 +103,24 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     assert not list(out.rglob(".*.tmp"))
 
 
+def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -> None:
+    """--force redoes every file; a workbook an analyst reviewed is kept in backups/, the others
+    are replaced."""
+    from openpyxl import load_workbook
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    files = _copy(SMALL, raw)
+    run_batch(Settings(input=raw, out_dir=out, workers=1))
+    reviewed = out / f"{files[0].stem}.xlsx"
+    book = load_workbook(reviewed)
+    book["任务分解表"]["O2"] = "与科室核对无误"
+    book.save(reviewed)
+    assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 3
+    backups = list((out / "backups").glob("*.bak.xlsx"))
+    assert [p.name.split(".")[0] for p in backups] == [files[0].stem]
+    assert not list(out.glob("*.bak.xlsx"))  # none beside the workbooks
+
+
 def test_rerun_skips_unchanged_files(tmp_path: Path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     files = _copy(SMALL, raw)
@@ -119,7 +137,7 @@ def test_rerun_skips_unchanged_files(tmp_path: Path) -> None:
     files[1].write_text(files[1].read_text("utf-8") + "\n", "utf-8")  # changed
     third = run_batch(settings)
     assert (third.processed, third.unchanged) == (1, 2)
-    assert list(out.glob(f"{files[1].stem}.*.bak.xlsx"))  # the earlier workbook kept
+    assert not list(out.rglob("*.bak.xlsx"))  # the earlier workbook held no review: nothing to keep
 
     assert run_batch(Settings(input=raw, out_dir=out, workers=2, force=True)).processed == 3
 

@@ -216,7 +216,30 @@ def test_cli_diffs_an_issuers_two_latest_plans_from_the_store(
     error = capsys.readouterr().err
     assert "no plan from 某某区教育局" in error and issuer in error
     assert main(["diff", "--issuer", issuer, "--store", str(tmp_path / "none.duckdb")]) == 2
-    assert "no store at" in capsys.readouterr().err
+    assert (
+        capsys.readouterr().err
+        == f"gongwen diff: {tmp_path / 'none.duckdb'}: no store there (gongwen run writes it; --store names it)\n"
+    )
+
+    # an issuer by the short form the notices use for it
+    assert main(["diff", "--issuer", "青浦区卫健委", "--store", str(store), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["new"]["plan_year"] == 2026
+
+
+def test_cli_writes_the_diff_beside_the_new_plan(plans: tuple[Notice, Notice], tmp_path: Path) -> None:
+    old, new = (tmp_path / "old" / "qingpu_2025.json", tmp_path / "new" / "qingpu_2026.json")
+    for path, notice in zip((old, new), plans, strict=True):
+        path.parent.mkdir()
+        path.write_text(notice.model_dump_json(), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert (new.parent / "qingpu_2025-vs-qingpu_2026.diff.xlsx").exists()
+
+
+def test_cli_names_a_missing_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "plan.txt"
+    shutil.copy(RAW / "qingpu_2025_safety_plan.txt", existing)
+    assert main(["diff", str(existing), str(tmp_path / "missing.txt")]) == 2
+    assert capsys.readouterr().err == f"gongwen diff: {tmp_path / 'missing.txt'}: no such file\n"
 
 
 def test_a_bundle_of_plans_is_no_one_plan_to_compare(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     assert reviews[t3.text] == ("已确认", "与科室核对无误")
     assert reviews[mended.text] == ("需修改", "牵头单位应为区卫健委办公室")
     assert sum(1 for state, _ in reviews.values() if state == "待审核") == len(qingpu.tasks) - 2
-    backup = tmp_path / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
+    backup = tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
     assert load_workbook(backup)["任务分解表"]["O3"].value == "与科室核对无误"
     write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the same second: a second backup
-    assert (tmp_path / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()
+    assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()

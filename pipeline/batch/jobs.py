@@ -37,6 +37,7 @@ class Output:
     xlsx: bytes
     review_path: Path
     review: bytes
+    reviewed: bool = False  # the workbook it replaces holds an analyst's review: keep that one as a backup
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,7 +266,8 @@ class Batch:
             write_atomically(output.review_path, output.review)
             with atomic_path(output.xlsx_path) as temporary:
                 temporary.write_bytes(output.xlsx)
-                keep_backup(output.xlsx_path)  # once the new one is written: the analyst's review carries over
+                if output.reviewed:  # once the new one is written: the analyst's review carries over
+                    keep_backup(output.xlsx_path)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""

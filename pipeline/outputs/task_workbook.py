@@ -46,11 +46,13 @@ OVERDUE, NEAR = "#FFC7CE", "#FFEB9C"
 
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
-    """Write `<stem>.xlsx`; an existing workbook's review is carried over and the file kept as a backup."""
+    """Write `<stem>.xlsx`; an existing workbook's review is carried over, and the workbook kept
+    as a backup when it holds one."""
     target = out_dir / f"{notice.source.stem}.xlsx"
     reviews = read_reviews(target) if target.exists() else {}
     data = build_xlsx(notice, reviews)
-    keep_backup(target, now)
+    if reviews:
+        keep_backup(target, now)
     write_atomically(target, data)
     return target
 
