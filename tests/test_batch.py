@@ -271,3 +271,34 @@ def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Pa
     assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 1
     assert load_workbook(out / "bundle-2.xlsx")["任务分解表"]["N2"].value == "已确认"
     assert load_workbook(out / "bundle-1.xlsx")["任务分解表"]["N2"].value == "待审核"
+
+
+def test_the_summary_names_each_plan_and_shows_the_analysts_review(tmp_path: Path) -> None:
+    """汇总.xlsx: per task the plan and its number in the bundle, 正文/通知, the 审核状态 and 审核意见
+    set in the plan's own workbook; the covering notice's instruction once, not once per plan;
+    source paths relative to the input."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    bundle = bundled_plans(raw)
+    text = bundle.read_text("utf-8").replace("现将《", "各单位于4月10日前报送工作联系人。现将《", 1)
+    bundle.write_text(text, "utf-8")
+    run_batch(Settings(input=raw, out_dir=out, workers=1))
+    book = load_workbook(out / "bundle-2.xlsx")
+    sheet = book["任务分解表"]
+    header = [cell.value for cell in sheet[1]]
+    first = sheet.cell(3, header.index("工作任务") + 1).value  # row 2 is the covering notice's instruction
+    sheet.cell(3, header.index("审核状态") + 1, "需修改")
+    sheet.cell(3, header.index("审核意见") + 1, "牵头单位应为区卫健委")
+    book.save(out / "bundle-2.xlsx")
+    run_batch(Settings(input=raw, out_dir=out, workers=1))  # nothing to redo: the review alone refreshes 汇总
+
+    tasks = _sheet(out / SUMMARY_NAME, "任务")
+    instructions = [r for r in tasks if r["来源"] == "通知"]
+    assert [r["工作任务"] for r in instructions] == ["各单位于4月10日前报送工作联系人"]
+    assert {(r["计划序号"], r["计划名称"]) for r in tasks if r["来源"] == "正文"} == {
+        (1, "2025年青浦区卫生健康系统安全生产工作计划"), (2, "金山区卫健委2021年安全生产和资源保障工作要点"),
+    }  # fmt: skip
+    reviewed = next(r for r in tasks if r["计划序号"] == 2 and r["工作任务"] == first)
+    assert (reviewed["审核状态"], reviewed["审核意见"]) == ("需修改", "牵头单位应为区卫健委")
+    assert {r["审核状态"] for r in tasks if r is not reviewed} == {"待审核"}
+    assert {"开始", "截止", "周期"} <= set(tasks[0])
+    assert [r["源文件"] for r in _sheet(out / SUMMARY_NAME, "文件")] == ["bundle.txt", "bundle.txt"]

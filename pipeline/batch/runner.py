@@ -30,7 +30,7 @@ from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
-from pipeline.batch.summary import write_summary, write_tasks_parquet
+from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, one_line, readable, write_atomically
 from schemas.notice import gongwen_version
 
@@ -327,8 +327,9 @@ class Batch:
         in the store, so a run that stopped before writing them leaves them to the next) or are missing."""
         out = self.settings.out_dir
         summary, parquet = out / SUMMARY_NAME, out / PARQUET_NAME
-        if self.store.info("combined") != "current" or not summary.exists() or not parquet.exists():
-            write_summary(self.store, summary)
+        stale = self.store.info("combined") != "current" or not summary.exists() or not parquet.exists()
+        if stale or workbooks_changed_since(self.store, summary.stat().st_mtime):  # an analyst's review
+            write_summary(self.store, summary, self.settings.input)
             write_tasks_parquet(self.store, parquet)
             self.store.set_info("combined", "current")
         self.report.outputs = [summary, parquet, out / STORE_NAME, out / LOG_NAME]
