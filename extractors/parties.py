@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from extractors.metadata import split_list
-from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, text_of
+from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, tag_of, text_of
 from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
 
@@ -74,12 +74,14 @@ def _ends_name(token: Token, places: bool = False) -> bool:
     a place that acts as a clause's subject (各省、自治区……, 有关的大中城市)."""
     if token.text in _org_terms():
         return True
-    if token.tag_ in ("v", "vn", "d", "p", "c", "u", "uj", "r", "i", "nr"):
+    if token.tag_ in ("v", "vn", "d", "p", "c", "u", "uj", "r", "i"):
         return False
+    if token.tag_ == "nr" and len(token) < 3:
+        return False  # a person's name; 宣传部, which jieba tags as one, is a body
     if token.tag_ == "l" and not token.text.endswith((*_people(), *_long_suffixes())):
         return False  # a set phrase (依法查处), unless it names people or a body (从业人员, 高等学校)
-    if token.text.endswith(tuple(_rules()["names"]["not_names"])):
-        return False
+    if token.tag_ != "nt" and token.text.endswith(tuple(_rules()["names"]["not_names"])):
+        return False  # 境外政局, 城乡社区; not 民政局, which jieba knows as a body
     return _name_end().search(token.text) is not None or (places and token.text.endswith(_place_heads()))
 
 
@@ -131,7 +133,7 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
     across an opener (国务院安委会各有关成员单位).  `places`: see `_ends_name`.
     """
     rules = _rules()["names"]
-    if not _opens_name(doc, first, places):
+    if not _opens_name(doc, first, places) or _verb_and_object(doc, first):
         return None
     last: int | None = None
     chars = 0
@@ -140,15 +142,17 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         chars += len(token)
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
-        if _ends_name(token, places) and (_ends_name(token) or not _has_verb(doc, first, index)):
-            last = index  # a place ends a name only after nouns: 周边地区, not 调整区
+        if _ends_name(token, places) and (_ends_name(token) or _place_ends(doc, first, index)):
+            last = index
+        elif index > first and _suffix_after_field(doc, index):
+            last = index  # 市场监管|所, 卫生监督|所: a suffix jieba reads as a particle
         elif last is not None:
             if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
                 continue
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
                 return remark
-            if _barrier(token) or not is_nominal(token) or token.tag_ in ("i", "l"):
+            if _barrier(token) or not is_nominal(token) or _opens_predicate(token):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
             if doc[index - 1].text not in rules["openers"]:
@@ -158,8 +162,43 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
     return last
 
 
-def _has_verb(doc: Doc, first: int, end: int) -> bool:
-    return any(token.tag_ in ("v", "vn") for token in doc[first:end])
+def _verb_and_object(doc: Doc, index: int) -> bool:
+    """培训|从业人员, 面向|社会公众: a verb that takes units as its object, before a whole name, is a
+    verb and its object (检查|人员, before a bare generic word, is a name)."""
+    if doc[index].text not in _rules()["names"]["object_verbs"] or index + 1 >= len(doc):
+        return False
+    return doc[index + 1].text not in _generic() and _one_name(doc, index + 1) is not None
+
+
+@cache
+def _generic() -> frozenset[str]:
+    return frozenset(_rules()["names"]["generic"])
+
+
+def _suffix_after_field(doc: Doc, index: int) -> bool:
+    token, before = doc[index], doc[index - 1]
+    return len(token) == 1 and token.text in _one_char_suffixes() and before.tag_ in ("n", "vn", "v", "an", "nz")
+
+
+@cache
+def _one_char_suffixes() -> frozenset[str]:
+    return frozenset(suffix for suffix in words("org_suffixes.txt") if len(suffix) == 1)
+
+
+def _place_ends(doc: Doc, first: int, index: int) -> bool:
+    """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局), a
+    place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
+    before = doc[first:index]
+    if len(doc[index]) == 1:
+        return all(token.text in _rules()["names"]["openers"] for token in before)
+    return not any(token.tag_ in ("v", "vn") for token in before)
+
+
+def _opens_predicate(token: Token) -> bool:
+    """An idiom, or a set phrase that opens with an adverb or a preposition (依法办理, 按程序): a
+    predicate, not part of a name (生态环境 is a set phrase too)."""
+    opens = tag_of(token.text[:2]) in ("d", "ad") or tag_of(token.text[:1]) in ("p", "d")
+    return token.tag_ == "i" or (token.tag_ == "l" and opens)
 
 
 def _remark_end(doc: Doc, index: int) -> int | None:
@@ -207,13 +246,21 @@ def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
         return following is not None and following.text in _rules()["names"]["counters"]
     if is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token):
         return True
-    return _names_a_field(doc, index) or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
+    # a verb opens a name only right after a cue (督促包保干部); at a clause's start it is the
+    # clause's verb (走访企业, 培训从业人员)
+    after_cue = index > 0 and (doc[index - 1].text in _cue_words() or doc[index - 1].tag_ == "p")
+    field = after_cue and _names_a_field(doc, index)
+    return field or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
 
 
 def _glued_to_suffix(doc: Doc, index: int) -> bool:
-    """养护|院: jieba splits a name's one-character suffix off a word it reads as a verb."""
+    """养护|院, 卫生监督|所: jieba splits a name's one-character suffix off a word it reads as a verb."""
     following = doc[index + 1] if index + 1 < len(doc) else None
-    return following is not None and len(following) == 1 and _ends_name(following)
+    return (
+        following is not None
+        and len(following) == 1
+        and (_ends_name(following) or following.text in _one_char_suffixes())
+    )
 
 
 def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[int, int]], int]:
@@ -241,8 +288,23 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
         if loose is not None:
             names.append(loose)
             return _shared_noun(doc, names), loose[1] + 1
-        return _shared_noun(doc, names), _past_collective(doc, following)
-    return _shared_noun(doc, names), index
+        return _split_collectives(doc, _shared_noun(doc, names)), _past_collective(doc, following)
+    return _split_collectives(doc, _shared_noun(doc, names)), index
+
+
+def _split_collectives(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """各地区各部门, 各地各有关部门: two collectives each with its 各 (国务院安委会各有关成员单位,
+    which does not open with 各, is one name)."""
+    split: list[tuple[int, int]] = []
+    for first, last in names:
+        inner = [
+            t.i for t in doc[first + 1 : last + 1] if t.text == "各" and _ends_name(doc[t.i - 1], places=True)
+        ] if doc[first].text.startswith("各") else []  # fmt: skip
+        for cut in inner:
+            split.append((first, cut - 1))
+            first = cut
+        split.append((first, last))
+    return split
 
 
 def _past_collective(doc: Doc, index: int) -> int:
@@ -268,6 +330,8 @@ def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
     start of a clause or after 特别是: a noun, then words up to the first name end that a
     predicate follows."""
     if start >= len(doc) or not _opens_name(doc, start, places=True) or doc[start].text in _action_verbs():
+        return None
+    if _verb_and_object(doc, start):
         return None
     limit = _rules()["names"]["max_chars"]
     for index in range(start, len(doc)):
@@ -388,14 +452,46 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             start += 2  # an item's number: 15.提升企业……
         if start >= end or doc[start].text in rules["no_subject_openers"] or doc[end - 1].text == "的":
             continue  # ……的，可申请: a condition names who qualifies, not who acts
+        levels = list(_levels(doc, start, end))
+        if levels:
+            yield from levels
+            continue
         names, after = names_from(doc, start, places=True)
         if not names:
             phrase = _loose_name(doc, start) or _modified_name(doc, start, end)
             names, after = ([phrase], phrase[1] + 1) if phrase else ([], start)
+        if not names:
+            continue
         predicate = _predicate_at(doc, after)
-        if names and predicate is not None:
-            role: Role = "co" if doc[predicate].text in rules["co_verbs"] else "lead"
-            yield from _parties(doc, names, role)
+        if predicate is not None:
+            yield from _parties(doc, names, _subject_role(doc, predicate))
+
+
+def _subject_role(doc: Doc, predicate: int) -> Role:
+    """A subject leads, unless its verb (after 共同, 积极 …) joins in — 区公安分局共同参与, 配合 —
+    or makes it a member (……等部门负责同志为成员)."""
+    rules = _rules()["roles"]
+    verb = predicate
+    while verb < len(doc) - 1 and doc[verb].tag_ in ("d", "ad"):
+        verb += 1
+    member = "".join(t.text for t in doc[verb : verb + 2]) in _rules()["names"]["member_of"]
+    return "co" if doc[verb].text in rules["co_verbs"] or member else "lead"
+
+
+def _levels(doc: Doc, start: int, end: int) -> Iterator[FoundParty]:
+    """市、区两级要…… / 省、市、县三级要……: the levels of government named do the work."""
+    text = text_of(doc)
+    clause = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+    found = _levels_pattern().match(clause)
+    if found:
+        base = doc[start].idx
+        for level in re.finditer(r"[^、]+", found["levels"]):
+            yield FoundParty(level.group(), base + level.start(), base + level.end(), "lead")
+
+
+@cache
+def _levels_pattern() -> re.Pattern[str]:
+    return re.compile(_rules()["names"]["government_levels"])
 
 
 def _predicate_at(doc: Doc, index: int) -> int | None:
@@ -444,7 +540,10 @@ def _action_verbs() -> frozenset[str]:
 
 
 def _predicate(token: Token) -> bool:
-    """A word a clause's predicate can open with: a verb, an adverb, a preposition, a time word."""
+    """A word a clause's predicate can open with: a verb, an adverb, a preposition, a time word,
+    a set phrase that opens with an adverb (依法办理; not 生态环境)."""
+    if token.tag_ == "l":
+        return _opens_predicate(token)
     return token.tag_ in PREDICATE_TAGS or token.text in _rules()["roles"]["modals"]
 
 
@@ -466,6 +565,8 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             continue  # 联合办公室, 配合部门: the cue word makes a noun with a bare generic word
         if label == "co":
             yield from _parties(doc, names, "co")
+        elif label == "lead_by" and _a_range(doc, after):
+            continue  # 由企业在职职工……放宽至……: from what to what, not by whom
         elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
             members = cue_end > 1 and doc[cue_end - 2].text in _rules()["names"]["member_words"]
             yield from _parties(doc, names, "co" if members else "lead")  # 由X牵头; 成员由X组成
@@ -480,6 +581,11 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     yield from _supervised(doc)
     yield from _roles_played(doc)
     yield from _duty_holders(doc)
+
+
+def _a_range(doc: Doc, after: int) -> bool:
+    clause_end = next((t.i for t in doc[after:] if t.text in "，。；,;"), len(doc))
+    return any(t.text in ("至", "到") for t in doc[after:clause_end])
 
 
 def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
@@ -560,6 +666,8 @@ def _fields_joined(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["names"]
     for match in _field_list().finditer(text):
         for field in re.finditer(r"[^、和]+", match.group(1)):
+            if _name_end().search(field.group()):
+                continue  # 区住建委 is a name of its own, not a field (区住建委部门)
             if re.fullmatch(rules["field_collective"], field.group()) is None:
                 at = match.start(1) + field.start()
                 yield FoundParty(f"{field.group()}部门", at, at + len(field.group()), "co")

@@ -42,9 +42,9 @@ def _repairs() -> dict[str, Any]:
 
 
 def _glued(word: str, repairs: dict[str, Any]) -> bool:
-    """由区, 各镇, 部等: two words jieba's dictionary glues into one."""
+    """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one."""
     level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
-    return level or (word[1] == "等" and word[0] in repairs["split_before_deng"])
+    return level or (word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"])
 
 
 @lru_cache(maxsize=8192)
