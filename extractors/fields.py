@@ -121,8 +121,7 @@ def found_parties(
         if speaker or not is_self_reference(p.name)
     ]
     assigned: list[FoundParty] = []
-    if draft.assignment:
-        text, offset = draft.assignment
+    for text, offset in draft.assignments:
         assigned += [p.moved(offset) for p in assignment_parties(text)]
     for cell in (draft.columns or {}).values():
         if cell.role in ("lead", "co", "listed"):

@@ -14,6 +14,8 @@ from schemas.notice import NoticeMeta
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕",
                           "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})  # fmt: skip
 YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-—－–~至]|\))")
+OFFICES = ("办公室", "办公厅")  # a government's office, which issues what its government approved
+PLANNED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年[^，。；、和及与]{0,12}(?:计划|要点|方案|安排|任务|打算)")
 
 
 def extract_meta(doc: Document) -> NoticeMeta:
@@ -34,7 +36,7 @@ def extract_meta(doc: Document) -> NoticeMeta:
         addressees=_addressees(doc),
         plan_title=plan_title,
         drafter=_drafter(doc, title, issuers),
-        plan_year=_plan_year(plan_title, title, doc_number, issue_date),
+        plan_year=plan_year_of(plan_title, title, doc_number, issue_date),
         openness=_openness(doc),
     )
 
@@ -127,7 +129,8 @@ def _drafter(doc: Document, title: str | None, issuers: list[str]) -> str | None
     forwarded = notice_pattern("forwarded_author").search(title or "")
     if forwarded and is_org_line(forwarded["org"]):
         return _unless_issuer(forwarded["org"], issuers)
-    if doc.of_kind("plan_title") or doc.plan is not None:  # an office issues its government's plan
+    offices = [name for name in issuers if name.endswith(OFFICES)]
+    if offices and (doc.of_kind("plan_title") or doc.plan is not None):  # an office issues its government's plan
         covering = "".join(doc.text_of(b) for b in doc.of_kind("notice"))
         approved = notice_pattern("approved_by").search(covering)
         if approved:
@@ -230,12 +233,15 @@ def _is_contents(doc: Document, block: Block) -> bool:
     return bool(following) and following[0].kind == "toc"
 
 
-def _plan_year(
+def plan_year_of(
     plan_title: str | None, title: str | None, doc_number: str | None, issue_date: dt.date | None
 ) -> int | None:
-    """The year a plan is for: named in its title, else in the notice's, else its number's or date's."""
+    """The year a plan is for: named in its title, else in the notice's, else its number's or date's.
+    A title that names two years names the plan's before what it plans (2024年工作情况和2025年
+    工作计划: 2025)."""
     for text in (plan_title, title):
-        match = YEAR.search(text or "")
+        planned = PLANNED_YEAR.search(text or "")
+        match = planned or YEAR.search(text or "")
         if match:
             return int(match.group(1))
     if doc_number:

@@ -34,7 +34,8 @@ def extract(doc: Document) -> Notice:
     inherited = heading_deadlines(doc, sections.values(), time)
     body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees"))
     forms, issuer = issuer_forms(meta.issuers, body)
-    owners = Owners(notice=issuer, body=meta.drafter or issuer)
+    drafter = issuer_forms([meta.drafter], body)[1] if meta.drafter else None  # 区应急局, as the text calls it
+    owners = Owners(notice=issuer, body=drafter or issuer)
     sentences = [make_doc(draft.text) for draft in drafts]
     parties = [
         found_parties(draft, sentence, forms, owners.notice if draft.origin == "notice" else owners.body)

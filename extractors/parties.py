@@ -760,8 +760,8 @@ def assignment_parties(text: str) -> list[FoundParty]:
         body, offset = segment.group(), segment.start()
         label = re.match(r"^(.{1,6}?)[:：]", body)
         verb = re.search(f"(?:{verbs})$", body)
-        if label and (role := _label_role(label.group(1))):
-            found += _listed(body[label.end() :], offset + label.end(), role)
+        if label and (role := _label_role(label.group(1))):  # a label says they are units, whatever their ending
+            found += _listed(body[label.end() :], offset + label.end(), role, labelled=True)
             pending = None
         elif verb:
             start = offset if pending is None else pending
@@ -773,8 +773,10 @@ def assignment_parties(text: str) -> list[FoundParty]:
 
 
 def _label_role(label: str) -> Assigned | None:
+    rules = _rules()["roles"]
     roles: tuple[Assigned, ...] = ("lead", "co", "listed")
-    return next((role for role in roles if label in _rules()["roles"][f"{role}_labels"]), None)
+    units = rules["label_units"]
+    return next((role for role in roles if re.fullmatch(rules[f"{role}_labels"] + units, label)), None)
 
 
 def _verb_role(verb: str) -> Assigned:
@@ -782,7 +784,7 @@ def _verb_role(verb: str) -> Assigned:
     return "lead" if verb in rules["lead_verbs"] else "co" if verb in rules["co_verbs"] else "listed"
 
 
-def _listed(text: str, base: int, role: Assigned) -> list[FoundParty]:
+def _listed(text: str, base: int, role: Assigned, labelled: bool = False) -> list[FoundParty]:
     """The names a plain list holds (a table cell, an assignment), at their offsets from `base`;
     a `listed` list is led by its first name, the others are co.
 
@@ -801,12 +803,18 @@ def _listed(text: str, base: int, role: Assigned) -> list[FoundParty]:
             cursor = at + len(part)
             name = clean_name(part)
             inner = list(make_doc(name))[:-1] if name else []
-            if name and _name_end().search(name) and not any(_barrier(t) for t in inner if t.text != "和"):
+            named = labelled and len(name or "") <= _rules()["names"]["max_chars"]
+            if name and (named or _name_end().search(name)) and not any(_barrier(t) for t in inner if t.text != "和"):
                 end = base + at + len(part)
-                own: Role = ("co" if found else "lead") if role == "listed" else role
+                own: Role = ("co" if found and not _collective(found[0].name) else "lead") if role == "listed" else role
                 written = _counted().sub("", part.strip())
                 found.append(FoundParty(name, end - len(name), end, own, "" if written == name else written))
     return found
+
+
+def _collective(name: str) -> bool:
+    """有关部门, 单位: no named unit — a list of collectives has no first to lead it."""
+    return re.sub("^(?:有关|相关|其他|其余|各)", "", name) in _generic()
 
 
 @cache

@@ -114,30 +114,33 @@ def _mark_items(paras: list[_Para]) -> None:
     """Which numbered paragraphs are items — a number, then the task it states — not headings.
 
     A numbered paragraph is a heading when the text after its number opens with a title: a
-    short phrase, not a sentence (一、压实安全责任, （二）做好……的落实工作。要尽快……).  It is an
-    item when that text reads as a sentence (5.各镇要建立……), when its first sentence joins
-    clauses (（一）进一步健全……体系，充分发挥……作用。在……) and the paragraph goes on, when units
-    are assigned to it in brackets (3.完成……。（责任单位：……）), or when it ends as a sentence and
-    nothing stands under it before the next number of its rank or above (1.开展……。 2.推进……。).
+    short phrase, not a sentence, alone or running on into the item's text (一、压实安全责任,
+    （二）压实安全生产责任，健全责任体系。各街镇要……).  It is an item when that text reads as a
+    sentence (5.各镇要建立……), when units are assigned to it in brackets (3.完成……。（责任单位：
+    ……）), when it ends as a sentence and nothing stands under it before the next number of its
+    rank or above (1.开展……。 2.推进……。), or when its numbering style numbers items almost
+    everywhere else (hd01's 1.–20., one of which opens with a short sentence).
     """
+    styles: dict[str, list[_Para]] = {}
     for index, para in enumerate(paras):
         found = heading_style(para.text) if para.kind == "heading" else None
         if found is None:
             continue
+        styles.setdefault(found[0], []).append(para)
         rest = para.text[found[2].end() :]
         title = _title_of(rest)
         if title is None:
             para.item = True
-            continue
-        words, run_in = title
-        tail = _assignment().sub("", rest[run_in:]).strip()
-        if tail:
-            para.item = any(mark in words for mark in "，,")
-        else:
+        elif not _assignment().sub("", rest[title[1] :]).strip():  # the title is all there is
             ends_sentence = rest.rstrip().endswith(tuple(SENTENCE_MARKS))
             para.item = _assignment().search(rest) is not None or (
                 ends_sentence and _nothing_under(paras, index, found[1])
             )
+    share = table("headings.toml")["limits"]["item_style_share"]
+    for numbered in styles.values():
+        if sum(para.item for para in numbered) >= share * len(numbered):
+            for para in numbered:
+                para.item = True
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:

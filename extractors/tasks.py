@@ -49,7 +49,7 @@ class TaskDraft:
     origin: Origin
     block: int  # index of the block (paragraph) it came from
     introducer: int | None = None  # for an enumeration item, the index of the task that introduces it
-    assignment: tuple[str, int] | None = None  # the item's bracketed assignment of units and its offset
+    assignments: tuple[tuple[str, int], ...] = ()  # the units assigned to its item (text, offset): （牵头单位：……）
     columns: dict[str, Cell] | None = None  # a table row's cells by column header
 
 
@@ -114,11 +114,13 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "copula": re.compile(rules["descriptive"]["copula"]),
         "past_year": re.compile(rules["descriptive"]["past_year"]),
         "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
+        "assignment_sentence": re.compile(rules["bracket_assignment"]["sentence"]),
         "vocative": re.compile(rules["address"]["vocative"]),
         "closing": re.compile(rules["closing"]["pattern"]),
         "label": re.compile(rules["labels"]["pattern"]),
         "lead_in": re.compile(rules["lead_ins"]["pattern"]),
-        "proposal": re.compile(rules["reports"]["proposal_titles"]),
+        "lead_in_item": re.compile(rules["lead_ins"]["before_item"]),
+        "telling": re.compile(rules["reports"]["telling_titles"]),
         "forecast": re.compile(rules["descriptive"]["forecast"]),
         "forwarding": notice_pattern("forwarding"),
         "carry_out": notice_pattern("carry_out"),
@@ -148,21 +150,22 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     previous_row: list[Cell] = []
     findings = False  # in an attached list of problems found: no tasks
     report = False  # in a report, which tells before it proposes
+    units = _Assignments(drafts)
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
+            units.restart()
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
             findings = block.kind == "plan_title" and _lists_findings(doc.text_of(block))
             report = block.kind != "signature" and doc.text_of(block).endswith(_rules()["reports"]["title_end"])
+            units.restart()
         if findings:
             continue
         if block.kind == "body" and not _in_non_task_section(current) and not (report and _tells(current)):
-            keep = _SentenceFilter("body", plan_year)
-            drafts += _block_tasks(doc, block, index, current, keep, len(drafts))
+            _block_tasks(doc, block, index, current, _SentenceFilter("body", plan_year), units)
         elif block.kind == "notice":
-            keep = _SentenceFilter("notice", plan_year)
-            drafts += _block_tasks(doc, block, index, None, keep, len(drafts))
+            _block_tasks(doc, block, index, None, _SentenceFilter("notice", plan_year), units)
         elif block.kind == "table_header":
             header, previous_row = [cell.strip() for cell in doc.text_of(block).split("\t")], []
         elif block.kind == "table_row" and header:
@@ -171,6 +174,31 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
             if draft:
                 drafts.append(draft)
     return _without_restated_rows(drafts)
+
+
+class _Assignments:
+    """The tasks an assignment of units covers: those since the one before it in the same item
+    (section).  Assignments one after the other (牵头单位：……。配合单位：……。) cover the same tasks."""
+
+    def __init__(self, drafts: list[TaskDraft]) -> None:
+        self.drafts = drafts
+        self.open: list[int] = []  # tasks no assignment covers yet
+        self.covered: list[int] = []  # the tasks the last assignment covered, while no task follows it
+
+    def restart(self) -> None:
+        self.open, self.covered = [], []
+
+    def task(self, draft: TaskDraft) -> None:
+        self.drafts.append(draft)
+        self.open.append(len(self.drafts) - 1)
+        self.covered = []
+
+    def assign(self, assignment: tuple[str, int]) -> None:
+        self.covered = self.covered or self.open
+        for member in self.covered:
+            draft = self.drafts[member]
+            self.drafts[member] = replace(draft, assignments=(*draft.assignments, assignment))
+        self.open = []
 
 
 def _without_restated_rows(drafts: list[TaskDraft]) -> list[TaskDraft]:
@@ -252,8 +280,8 @@ def _lists_findings(title: str) -> bool:
 
 
 def _tells(section: Section | None) -> bool:
-    """A report's section that does not propose (一、1996年我国地震活动情况……): no tasks."""
-    return section is None or not any(_compiled()["proposal"].search(title) for title in section.path)
+    """A report's preamble, or a section that reports (一、1996年我国地震活动情况……): no tasks."""
+    return section is None or any(_compiled()["telling"].search(title) for title in section.path)
 
 
 def _in_non_task_section(section: Section | None) -> bool:
@@ -262,18 +290,14 @@ def _in_non_task_section(section: Section | None) -> bool:
 
 
 def _block_tasks(
-    doc: Document, block: Block, index: int, section: Section | None, keep: _SentenceFilter, first_id: int
-) -> list[TaskDraft]:
+    doc: Document, block: Block, index: int, section: Section | None, keep: _SentenceFilter, units: _Assignments
+) -> None:
     text = doc.text.text
-    drafts: list[TaskDraft] = []
-    group: list[int] = []  # drafts since the last unit assignment: the next one covers them
     introducer: int | None = None
     previous: int | None = None
     for start, end, assignment in _sentences_and_assignments(text, block):
         if assignment is not None:
-            for member in group:
-                drafts[member] = replace(drafts[member], assignment=assignment)
-            group = []
+            units.assign(assignment)
             continue
         sentence = text[start:end]
         if not keep.keeps(sentence):
@@ -283,7 +307,7 @@ def _block_tasks(
             introducer = previous
         elif not is_item:
             introducer = None
-        drafts.append(
+        units.task(
             TaskDraft(
                 text=sentence,
                 start=start,
@@ -295,22 +319,32 @@ def _block_tasks(
                 introducer=introducer if is_item else None,
             )
         )
-        group.append(len(drafts) - 1)
-        previous = first_id + len(drafts) - 1
-    return drafts
+        previous = len(units.drafts) - 1
 
 
 def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, int, tuple[str, int] | None]]:
     """The block's sentences, with the unit assignments between them split off:
-    ……统计方法。（生态环境部牵头，……参与）, or ……示范企业。（工业和信息化部指导）以铅酸蓄电池为重点……"""
-    pattern = _compiled()["assignment"]
-    for start, end in _with_remarks(text, list(split_sentences(text, block.start, block.end))):
-        found = pattern.match(text, start, end)
+    ……统计方法。（生态环境部牵头，……参与）, ……示范企业。（工业和信息化部指导）以铅酸蓄电池为重点……, or
+    one written out as a sentence of its own: 牵头单位：区应急局。 / 区住建委、区城管执法局按职责分工负责。"""
+    pattern, written_out = _compiled()["assignment"], _compiled()["assignment_sentence"]
+    for start, end in _split_lead_ins(text, _with_remarks(text, list(split_sentences(text, block.start, block.end)))):
+        found = pattern.match(text, start, end) or written_out.fullmatch(text, start, end)
         if found:
             yield found.start(), found.end(), (found.group(), found.start())
             start = found.end()
         if start < end:
             yield start, end, None
+
+
+def _split_lead_ins(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """要重点做好以下工作：一季度：……: the lead-in ends at its colon, where the first item begins."""
+    lead_in = _compiled()["lead_in_item"]
+    for start, end in sentences:
+        found = lead_in.match(text, start, end)
+        if found:
+            yield start, found.end() - 1
+            start = found.end()
+        yield start, end
 
 
 def _with_remarks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.structure import is_doc_number_line
+from extractors.structure import is_doc_number_line, is_org_line
 from extractors.vocab import heading_style, notice_pattern, table, words
 from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
@@ -285,6 +285,8 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         return True  # a title's last line, centred under it: ……工作的通 / 知
     if _standalone(prev_text):
         return False
+    if _ends_sentence(prev_text, rules) and is_org_line(text):
+        return False  # a signature after the notice's last sentence, however wide the lines
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
     open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(so_far, rules)
     width = ems(prev_text)

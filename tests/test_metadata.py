@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metadata import normalise_doc_number, parse_date, split_joint, split_list
+from extractors.metadata import normalise_doc_number, parse_date, plan_year_of, split_joint, split_list
 from tests.corpus import RAW, notice_of, notices_of
 
 
@@ -168,6 +168,18 @@ def test_a_government_report_is_issued_by_the_government_its_head_speaks_for(
         "utf-8",
     )
     assert notice_of(path).meta.issuer == issuer
+
+
+@pytest.mark.parametrize(
+    "title, year",
+    [
+        ("关于2024年安全生产工作情况和2025年工作计划的报告", 2025),  # the year it plans, not the one it reports
+        ("2025年青浦区卫生健康系统安全生产工作计划", 2025),
+        ("安全生产治本攻坚三年行动方案（2024-2026年）", 2024),
+    ],
+)
+def test_the_plan_year_is_the_year_planned(title: str, year: int) -> None:
+    assert plan_year_of(title, None, None, None) == year
 
 
 def test_an_issue_date_written_with_dots_anchors_from_today(tmp_path: Path) -> None:

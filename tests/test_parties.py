@@ -207,6 +207,11 @@ def test_not_parties(sentence: str) -> None:
         ("（区教育局牵头，区公安分局、区消防救援支队配合）",
          [("区教育局", "lead"), ("区公安分局", "co"), ("区消防救援支队", "co")]),
         ("（参与单位：区科委）", [("区科委", "co")]),
+        # labels by their role word, whatever kind of unit they name; units under a label whatever their ending
+        ("（牵头科室：办公室；配合科室：医政医管科）", [("办公室", "lead"), ("医政医管科", "co")]),
+        ("（牵头单位：区教育督导室；配合单位：区教育局）", [("区教育督导室", "lead"), ("区教育局", "co")]),
+        # a list of collectives has no first to lead it
+        ("（各有关部门和单位按职责分工负责）", [("有关部门", "lead"), ("单位", "lead")]),
         # a list that runs over a comma to its verb; a collective closing it
         ("（人力资源社会保障部、科技部，各省级人民政府按职责分工负责）",
          [("人力资源社会保障部", "lead"), ("科技部", "co"), ("省级人民政府", "co")]),
@@ -349,3 +354,28 @@ def test_a_list_closed_by_a_level_after_等和() -> None:
     assert [(p.name, p.role) for p in assignment_parties(bracket)] == [
         ("全国工商联", "lead"), ("发展改革委", "co"), ("共青团中央", "co"), ("全国妇联", "co"), ("省级人民政府", "co")
     ]  # fmt: skip
+
+
+def test_an_assignment_written_out_after_its_item_covers_it() -> None:
+    """牵头单位：……；配合单位：……。 or 区教育局、区公安分局按职责分工负责。 as sentences of their own,
+    after the item's tasks, assign units as a bracket does; they are no tasks."""
+    tasks = notice_of(Path(__file__).parent / "fixtures" / "assignments_written_out.txt").tasks
+    assert [(t.text, [(p.name, p.role) for p in t.parties]) for t in tasks] == [
+        ("开展燃气安全专项检查", [("区住建委", "lead"), ("区市场监管局", "co"), ("区消防救援支队", "co")]),
+        ("完成50家餐饮场所燃气报警器安装", [("区住建委", "lead"), ("区市场监管局", "co"), ("区消防救援支队", "co")]),
+        ("开展校园周边治安整治", [("区教育局", "lead"), ("区公安分局", "co")]),
+    ]
+
+
+def test_a_bureau_that_writes_经区政府同意_still_speaks_for_itself(tmp_path: Path) -> None:
+    """Only an office issues a plan on its government's behalf; a bureau's plan is its own."""
+    text = (
+        "东江区应急管理局文件\n东应急〔2025〕3号\n关于印发《东江区安全生产专项整治方案》的通知\n各镇人民政府：\n"
+        "经区政府同意，现将《东江区安全生产专项整治方案》印发给你们，请认真贯彻落实。\n东江区应急管理局\n2025年3月1日\n"
+        "东江区安全生产专项整治方案\n一、主要任务\n加强安全生产执法检查。区应急局要加强督导。\n"
+    )
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    record = notice_of(path)
+    assert record.meta.drafter is None
+    assert record.tasks[0].implicit_lead == "区应急局"  # as the notice calls itself
