@@ -72,7 +72,7 @@ class StoredTask:
     it), so a task keeps its identity — `notice` and `text` — when its file moves or is redone."""
 
     notice: str
-    title: str  # the plan's title, else the notice's, else the file's name
+    title: str  # the plan's title, else the notice's, else the file's name (a bundle's own instructions: the notice's)
     doc_number: str | None
     plan_year: int | None
     workbook: str | None  # the notice's <stem>.xlsx, where its 审核状态 is entered
@@ -92,15 +92,17 @@ class StoredTask:
 # instructions, which each plan of a bundle carries, once: with the bundle's first plan.
 _TRACKED = """
 WITH notice AS (
-    SELECT n.path, n.plan, n.sha256, n.sha256 || '#' || n.plan AS notice, n.name, n.issue_date,
-           coalesce(n.plan_title, n.title, n.name) AS title, n.doc_number, n.plan_year, n.xlsx_path
+    SELECT n.path, n.plan, n.plans, n.sha256, n.sha256 || '#' || n.plan AS notice, n.name, n.issue_date,
+           n.title AS notice_title, coalesce(n.plan_title, n.title, n.name) AS title, n.doc_number, n.plan_year,
+           n.xlsx_path
     FROM notices n JOIN files f ON f.path = n.path AND f.status = 'ok'
     QUALIFY row_number() OVER (PARTITION BY n.sha256, n.plan ORDER BY n.path) = 1
 ), task AS (
     SELECT t.*, n.* EXCLUDE (path, plan) FROM tasks t JOIN notice n USING (path, plan)
     QUALIFY t.origin = 'body' OR row_number() OVER (PARTITION BY n.sha256, t.origin, t.text ORDER BY t.plan) = 1
 )
-SELECT t.notice, t.title, t.doc_number, t.plan_year, t.xlsx_path, t.number, t.section, t.text, t.lead,
+SELECT t.notice, CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END,
+       t.doc_number, t.plan_year, t.xlsx_path, t.number, t.section, t.text, t.lead,
        t.implicit_lead, t.co, t.deadline, t.page, t.line,
        (SELECT list({'text': d.text, 'kind': d.kind, 'start': d.start_date, 'end': d.end_date,
                      'recurrence': d.recurrence, 'rrule': d.rrule, 'dtstart': d.dtstart,
