@@ -1,8 +1,10 @@
-"""The `gongwen` command line: `extract` a few files, `run` a batch over a folder, `diff` two plans."""
+"""The `gongwen` command line: `extract` a few files, `run` a batch over a folder, `diff` two plans,
+`tracker` the 督办台账 of every notice in the store."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
@@ -74,6 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     review = commands.add_parser("review", help="a page to check a notice's extraction against its text")
     review.add_argument("notice", type=Path, metavar="NOTICE", help="a notice, any format or gongwen JSON")
     review.add_argument("-o", "--out", type=Path, help="the page (<stem>.review.html beside NOTICE)")
+    tracker = commands.add_parser(
+        "tracker", help="督办台账: every task in the store by unit and by date, and a calendar"
+    )
+    tracker.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
+    tracker.add_argument("-o", "--out", type=Path, help="the workbook (督办台账.xlsx beside the store)")
+    tracker.add_argument("--ics", type=Path, help="the calendar (督办台账.ics beside the store)")
+    tracker.add_argument(
+        "--as-of", type=_day, default=dt.date.today(), help="the day to count from (today), YYYY-MM-DD"
+    )
     args = parser.parse_args(argv)
     if args.command == "diff" and (len(args.plans) != 2) == (args.issuer is None):
         parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
@@ -87,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "tracker":
+        return tracker_command(args.store, args.out, args.ics, args.as_of)
     if args.command == "review":
         return review_command(args.notice, args.out)
     if args.command == "extract":
@@ -257,6 +270,45 @@ def _issuer_in(issuers: dict[str, int], name: str) -> str:
     key = name_key(without_place(name))
     matches = [known for known in issuers if name_key(without_place(known)) == key]
     return matches[0] if len(matches) == 1 else name
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date, YYYY-MM-DD: {text}") from None
+
+
+def tracker_command(store_path: Path, out: Path | None, ics: Path | None, as_of: dt.date) -> int:
+    """Write the 督办台账 and its calendar from the store; exit 1 if the store holds no task, 2 if
+    it cannot be read or the tracker cannot be written."""
+    from pipeline.outputs.ledger import SOON_DAYS
+    from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
+
+    target, calendar = out or store_path.parent / TRACKER_NAME, ics or store_path.parent / CALENDAR_NAME
+    try:
+        store = Store(store_path, read_only=True)
+        try:
+            report = write_tracker(store, target, calendar, as_of)
+        finally:
+            store.close()
+    except NothingToTrack as error:
+        print(f"gongwen tracker: {error}", file=sys.stderr)
+        return 1
+    except StoreError as error:
+        print(f"gongwen tracker: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"gongwen tracker: cannot write {error.filename or target}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    print(
+        f"督办台账 as of {as_of}: {report.tasks} tasks of {report.notices} notices, {report.overdue} overdue, "
+        f"{report.soon} due within {SOON_DAYS} days, {report.done} done → {target}, {calendar}"
+    )
+    if not report.deadlines:
+        print("gongwen tracker: no task in the store names a deadline: nothing falls due, the calendar is empty",
+              file=sys.stderr)  # fmt: skip
+    return 0
 
 
 def run_command(settings: Settings) -> int:

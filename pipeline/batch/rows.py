@@ -42,8 +42,8 @@ TABLES: dict[str, dict[str, str]] = {
         "targets": "VARCHAR[]", **_WHERE,
     },
     "deadlines": {
-        **_TASK, "text": "VARCHAR", "kind": "VARCHAR", "start_date": "DATE",
-        "end_date": "DATE", "recurrence": "VARCHAR", **_WHERE,
+        **_TASK, "text": "VARCHAR", "kind": "VARCHAR", "start_date": "DATE", "end_date": "DATE",
+        "recurrence": "VARCHAR", "rrule": "VARCHAR", "dtstart": "DATE", **_WHERE,
     },
     "parties": {
         **_TASK, "name": "VARCHAR", "canonical": "VARCHAR", "role": "VARCHAR", **_WHERE,
@@ -78,7 +78,9 @@ def notice_rows(notice: Notice, record: str, json_path: Path, xlsx_path: Path) -
              [t.text for t in task.targets], *_where(task.span))
         )  # fmt: skip
         for d in task.deadlines:
-            rows["deadlines"].append((*key, number, d.text, d.kind, d.start, d.end, d.recurrence, *_where(d.span)))
+            rows["deadlines"].append(
+                (*key, number, d.text, d.kind, d.start, d.end, d.recurrence, d.rrule, d.dtstart, *_where(d.span))
+            )
         for p in task.parties:
             rows["parties"].append((*key, number, p.name, p.canonical, p.role, *_where(p.span)))
         for t in task.targets:

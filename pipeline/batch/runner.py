@@ -5,7 +5,7 @@ todo     = files not yet done              # by content hash and gongwen version
 outcomes = executor.run(jobs(todo))        # workers: bytes in, JSON + workbook + rows out
 each     → <stem>.json, <stem>.xlsx, <stem>.review.html   # atomically, then recorded in the store
            (<stem>-01.json … for a file that bundles several plans)
-end      → 汇总.xlsx, tasks.parquet         # from the store: all notices at once
+end      → 汇总.xlsx, tasks.parquet, 督办台账.xlsx/.ics   # from the store: all notices at once
 
 Every output is written through a temporary file; the store takes a file's rows in one
 transaction after its outputs are in place.  So a crash or Ctrl-C leaves each earlier output
@@ -14,6 +14,7 @@ whole and the store consistent, and the next run does just the files the store l
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import glob
@@ -32,6 +33,7 @@ from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, one_line, readable, write_atomically
+from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -323,16 +325,19 @@ class Batch:
             self.log.warning("%s: failed (internal): %s", record.path, message)
 
     def _write_combined(self) -> None:
-        """汇总.xlsx and tasks.parquet, when the store changed since they were written (the flag is
-        in the store, so a run that stopped before writing them leaves them to the next) or are missing."""
+        """汇总.xlsx, tasks.parquet and the 督办台账 (as of today), when the store changed since they
+        were written (the flag is in the store, so a run that stopped before writing them leaves
+        them to the next) or are missing."""
         out = self.settings.out_dir
-        summary, parquet = out / SUMMARY_NAME, out / PARQUET_NAME
-        stale = self.store.info("combined") != "current" or not summary.exists() or not parquet.exists()
-        if stale or workbooks_changed_since(self.store, summary.stat().st_mtime):  # an analyst's review
-            write_summary(self.store, summary, self.settings.input)
-            write_tasks_parquet(self.store, parquet)
+        combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
+        stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
+        if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
+            write_summary(self.store, combined[0], self.settings.input)
+            write_tasks_parquet(self.store, combined[1])
+            with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
+                write_tracker(self.store, combined[2], combined[3], dt.date.today())
             self.store.set_info("combined", "current")
-        self.report.outputs = [summary, parquet, out / STORE_NAME, out / LOG_NAME]
+        self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 
 
 # ---------------------------------------------------------------- finding the files

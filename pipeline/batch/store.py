@@ -21,16 +21,17 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import duckdb
 
 from pipeline.batch.rows import TABLES, Rows, json_lines
 from pipeline.files import atomic_path
-from schemas.notice import SCHEMA_VERSION
+from schemas.notice import SCHEMA_VERSION, Deadline
 
-STORE_VERSION = "2"  # 2: a file may give several notices (plans), each with its outputs
+STORE_VERSION = "3"  # 2: a file may give several notices (plans), each with its outputs;
+# 3: a deadline's recurrence rule (rrule, dtstart), which the tracker expands
 BOUND = ("notices",)  # tables whose rows are inserted value by value: a row holds a whole record
 _WRITE_FAULTS = (duckdb.IOException, duckdb.FatalException)  # the disk's, not the rows'
 
@@ -63,6 +64,55 @@ class FileRecord:
     processed_at: dt.datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredTask:
+    """A task as the tracker follows it: its text, units and deadlines, and its notice's details.
+
+    `notice` names the notice by content, `<sha256>#<plan>` (the file's SHA-256 and the plan of
+    it), so a task keeps its identity — `notice` and `text` — when its file moves or is redone."""
+
+    notice: str
+    title: str  # the plan's title, else the notice's, else the file's name (a bundle's own instructions: the notice's)
+    doc_number: str | None
+    plan_year: int | None
+    workbook: str | None  # the notice's <stem>.xlsx, where its 审核状态 is entered
+    number: int  # 序号 in the notice's workbook
+    section: list[str]
+    text: str
+    lead: list[str]  # canonical names
+    implicit_lead: str | None
+    co: list[str]
+    when: str  # the time expressions as written
+    page: int
+    line: int
+    deadlines: tuple[Deadline, ...]
+
+
+# Each notice once (a file copied to two folders is one notice), and the covering notice's own
+# instructions, which each plan of a bundle carries, once: with the bundle's first plan.
+_TRACKED = """
+WITH notice AS (
+    SELECT n.path, n.plan, n.plans, n.sha256, n.sha256 || '#' || n.plan AS notice, n.name, n.issue_date,
+           n.title AS notice_title, coalesce(n.plan_title, n.title, n.name) AS title, n.doc_number, n.plan_year,
+           n.xlsx_path
+    FROM notices n JOIN files f ON f.path = n.path AND f.status = 'ok'
+    QUALIFY row_number() OVER (PARTITION BY n.sha256, n.plan ORDER BY n.path) = 1
+), task AS (
+    SELECT t.*, n.* EXCLUDE (path, plan) FROM tasks t JOIN notice n USING (path, plan)
+    QUALIFY t.origin = 'body' OR row_number() OVER (PARTITION BY n.sha256, t.origin, t.text ORDER BY t.plan) = 1
+)
+SELECT t.notice, CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END,
+       t.doc_number, t.plan_year, t.xlsx_path, t.number, t.section, t.text, t.lead,
+       t.implicit_lead, t.co, t.deadline, t.page, t.line,
+       (SELECT list({'text': d.text, 'kind': d.kind, 'start': d.start_date, 'end': d.end_date,
+                     'recurrence': d.recurrence, 'rrule': d.rrule, 'dtstart': d.dtstart,
+                     'span': {'start': d.char_start, 'end': d.char_end, 'page': d.page, 'line': d.line}}
+                    ORDER BY d.char_start)
+        FROM deadlines d WHERE d.path = t.path AND d.plan = t.plan AND d.task = t.number)
+FROM task t ORDER BY t.issue_date DESC NULLS LAST, t.name, t.path, t.plan, t.number
+"""
+
+
 class Store:
     """The DuckDB file; one batch writes it at a time (DuckDB locks the file)."""
 
@@ -84,9 +134,20 @@ class Store:
         self._check_version()
 
     def _check_version(self) -> None:
-        version = self.info("store_version")
-        if version != STORE_VERSION:
-            raise StoreError(f"the store was made by another gongwen (store version {version}); move it aside")
+        try:
+            version = self.info("store_version")
+        except duckdb.CatalogException:  # a DuckDB file, but not a store
+            version = None
+        if version == STORE_VERSION:
+            return
+        if version is None:
+            raise StoreError(f"{self.path} is not a gongwen store: move it aside")
+        if version.isdigit() and int(version) < int(STORE_VERSION):
+            raise StoreError(
+                f"the store {self.path} was made by an older gongwen (store version {version}, this one needs "
+                f"{STORE_VERSION}): move it aside and run `gongwen run` again, which redoes every file"
+            )
+        raise StoreError(f"the store {self.path} was made by a newer gongwen (store version {version}): move it aside")
 
     def _create(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS info (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -184,6 +245,12 @@ class Store:
         return [
             (str(title), year, str(record)) for title, year, record in self.con.execute(query, [issuer] * 2).fetchall()
         ]
+
+    def tracked_tasks(self) -> list[StoredTask]:
+        """Every task of every notice, newest notice first (by date of issue), in each in its order."""
+        names = [field.name for field in fields(StoredTask)]
+        found = (dict(zip(names, row, strict=True)) for row in self.con.execute(_TRACKED).fetchall())
+        return [StoredTask(**{**f, "deadlines": tuple(Deadline(**d) for d in f["deadlines"] or ())}) for f in found]
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""

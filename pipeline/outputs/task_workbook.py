@@ -18,10 +18,10 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from openpyxl import load_workbook
 
@@ -43,6 +43,8 @@ NEAR_DAYS = 30  # a deadline this close counts as near
 ABRIDGED = 56  # width (CJK counting double) of a task's text on the grid sheets
 MARK_FILLS = {"●": "due", "▬": "span", "↻": "recur", "牵头": "lead", "牵头*": "lead", "配合": "co", "相关": "other"}
 OVERDUE, NEAR = "#FFC7CE", "#FFEB9C"
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
@@ -61,7 +63,8 @@ def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None
     """The workbook's bytes; `reviews` (task text → 审核状态, 审核意见) from an earlier workbook."""
     buffer = io.BytesIO()
     book = Book(buffer)
-    _task_sheet(book.sheet("任务分解表"), notice, _matched_reviews(notice.tasks, reviews or {}))
+    texts = {task.id: task.text for task in notice.tasks}
+    _task_sheet(book.sheet("任务分解表"), notice, matched_by_text(texts, reviews or {}))
     _matrix_sheet(book.sheet("责任矩阵"), notice)
     _timeline_sheet(book.sheet("时间表"), notice)
     _targets_sheet(book.sheet("量化目标"), notice)
@@ -74,9 +77,9 @@ def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None
 # ---------------------------------------------------------------- 任务分解表
 
 
-def abridged(task: Task, width: int = ABRIDGED) -> str:
-    """A task's text cut to one line of a grid sheet; the whole text is on 任务分解表."""
-    text = task.text
+def abridged(text: str, width: int = ABRIDGED) -> str:
+    """A task's text cut to one line of a grid sheet (the whole text is on 任务分解表), or to
+    `width` (Excel's units, CJK counting double) elsewhere."""
     if excel_width(text) <= width:
         return text
     fits, too_long = 0, len(text)  # the longest start of the text that fits, by bisection
@@ -134,36 +137,52 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
 def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
     """The review an analyst entered in a workbook: task text → (审核状态, 审核意见), entered rows
     only; none from a workbook that is not ours or cannot be read."""
-    try:
-        sheet = load_workbook(workbook, read_only=True)["任务分解表"]
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return {}
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h) for h in next(rows, ())]
-    if not {"工作任务", "审核状态", "审核意见"} <= set(header):
-        return {}
-    text, state, comment = (header.index(h) for h in ("工作任务", "审核状态", "审核意见"))
+    rows = read_columns(workbook, ("工作任务", "审核状态", "审核意见")).get("任务分解表", [])
     entered = {}
-    for values in rows:
-        if values[text] and ((values[state] or REVIEW_STATES[0]) != REVIEW_STATES[0] or values[comment]):
-            entered[str(values[text])] = (str(values[state] or REVIEW_STATES[0]), str(values[comment] or ""))
+    for text, state, comment in rows:
+        if text and ((state or REVIEW_STATES[0]) != REVIEW_STATES[0] or comment):
+            entered[text] = (state or REVIEW_STATES[0], comment)
     return entered
 
 
-def _matched_reviews(tasks: Sequence[Task], reviews: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Each earlier review for the task it was given to, matched on the task text: the same
-    text, else the most similar one (a re-extraction may mend a sentence's edges)."""
-    matched: dict[str, tuple[str, str]] = {}
-    left = dict(reviews)
-    for task in tasks:
-        if task.text in left:
-            matched[task.id] = left.pop(task.text)
-    for task in tasks:
-        if task.id in matched or not left:
+def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    """The columns under `headers` in every sheet whose header row has them all: sheet → its
+    rows, each cell as text ('' when empty); {} from a workbook that cannot be read."""
+    try:
+        book = load_workbook(workbook, read_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return {}
+    found = {}
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h) for h in next(rows, ())]
+        if set(headers) <= set(header):
+            columns = [header.index(h) for h in headers]
+            found[sheet.title] = [tuple(_text(row, column) for column in columns) for row in rows]
+    book.close()
+    return found
+
+
+def _text(row: tuple[object, ...], column: int) -> str:
+    value = row[column] if column < len(row) else None  # a read-only sheet's row may stop at its last value
+    return "" if value is None else str(value)
+
+
+def matched_by_text(texts: Mapping[K, str], entries: Mapping[str, V]) -> dict[K, V]:
+    """Each earlier entry (by the task text it was entered for) given to the task it belongs to
+    now (`texts`: key → task text): the same text, else the most similar one, at least 85 %
+    alike (a re-extraction may mend a sentence's edges)."""
+    matched: dict[K, V] = {}
+    left = dict(entries)
+    for key, text in texts.items():
+        if text in left:
+            matched[key] = left.pop(text)
+    for key, text in texts.items():
+        if key in matched or not left:
             continue
-        best = max(left, key=lambda old: SequenceMatcher(None, old, task.text, autojunk=False).ratio())
-        if SequenceMatcher(None, best, task.text, autojunk=False).ratio() >= 0.85:
-            matched[task.id] = left.pop(best)
+        best = max(left, key=lambda old: SequenceMatcher(None, old, text, autojunk=False).ratio())
+        if SequenceMatcher(None, best, text, autojunk=False).ratio() >= 0.85:
+            matched[key] = left.pop(best)
     return matched
 
 
@@ -184,7 +203,7 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
     sheet.header(headers, freeze_columns=2)
     for row, (task, cells) in enumerate(zip(notice.tasks, roles, strict=True), start=2):
         sheet.put(row, 1, row - 1)
-        sheet.put(row, 2, abridged(task), "line")
+        sheet.put(row, 2, abridged(task.text), "line")
         for unit, mark in cells.items():  # only the marked cells: a matrix is mostly empty
             sheet.put(row, columns[unit], mark, "mark", MARK_FILLS[mark])
     marked = Counter((unit, mark.rstrip("*")) for cells in roles for unit, mark in cells.items())
@@ -201,13 +220,19 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
 
 
 def plan_months(notice: Notice) -> list[tuple[int, int]]:
-    """The months the plan covers: from January of its year to December of the last year its
-    deadlines (or its title's period) reach, at most MAX_YEARS years."""
-    years = [d.end.year for t in notice.tasks for d in t.deadlines if d.end]
-    first = notice.meta.plan_year or (min(years) if years else dt.date.today().year)
-    named = [int(y) for y in re.findall(r"(?:19|20)\d{2}", notice.meta.plan_title or notice.meta.title or "")]
-    last = max([first, *(y for y in years + named if first <= y < first + MAX_YEARS)])
-    return [(year, month) for year in range(first, last + 1) for month in range(1, 13)]
+    """The months the plan covers: every month of its `plan_years`."""
+    ends = [d.end.year for t in notice.tasks for d in t.deadlines if d.end]
+    years = plan_years(notice.meta.plan_year, notice.meta.plan_title or notice.meta.title or "", ends)
+    return [(year, month) for year in years for month in range(1, 13)]
+
+
+def plan_years(plan_year: int | None, title: str, ends: Sequence[int]) -> range:
+    """The years a plan covers: from its year (else its earliest deadline's) to the last year its
+    deadlines' ends or its title (2024—2026年) reach, at most MAX_YEARS years."""
+    first = plan_year or (min(ends) if ends else dt.date.today().year)
+    named = [int(y) for y in re.findall(r"(?:19|20)\d{2}", title)]
+    last = max([first, *(y for y in [*ends, *named] if first <= y < first + MAX_YEARS)])
+    return range(first, last + 1)
 
 
 def _marks(task: Task, months: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -237,7 +262,7 @@ def _timeline_sheet(sheet: Sheet, notice: Notice) -> None:
     columns = {key: column for column, key in enumerate(months, start=4)}
     for row, task in enumerate(notice.tasks, start=2):
         sheet.put(row, 1, row - 1)
-        sheet.put(row, 2, abridged(task), "line")
+        sheet.put(row, 2, abridged(task.text), "line")
         sheet.put(row, 3, task.when(), "line")
         for key, mark in _marks(task, months).items():
             if key in columns:  # a deadline outside the plan's span shows in 完成时限 only
