@@ -228,12 +228,16 @@ def _singles_out_a_class(doc: Doc, match: re.Match[str]) -> bool:
     bounded after it (20%以上的面积) is the target itself."""
     numeric = _rules()["numeric"]
     thresholds = set(numeric["thresholds"])
-    share = bool(match["percent"]) or match["unit"] == "%"
+    share = _is_share(match)
     if not (match["before"] in thresholds or (not share and match["after"] in thresholds)):
         return False
     return _modifies_a_noun(doc, match.end()) and not text_of(doc)[: match.start()].endswith(
         tuple(_rules()["object"]["governing"])
     )
+
+
+def _is_share(match: re.Match[str]) -> bool:
+    return bool(match["percent"]) or match["unit"] in _rules()["numeric"]["shares"]
 
 
 def _modifies_a_noun(doc: Doc, end: int) -> bool:
@@ -266,7 +270,7 @@ def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
         end = _event_end(doc, after)
         if end > after:
             return after, end
-    if match["percent"] or match["unit"] == "%":  # 失业保险费的50%, 城市建成区20%以上的面积
+    if _is_share(match):  # 失业保险费的50%, 城市建成区20%以上的面积, 婴儿死亡率5‰
         start, end = _object_before(doc, match)
         if start < end:
             return start, end

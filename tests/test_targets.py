@@ -116,6 +116,31 @@ def test_magnitudes_shares_amounts_and_objects(
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # visits, checks and trips counted each time: the unit as written, what is counted after or before it
+        ("开展不少于500家次执法检查", [(500, "家次", "执法检查", "不少于")]),
+        ("全年检查各类生产经营单位1200家次", [(1200, "家次", "生产经营单位", None)]),
+        ("全年开展食品安全宣传活动30场次", [(30, "场次", "食品安全宣传活动", None)]),
+        ("组织开展宣传活动不少于20场次", [(20, "场次", "宣传活动", "不少于")]),
+        ("开展一场次应急演练", [(1, "场次", "应急演练", None)]),
+        ("检查运输车辆不少于300车次", [(300, "车次", "运输车辆", "不少于")]),
+        # per mille, concentrations and rates of environmental targets
+        ("婴儿死亡率控制在5‰以下", [(5, "‰", "婴儿死亡率", "以下")]),
+        ("PM2.5年均浓度控制在35微克/立方米以内", [(35, "微克/立方米", "PM2.5年均浓度", "以内")]),
+        ("地表水断面化学需氧量浓度不高于20毫克/升", [(20, "毫克/升", "地表水断面化学需氧量浓度", "不高于")]),
+        ("二氧化硫排放量削减1200吨/年", [(1200, "吨/年", "二氧化硫排放量", None)]),
+        ("区域环境噪声昼间等效声级控制在55分贝以内", [(55, "分贝", "区域环境噪声昼间等效声级", "以内")]),
+        ("单位地区生产总值能耗降至0.45吨标准煤/万元", [(0.45, "吨标准煤/万元", "单位地区生产总值能耗", "降至")]),
+    ],
+)  # fmt: skip
+def test_units_of_visits_shares_and_concentrations(
+    sentence: str, expected: list[tuple[float, str, str | None, str | None]]
+) -> None:
+    assert targets(sentence) == expected
+
+
+@pytest.mark.parametrize(
     "sentence, text",
     [
         ("推动学习教育全覆盖，开设专题专栏", "学习教育全覆盖"),
@@ -197,6 +222,10 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "实施新一轮千亿斤粮食产能提升行动",
         "加强三级公立医院绩效考核",
         "坚持标准一成不变",
+        # units inside other words, ordinals of events
+        "由三级升为二级",
+        "每升汽油价格",
+        "开展第二场次培训",
         # counts that describe the document, forecasts, formulas, ordinals, the article 一
         "从以下8个方面推进",
         "主要包括以下五个方面",
