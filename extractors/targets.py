@@ -143,7 +143,7 @@ def _quantities(doc: Doc) -> list[FoundTarget]:
     found = []
     for match in _quantity().finditer(text):
         start = match.start("percent") if match["percent"] else match.start("number")
-        if not _counts(text, match, start) or _singles_out_a_class(doc, match):
+        if not _counts(doc, match, start) or _singles_out_a_class(doc, match):
             continue
         if match["percent"]:
             value, unit = parse_number(match["percent"]), "%"
@@ -183,9 +183,10 @@ def _comparator(match: re.Match[str]) -> str | None:
     return comparator
 
 
-def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
+def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
     """Whether a number with a unit is a quantity, not an ordinal, a code, a date, 'a' or a
     count of the document's own parts."""
+    text = text_of(doc)
     numeric = _rules()["numeric"]
     before = text[:number_start]
     if before.endswith(tuple(numeric["not_before"])) or (before and (before[-1].isascii() and before[-1].isalnum())):
@@ -210,8 +211,21 @@ def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
     if (number and not number[0].isdigit()) or unit in numeric["needs_governing_unit"]:
         governed = before.rstrip().endswith(tuple(_rules()["object"]["governing"]))
         covered = number.isdigit() and before.rstrip().endswith(tuple(_rules()["object"]["covering"]))
-        return bool(bounded or match["percent"] or governed or covered)
+        return bool(bounded or match["percent"] or governed or covered or _closes_a_delivered_phrase(doc, match))
     return True
+
+
+def _closes_a_delivered_phrase(doc: Doc, match: re.Match[str]) -> bool:
+    """A count written after its noun, closing the clause, where a delivering verb opens the
+    noun phrase (新建社区卫生服务站5个, 打造示范街区两个) or the phrase follows another such
+    count (…5个、养老服务中心3个)."""
+    text = text_of(doc)
+    if match.end() < len(text) and text[match.end()] not in PUNCTUATION:
+        return False
+    start = _noun_phrase_start(doc, match.start())
+    before = text[:start]
+    listed = before.endswith("、") and before[:-1].endswith(match["unit"])
+    return start < match.start() and (listed or before.endswith(tuple(_rules()["object"]["governing"])))
 
 
 def _counts_the_document(text: str, number_start: int) -> bool:
@@ -525,12 +539,15 @@ def _verb_of_phrase(doc: Doc, token: Token) -> bool:
 
 
 def _inside_compound(doc: Doc, token: Token) -> bool:
-    """粪污处理设施: a verb between nouns, that never opens an instruction, is part of a noun."""
-    if token.tag_ != "v" or token.text in _rules()["object"]["governing"] or token.text in words("action_verbs.txt"):
+    """粪污处理设施, 新增停车泊位: a verb that never opens an instruction, between nouns or
+    between a delivering verb and its noun, is part of a noun."""
+    governing = _rules()["object"]["governing"]
+    if token.tag_ != "v" or token.text in governing or token.text in words("action_verbs.txt"):
         return False
     before = doc[token.i - 1] if token.i > 0 else None
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return all(t is not None and t.tag_.startswith("n") for t in (before, after))
+    nominal_after = after is not None and (after.tag_.startswith("n") or after.tag_ == "s")
+    return nominal_after and before is not None and (before.tag_.startswith("n") or before.text in governing)
 
 
 def find_goals(text: str) -> list[str]:

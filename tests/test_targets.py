@@ -141,6 +141,23 @@ def test_units_of_visits_shares_and_concentrations(
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a count after its noun, where a delivering verb opens the noun phrase
+        ("新建社区卫生服务站5个", [(5, "个", "社区卫生服务站", None)]),
+        ("改造老旧小区12个", [(12, "个", "老旧小区", None)]),
+        ("建成标准化快检室8家", [(8, "家", "标准化快检室", None)]),
+        ("年内打造示范街区两个", [(2, "个", "示范街区", None)]),
+        ("今年新建社区卫生服务站5个、养老服务中心3个",
+         [(5, "个", "社区卫生服务站", None), (3, "个", "养老服务中心", None)]),
+        ("改造提升农贸市场6个，新增停车泊位500个", [(6, "个", "农贸市场", None), (500, "个", "停车泊位", None)]),
+    ],
+)  # fmt: skip
+def test_counts_after_their_noun(sentence: str, expected: list[tuple[float, str, str | None, str | None]]) -> None:
+    assert targets(sentence) == expected
+
+
+@pytest.mark.parametrize(
     "sentence, text",
     [
         ("推动学习教育全覆盖，开设专题专栏", "学习教育全覆盖"),
@@ -222,6 +239,10 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "实施新一轮千亿斤粮食产能提升行动",
         "加强三级公立医院绩效考核",
         "坚持标准一成不变",
+        # counts after a noun that no verb delivers: what there is, what a check found
+        "涉及重点企业12个",
+        "全区共有社区卫生服务站5个",
+        "排查发现问题隐患12个",
         # units inside other words, ordinals of events
         "由三级升为二级",
         "每升汽油价格",
