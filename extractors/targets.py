@@ -358,6 +358,8 @@ def _ends_phrase(doc: Doc, token: Token, first: bool) -> bool:
     if is_nominal(token):
         return False
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if following is not None and token.text in _rules()["object"]["governing"] and is_nominal(following):
+        return True  # 对12所小学开展安全检查: a delivering verb opens the predicate, with its own object
     if not first and _nouns_to_phrase_end(doc, token.i + 1):
         return False
     return first or (following is not None and following.text not in PUNCTUATION)
@@ -501,6 +503,10 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
     start = end
     while start > 0:
         token = token_at(doc, start - 1)
+        gloss = _gloss_start(doc, start) if start < end else None
+        if gloss is not None:
+            start = gloss  # 细颗粒物（PM2.5）浓度: a bracketed gloss inside the noun phrase
+            continue
         if token is None or token.text in PUNCTUATION or token.text in governing:
             break
         if token.text in _rules()["object"]["noun_suffixes"] and token.i > 0:
@@ -521,8 +527,28 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
     return start
 
 
+def _gloss_start(doc: Doc, end: int) -> int | None:
+    """Where a bracketed gloss ending at `end` opens: another name for the noun before it, of
+    nouns alone (细颗粒物（PM2.5）, 化学需氧量（COD）); not a note (（含中转站台）, （指……以上）)."""
+    text = text_of(doc)
+    opening = text.rfind("（", 0, end)
+    if not text[:end].endswith("）") or opening < 1:
+        return None
+    inside = [t for t in doc if opening < t.idx < end - 1]
+    before = token_at(doc, opening - 1)
+    if not inside or any(t.text in PUNCTUATION or not is_nominal(t) for t in inside):
+        return None
+    return opening if before is not None and before.text not in PUNCTUATION and is_nominal(before) else None
+
+
 def _is_time(doc: Doc, token: Token) -> bool:
-    """三年, 2026年: a number of years, months or days (not the 月 of 养老金月最低标准)."""
+    """三年, 2026年, 全年, 本年度, 两年内: a time, not part of what is counted (not the 月 of
+    养老金月最低标准)."""
+    context = _rules()["context"]
+    if text_of(doc)[: token.idx + len(token.text)].endswith(tuple(context["time_words"])):
+        return True
+    if token.text in context["time_closers"] and token.i > 0 and _is_time(doc, doc[token.i - 1]):
+        return True
     if token.tag_ != "m" or not any(unit in token.text for unit in "年月日"):
         return False
     number = token.text[0] if len(token.text) > 1 else (doc[token.i - 1].text[-1:] if token.i > 0 else "")
