@@ -109,8 +109,36 @@ def test_a_holiday_inside_a_span_of_its_year_stays_in_that_year() -> None:
         ("within", D(2025, 1, 1), D(2025, 3, 31), None),
         ("by", None, D(2025, 1, 28), None),
     ]
+    assert resolved("一季度：春节前后开展走访慰问") == [
+        ("within", D(2025, 1, 1), D(2025, 3, 31), None),
+        ("within", D(2025, 1, 29), D(2025, 1, 29), None),
+    ]
     winter = TimeContext(plan_year=2021, issue_date=dt.date(2021, 12, 6))  # a span over by then holds nothing
     assert ("by", None, D(2022, 3, 1), None) in resolved("一季度：3月1日前完成验收", winter)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("3月前后开展春季消防检查", [("within", D(2025, 3, 1), D(2025, 3, 31), None)]),
+        ("9月份前后完成中期评估", [("within", D(2025, 9, 1), D(2025, 9, 30), None)]),
+        ("11月9日前后开展消防宣传", [("within", D(2025, 11, 9), D(2025, 11, 9), None)]),
+        ("在国家扶贫日（10月17日）前后集中开展消费扶贫活动", [("within", D(2025, 10, 17), D(2025, 10, 17), None)]),
+        ("春节前后加强值班值守", [("within", D(2026, 2, 17), D(2026, 2, 17), None)]),
+        ("2026年前后建成智慧监管平台", [("within", D(2026, 1, 1), D(2026, 12, 31), None)]),
+    ],
+)
+def test_around_a_time_is_within_it(sentence: str, expected: list[tuple[str, object, object, object]]) -> None:
+    """前后 is around, not before: the month, the day or the holiday itself."""
+    assert resolved(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["国家扶贫日前后组织开展消费扶贫活动", "在重要节日前后加强值班值守", "在重大活动前后开展安全巡查"],
+)
+def test_around_a_day_without_a_date_is_no_deadline(sentence: str) -> None:
+    assert resolved(sentence) == []
 
 
 @pytest.mark.parametrize(
