@@ -511,8 +511,8 @@ def _month(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> I
 
 
 def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
-    """春节前 · 五一节前: by the day before the holiday; 春节前后: within the holiday itself.
-    The next one after the notice's issue."""
+    """春节前 · 春节、国庆等重大节日前: by the day before each holiday named; 春节前后: within
+    the holiday itself. Each the next one after the notice's issue."""
     around = bool(match["around"])
     eve = dt.timedelta(days=0 if around else 1)
     for name in dict.fromkeys(re.findall(_grammar_macro("HOLIDAY"), match["holidays"])):

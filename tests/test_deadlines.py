@@ -120,6 +120,42 @@ def test_a_holiday_inside_a_span_of_its_year_stays_in_that_year() -> None:
 @pytest.mark.parametrize(
     "sentence, expected",
     [
+        ("在春节、国庆等重大节日前开展安全检查", [("by", None, D(2026, 2, 16), None), ("by", None, D(2025, 9, 30), None)]),
+        ("元旦、春节前开展节前安全检查", [("by", None, D(2025, 12, 31), None), ("by", None, D(2026, 2, 16), None)]),
+        ("元旦春节“两节”前开展走访慰问", [("by", None, D(2025, 12, 31), None), ("by", None, D(2026, 2, 16), None)]),
+        ("中秋、国庆“双节”前完成检查", [("by", None, D(2025, 10, 5), None), ("by", None, D(2025, 9, 30), None)]),
+        ("五一劳动节前完成检查", [("by", None, D(2025, 4, 30), None)]),
+        (
+            "在春节、元宵节、清明节、五一、端午节、中秋节和国庆节等重要节假日前开展专项检查",
+            [
+                ("by", None, D(2026, 2, 16), None),
+                ("by", None, D(2026, 3, 2), None),
+                ("by", None, D(2025, 4, 3), None),
+                ("by", None, D(2025, 4, 30), None),
+                ("by", None, D(2025, 5, 30), None),
+                ("by", None, D(2025, 10, 5), None),
+                ("by", None, D(2025, 9, 30), None),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_a_list_of_holidays_gives_each_its_eve(
+    sentence: str, expected: list[tuple[str, object, object, object]]
+) -> None:
+    assert resolved(sentence) == expected
+
+
+def test_a_list_of_holidays_in_a_notice_of_january() -> None:
+    january = TimeContext(plan_year=2024, issue_date=dt.date(2024, 1, 21))
+    assert resolved("在春节、国庆等重大节日前开展安全检查", january) == [
+        ("by", None, D(2024, 2, 9), None),
+        ("by", None, D(2024, 9, 30), None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
         ("3月前后开展春季消防检查", [("within", D(2025, 3, 1), D(2025, 3, 31), None)]),
         ("9月份前后完成中期评估", [("within", D(2025, 9, 1), D(2025, 9, 30), None)]),
         ("11月9日前后开展消防宣传", [("within", D(2025, 11, 9), D(2025, 11, 9), None)]),
