@@ -173,7 +173,15 @@ def _kept_in_named_spans(found: list[FoundDeadline], context: TimeContext) -> li
     def held(day: dt.date) -> bool:
         return any(s.start_date and s.end_date and s.start_date <= day <= s.end_date for s in current)
 
-    return [replace(d, end_date=d.unrolled, unrolled=None) if d.unrolled and held(d.unrolled) else d for d in found]
+    return [_unrolled(d) if d.unrolled and held(d.unrolled) else d for d in found]
+
+
+def _unrolled(deadline: FoundDeadline) -> FoundDeadline:
+    """The deadline back in the year it was rolled out of (a span keeps its length)."""
+    assert deadline.unrolled is not None and deadline.end_date is not None
+    shift = deadline.end_date - deadline.unrolled
+    start = deadline.start_date - shift if deadline.start_date else None
+    return replace(deadline, start_date=start, end_date=deadline.unrolled, unrolled=None)
 
 
 def _points_of_periods(found: list[FoundDeadline]) -> list[FoundDeadline]:
@@ -503,13 +511,21 @@ def _month(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> I
 
 
 def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
-    """春节前 · 五一节前: by the day before the holiday; the next one after the notice's issue."""
-    day = holiday(match["holiday"], year) - dt.timedelta(days=1)
-    if context.issue_date and day < context.issue_date and not _named_year(match):
-        later = holiday(match["holiday"], year + 1) - dt.timedelta(days=1)
-        yield replace(_found(match, "by", end=later), unrolled=day)
-    else:
-        yield _found(match, "by", end=day)
+    """春节前 · 春节、国庆等重大节日前: by the day before each holiday named; 春节前后: within
+    the holiday itself. Each the next one after the notice's issue."""
+    around = bool(match["around"])
+    eve = dt.timedelta(days=0 if around else 1)
+    for name in dict.fromkeys(re.findall(_grammar_macro("HOLIDAY"), match["holidays"])):
+        day = holiday(name, year) - eve
+        if context.issue_date and day < context.issue_date and not _named_year(match):
+            later = holiday(name, year + 1) - eve
+            yield replace(_holiday_deadline(match, later, around), unrolled=day)
+        else:
+            yield _holiday_deadline(match, day, around)
+
+
+def _holiday_deadline(match: re.Match[str], day: dt.date, around: bool) -> FoundDeadline:
+    return _found(match, "within", day, day) if around else _found(match, "by", end=day)
 
 
 def _named_period(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:

@@ -143,7 +143,7 @@ def _quantities(doc: Doc) -> list[FoundTarget]:
     found = []
     for match in _quantity().finditer(text):
         start = match.start("percent") if match["percent"] else match.start("number")
-        if not _counts(text, match, start) or _singles_out_a_class(doc, match):
+        if not _counts(doc, match, start) or _singles_out_a_class(doc, match):
             continue
         if match["percent"]:
             value, unit = parse_number(match["percent"]), "%"
@@ -183,9 +183,10 @@ def _comparator(match: re.Match[str]) -> str | None:
     return comparator
 
 
-def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
+def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
     """Whether a number with a unit is a quantity, not an ordinal, a code, a date, 'a' or a
     count of the document's own parts."""
+    text = text_of(doc)
     numeric = _rules()["numeric"]
     before = text[:number_start]
     if before.endswith(tuple(numeric["not_before"])) or (before and (before[-1].isascii() and before[-1].isalnum())):
@@ -210,8 +211,21 @@ def _counts(text: str, match: re.Match[str], number_start: int) -> bool:
     if (number and not number[0].isdigit()) or unit in numeric["needs_governing_unit"]:
         governed = before.rstrip().endswith(tuple(_rules()["object"]["governing"]))
         covered = number.isdigit() and before.rstrip().endswith(tuple(_rules()["object"]["covering"]))
-        return bool(bounded or match["percent"] or governed or covered)
+        return bool(bounded or match["percent"] or governed or covered or _closes_a_delivered_phrase(doc, match))
     return True
+
+
+def _closes_a_delivered_phrase(doc: Doc, match: re.Match[str]) -> bool:
+    """A count written after its noun, closing the clause, where a delivering verb opens the
+    noun phrase (新建社区卫生服务站5个, 打造示范街区两个) or the phrase follows another such
+    count (…5个、养老服务中心3个)."""
+    text = text_of(doc)
+    if match.end() < len(text) and text[match.end()] not in PUNCTUATION:
+        return False
+    start = _noun_phrase_start(doc, match.start())
+    before = text[:start]
+    listed = before.endswith("、") and before[:-1].endswith(match["unit"])
+    return start < match.start() and (listed or before.endswith(tuple(_rules()["object"]["governing"])))
 
 
 def _counts_the_document(text: str, number_start: int) -> bool:
@@ -228,12 +242,16 @@ def _singles_out_a_class(doc: Doc, match: re.Match[str]) -> bool:
     bounded after it (20%以上的面积) is the target itself."""
     numeric = _rules()["numeric"]
     thresholds = set(numeric["thresholds"])
-    share = bool(match["percent"]) or match["unit"] == "%"
+    share = _is_share(match)
     if not (match["before"] in thresholds or (not share and match["after"] in thresholds)):
         return False
     return _modifies_a_noun(doc, match.end()) and not text_of(doc)[: match.start()].endswith(
         tuple(_rules()["object"]["governing"])
     )
+
+
+def _is_share(match: re.Match[str]) -> bool:
+    return bool(match["percent"]) or match["unit"] in _rules()["numeric"]["shares"]
 
 
 def _modifies_a_noun(doc: Doc, end: int) -> bool:
@@ -266,7 +284,7 @@ def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
         end = _event_end(doc, after)
         if end > after:
             return after, end
-    if match["percent"] or match["unit"] == "%":  # 失业保险费的50%, 城市建成区20%以上的面积
+    if _is_share(match):  # 失业保险费的50%, 城市建成区20%以上的面积, 婴儿死亡率5‰
         start, end = _object_before(doc, match)
         if start < end:
             return start, end
@@ -340,6 +358,8 @@ def _ends_phrase(doc: Doc, token: Token, first: bool) -> bool:
     if is_nominal(token):
         return False
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if following is not None and token.text in _rules()["object"]["governing"] and is_nominal(following):
+        return True  # 对12所小学开展安全检查: a delivering verb opens the predicate, with its own object
     if not first and _nouns_to_phrase_end(doc, token.i + 1):
         return False
     return first or (following is not None and following.text not in PUNCTUATION)
@@ -483,6 +503,10 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
     start = end
     while start > 0:
         token = token_at(doc, start - 1)
+        gloss = _gloss_start(doc, start) if start < end else None
+        if gloss is not None:
+            start = gloss  # 细颗粒物（PM2.5）浓度: a bracketed gloss inside the noun phrase
+            continue
         if token is None or token.text in PUNCTUATION or token.text in governing:
             break
         if token.text in _rules()["object"]["noun_suffixes"] and token.i > 0:
@@ -503,8 +527,28 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
     return start
 
 
+def _gloss_start(doc: Doc, end: int) -> int | None:
+    """Where a bracketed gloss ending at `end` opens: another name for the noun before it, of
+    nouns alone (细颗粒物（PM2.5）, 化学需氧量（COD）); not a note (（含中转站台）, （指……以上）)."""
+    text = text_of(doc)
+    opening = text.rfind("（", 0, end)
+    if not text[:end].endswith("）") or opening < 1:
+        return None
+    inside = [t for t in doc if opening < t.idx < end - 1]
+    before = token_at(doc, opening - 1)
+    if not inside or any(t.text in PUNCTUATION or not is_nominal(t) for t in inside):
+        return None
+    return opening if before is not None and before.text not in PUNCTUATION and is_nominal(before) else None
+
+
 def _is_time(doc: Doc, token: Token) -> bool:
-    """三年, 2026年: a number of years, months or days (not the 月 of 养老金月最低标准)."""
+    """三年, 2026年, 全年, 本年度, 两年内: a time, not part of what is counted (not the 月 of
+    养老金月最低标准)."""
+    context = _rules()["context"]
+    if text_of(doc)[: token.idx + len(token.text)].endswith(tuple(context["time_words"])):
+        return True
+    if token.text in context["time_closers"] and token.i > 0 and _is_time(doc, doc[token.i - 1]):
+        return True
     if token.tag_ != "m" or not any(unit in token.text for unit in "年月日"):
         return False
     number = token.text[0] if len(token.text) > 1 else (doc[token.i - 1].text[-1:] if token.i > 0 else "")
@@ -521,12 +565,15 @@ def _verb_of_phrase(doc: Doc, token: Token) -> bool:
 
 
 def _inside_compound(doc: Doc, token: Token) -> bool:
-    """粪污处理设施: a verb between nouns, that never opens an instruction, is part of a noun."""
-    if token.tag_ != "v" or token.text in _rules()["object"]["governing"] or token.text in words("action_verbs.txt"):
+    """粪污处理设施, 新增停车泊位: a verb that never opens an instruction, between nouns or
+    between a delivering verb and its noun, is part of a noun."""
+    governing = _rules()["object"]["governing"]
+    if token.tag_ != "v" or token.text in governing or token.text in words("action_verbs.txt"):
         return False
     before = doc[token.i - 1] if token.i > 0 else None
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return all(t is not None and t.tag_.startswith("n") for t in (before, after))
+    nominal_after = after is not None and (after.tag_.startswith("n") or after.tag_ == "s")
+    return nominal_after and before is not None and (before.tag_.startswith("n") or before.text in governing)
 
 
 def find_goals(text: str) -> list[str]:

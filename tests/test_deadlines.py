@@ -109,8 +109,72 @@ def test_a_holiday_inside_a_span_of_its_year_stays_in_that_year() -> None:
         ("within", D(2025, 1, 1), D(2025, 3, 31), None),
         ("by", None, D(2025, 1, 28), None),
     ]
+    assert resolved("一季度：春节前后开展走访慰问") == [
+        ("within", D(2025, 1, 1), D(2025, 3, 31), None),
+        ("within", D(2025, 1, 29), D(2025, 1, 29), None),
+    ]
     winter = TimeContext(plan_year=2021, issue_date=dt.date(2021, 12, 6))  # a span over by then holds nothing
     assert ("by", None, D(2022, 3, 1), None) in resolved("一季度：3月1日前完成验收", winter)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("在春节、国庆等重大节日前开展安全检查", [("by", None, D(2026, 2, 16), None), ("by", None, D(2025, 9, 30), None)]),
+        ("元旦、春节前开展节前安全检查", [("by", None, D(2025, 12, 31), None), ("by", None, D(2026, 2, 16), None)]),
+        ("元旦春节“两节”前开展走访慰问", [("by", None, D(2025, 12, 31), None), ("by", None, D(2026, 2, 16), None)]),
+        ("中秋、国庆“双节”前完成检查", [("by", None, D(2025, 10, 5), None), ("by", None, D(2025, 9, 30), None)]),
+        ("五一劳动节前完成检查", [("by", None, D(2025, 4, 30), None)]),
+        (
+            "在春节、元宵节、清明节、五一、端午节、中秋节和国庆节等重要节假日前开展专项检查",
+            [
+                ("by", None, D(2026, 2, 16), None),
+                ("by", None, D(2026, 3, 2), None),
+                ("by", None, D(2025, 4, 3), None),
+                ("by", None, D(2025, 4, 30), None),
+                ("by", None, D(2025, 5, 30), None),
+                ("by", None, D(2025, 10, 5), None),
+                ("by", None, D(2025, 9, 30), None),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_a_list_of_holidays_gives_each_its_eve(
+    sentence: str, expected: list[tuple[str, object, object, object]]
+) -> None:
+    assert resolved(sentence) == expected
+
+
+def test_a_list_of_holidays_in_a_notice_of_january() -> None:
+    january = TimeContext(plan_year=2024, issue_date=dt.date(2024, 1, 21))
+    assert resolved("在春节、国庆等重大节日前开展安全检查", january) == [
+        ("by", None, D(2024, 2, 9), None),
+        ("by", None, D(2024, 9, 30), None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("3月前后开展春季消防检查", [("within", D(2025, 3, 1), D(2025, 3, 31), None)]),
+        ("9月份前后完成中期评估", [("within", D(2025, 9, 1), D(2025, 9, 30), None)]),
+        ("11月9日前后开展消防宣传", [("within", D(2025, 11, 9), D(2025, 11, 9), None)]),
+        ("在国家扶贫日（10月17日）前后集中开展消费扶贫活动", [("within", D(2025, 10, 17), D(2025, 10, 17), None)]),
+        ("春节前后加强值班值守", [("within", D(2026, 2, 17), D(2026, 2, 17), None)]),
+        ("2026年前后建成智慧监管平台", [("within", D(2026, 1, 1), D(2026, 12, 31), None)]),
+    ],
+)
+def test_around_a_time_is_within_it(sentence: str, expected: list[tuple[str, object, object, object]]) -> None:
+    """前后 is around, not before: the month, the day or the holiday itself."""
+    assert resolved(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["国家扶贫日前后组织开展消费扶贫活动", "在重要节日前后加强值班值守", "在重大活动前后开展安全巡查"],
+)
+def test_around_a_day_without_a_date_is_no_deadline(sentence: str) -> None:
+    assert resolved(sentence) == []
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,63 @@ def test_magnitudes_shares_amounts_and_objects(
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # visits, checks and trips counted each time: the unit as written, what is counted after or before it
+        ("开展不少于500家次执法检查", [(500, "家次", "执法检查", "不少于")]),
+        ("全年检查各类生产经营单位1200家次", [(1200, "家次", "生产经营单位", None)]),
+        ("全年开展食品安全宣传活动30场次", [(30, "场次", "食品安全宣传活动", None)]),
+        ("组织开展宣传活动不少于20场次", [(20, "场次", "宣传活动", "不少于")]),
+        ("开展一场次应急演练", [(1, "场次", "应急演练", None)]),
+        ("检查运输车辆不少于300车次", [(300, "车次", "运输车辆", "不少于")]),
+        # per mille, concentrations and rates of environmental targets
+        ("婴儿死亡率控制在5‰以下", [(5, "‰", "婴儿死亡率", "以下")]),
+        ("PM2.5年均浓度控制在35微克/立方米以内", [(35, "微克/立方米", "PM2.5年均浓度", "以内")]),
+        ("城市细颗粒物（PM2.5）浓度控制在30微克/立方米以下",
+         [(30, "微克/立方米", "城市细颗粒物（PM2.5）浓度", "以下")]),
+        ("地表水断面化学需氧量浓度不高于20毫克/升", [(20, "毫克/升", "地表水断面化学需氧量浓度", "不高于")]),
+        ("化学需氧量（COD）排放量削减10%", [(10, "%", "化学需氧量（COD）排放量", None)]),
+        ("二氧化硫排放量削减1200吨/年", [(1200, "吨/年", "二氧化硫排放量", None)]),
+        ("区域环境噪声昼间等效声级控制在55分贝以内", [(55, "分贝", "区域环境噪声昼间等效声级", "以内")]),
+        ("单位地区生产总值能耗降至0.45吨标准煤/万元", [(0.45, "吨标准煤/万元", "单位地区生产总值能耗", "降至")]),
+    ],
+)  # fmt: skip
+def test_units_of_visits_shares_and_concentrations(
+    sentence: str, expected: list[tuple[float, str, str | None, str | None]]
+) -> None:
+    assert targets(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a count after its noun, where a delivering verb opens the noun phrase
+        ("新建社区卫生服务站5个", [(5, "个", "社区卫生服务站", None)]),
+        ("改造老旧小区12个", [(12, "个", "老旧小区", None)]),
+        ("建成标准化快检室8家", [(8, "家", "标准化快检室", None)]),
+        ("年内打造示范街区两个", [(2, "个", "示范街区", None)]),
+        ("今年新建社区卫生服务站5个、养老服务中心3个",
+         [(5, "个", "社区卫生服务站", None), (3, "个", "养老服务中心", None)]),
+        ("改造提升农贸市场6个，新增停车泊位500个", [(6, "个", "农贸市场", None), (500, "个", "停车泊位", None)]),
+        # the object ends where a verb opens the predicate, and begins after a time
+        ("对12所小学开展安全检查", [(12, "所", "小学", None)]),
+        ("对全区36所中小学校组织开展消防演练", [(36, "所", "中小学校", None)]),
+        ("对辖区内20家养老机构进行消防安全检查", [(20, "家", "养老机构", None)]),
+        ("全年培训人员500人次", [(500, "人次", "培训人员", None)]),
+        ("本年度培训人员500名", [(500, "名", "培训人员", None)]),
+        ("半年内培训人员200人", [(200, "人", "培训人员", None)]),
+        ("全年新建公办幼儿园3所", [(3, "所", "公办幼儿园", None)]),
+        # a bracket that notes, not names, is no part of the object
+        ("1.1级工房（含中转站台）现场操作人员总数不大于3人", [(3, "人", "现场操作人员总数", "不大于")]),
+    ],
+)  # fmt: skip
+def test_counts_after_their_noun_and_where_objects_end(
+    sentence: str, expected: list[tuple[float, str, str | None, str | None]]
+) -> None:
+    assert targets(sentence) == expected
+
+
+@pytest.mark.parametrize(
     "sentence, text",
     [
         ("推动学习教育全覆盖，开设专题专栏", "学习教育全覆盖"),
@@ -197,6 +254,14 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "实施新一轮千亿斤粮食产能提升行动",
         "加强三级公立医院绩效考核",
         "坚持标准一成不变",
+        # counts after a noun that no verb delivers: what there is, what a check found
+        "涉及重点企业12个",
+        "全区共有社区卫生服务站5个",
+        "排查发现问题隐患12个",
+        # units inside other words, ordinals of events
+        "由三级升为二级",
+        "每升汽油价格",
+        "开展第二场次培训",
         # counts that describe the document, forecasts, formulas, ordinals, the article 一
         "从以下8个方面推进",
         "主要包括以下五个方面",
