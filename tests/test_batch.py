@@ -113,7 +113,7 @@ def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -
     run_batch(Settings(input=raw, out_dir=out, workers=1))
     reviewed = out / f"{files[0].stem}.xlsx"
     book = load_workbook(reviewed)
-    book["任务分解表"]["O2"] = "与科室核对无误"
+    book["任务分解表"]["J2"] = "与科室核对无误"  # 审核意见
     book.save(reviewed)
     assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 3
     backups = list((out / "backups").glob("*.bak.xlsx"))
@@ -266,11 +266,11 @@ def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Pa
     assert [r["工作簿"] for r in _sheet(out / SUMMARY_NAME, "文件")] == [str(out / f"bundle-{n}.xlsx") for n in (1, 2)]
     # the analyst's review of the second plan's workbook survives a re-run
     book = load_workbook(out / "bundle-2.xlsx")
-    book["任务分解表"]["N2"] = "已确认"
+    book["任务分解表"]["I2"] = "已确认"  # 审核状态
     book.save(out / "bundle-2.xlsx")
     assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 1
-    assert load_workbook(out / "bundle-2.xlsx")["任务分解表"]["N2"].value == "已确认"
-    assert load_workbook(out / "bundle-1.xlsx")["任务分解表"]["N2"].value == "待审核"
+    assert load_workbook(out / "bundle-2.xlsx")["任务分解表"]["I2"].value == "已确认"
+    assert load_workbook(out / "bundle-1.xlsx")["任务分解表"]["I2"].value == "待审核"
 
 
 def test_the_summary_names_each_plan_and_shows_the_analysts_review(tmp_path: Path) -> None:

@@ -192,7 +192,7 @@ def test_the_review_state_comes_from_the_notice_workbook(out: Path, tmp_path: Pa
     workbook = out / "qingpu_2025_safety_plan.xlsx"
     saved = workbook.read_bytes()
     book = load_workbook(workbook)
-    book["任务分解表"]["N3"] = "需修改"
+    book["任务分解表"]["I3"] = "需修改"  # 审核状态
     text = book["任务分解表"]["D3"].value
     book.save(workbook)
     try:

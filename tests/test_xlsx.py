@@ -37,14 +37,14 @@ def test_every_sheet_and_header(tmp_path: Path, qingpu: Notice) -> None:
     row19 = {h: c.value for h, c in zip(TASK_HEADERS, tasks[20], strict=True)}  # 重大节日节前（4月、9月、12月）
     assert row19["完成时限"] == "4月、9月、12月"
     assert (row19["开始"], row19["截止"]) == (dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 31))
-    assert tasks["J20"].number_format == "yyyy-mm-dd"
+    assert tasks["H20"].number_format == "yyyy-mm-dd"
 
 
 def test_review_column_and_deadline_highlights(tmp_path: Path, qingpu: Notice) -> None:
     tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
     (validation,) = tasks.data_validations.dataValidation
     assert validation.type == "list" and validation.formula1 == f'"{",".join(REVIEW_STATES)}"'
-    assert str(validation.sqref) == f"N2:N{len(qingpu.tasks) + 1}"
+    assert str(validation.sqref) == f"I2:I{len(qingpu.tasks) + 1}"  # 审核状态
     rules = [rule.formula[0] for rules in tasks.conditional_formatting for rule in rules.rules]
     assert any("TODAY()" in r and "<TODAY()" in r for r in rules)  # overdue
     assert any("TODAY()+30" in r for r in rules)  # near due
@@ -52,8 +52,8 @@ def test_review_column_and_deadline_highlights(tmp_path: Path, qingpu: Notice) -
 
 def test_widths_fit_chinese_text(tmp_path: Path, qingpu: Notice) -> None:
     tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
-    assert 60 <= tasks.column_dimensions["D"].width < 61  # Excel adds its cell padding; 工作任务 wraps at a fixed width
-    assert tasks.column_dimensions["M"].width >= excel_width("第1页第190行")  # a CJK character counts double
+    assert 36 <= tasks.column_dimensions["D"].width < 37  # Excel adds its cell padding; 工作任务 wraps at a fixed width
+    assert tasks.column_dimensions["O"].width >= excel_width("第1页第190行")  # a CJK character counts double
     long_row = max(range(2, tasks.max_row + 1), key=lambda r: len(str(tasks.cell(r, 4).value or "")))
     assert tasks.row_dimensions[long_row].height > 3 * 13  # a wrapped cell shows all its lines
 
@@ -114,8 +114,8 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     target = write_xlsx(qingpu, tmp_path)
     book = load_workbook(target)
     sheet = book["任务分解表"]
-    sheet["N3"], sheet["O3"] = "已确认", "与科室核对无误"
-    sheet["N5"], sheet["O5"] = "需修改", "牵头单位应为区卫健委办公室"
+    sheet["I3"], sheet["J3"] = "已确认", "与科室核对无误"
+    sheet["I5"], sheet["J5"] = "需修改", "牵头单位应为区卫健委办公室"
     book.save(target)
     # the new extraction reorders the tasks and mends one sentence's edge
     t3, t5 = qingpu.tasks[1], qingpu.tasks[3]
@@ -125,12 +125,31 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))
     sheet = load_workbook(target)["任务分解表"]
     reviews = {
-        sheet.cell(r, 4).value: (sheet.cell(r, 14).value, sheet.cell(r, 15).value) for r in range(2, sheet.max_row + 1)
+        sheet.cell(r, 4).value: (sheet.cell(r, 9).value, sheet.cell(r, 10).value) for r in range(2, sheet.max_row + 1)
     }
     assert reviews[t3.text] == ("已确认", "与科室核对无误")
     assert reviews[mended.text] == ("需修改", "牵头单位应为区卫健委办公室")
     assert sum(1 for state, _ in reviews.values() if state == "待审核") == len(qingpu.tasks) - 2
     backup = tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
-    assert load_workbook(backup)["任务分解表"]["O3"].value == "与科室核对无误"
+    assert load_workbook(backup)["任务分解表"]["J3"].value == "与科室核对无误"
     write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the same second: a second backup
     assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()
+
+
+def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:
+    """序号 … 审核意见 fitted to the width of an A4 landscape page, narrow enough to print at 9
+    points or more (LibreOffice prints a unit of column width as about 6.5 points at 100 %: 784
+    points of page at 90 % hold 134 units), the header on every page; grids print in parts."""
+    book = load_workbook(write_xlsx(qingpu, tmp_path))
+    tasks = book["任务分解表"]
+    header = [cell.value for cell in tasks[1]]
+    assert tasks.print_area == f"'任务分解表'!$A$1:$J${len(qingpu.tasks) + 1}" and header[9] == "审核意见"
+    assert {"工作任务", "牵头单位", "配合单位", "完成时限", "截止", "审核状态"} <= set(header[:10])
+    assert tasks.page_setup.orientation == "landscape" and tasks.page_setup.paperSize == 9  # A4
+    fitted = tasks.sheet_properties.pageSetUpPr
+    assert fitted is not None and fitted.fitToPage and tasks.page_setup.fitToHeight == 0
+    assert sum(tasks.column_dimensions[chr(ord("A") + i)].width for i in range(10)) <= 134
+    assert tasks.print_title_rows == "$1:$1"
+    for grid in (book["责任矩阵"], book["时间表"]):  # in parts, the tasks' labels on every page
+        assert grid.print_title_cols == "$A:$B" and grid.page_setup.scale == 95
+        assert grid.sheet_properties.pageSetUpPr is None or not grid.sheet_properties.pageSetUpPr.fitToPage

@@ -126,6 +126,8 @@ def _table(
     sheet: Sheet, columns: Sequence[Column], store: Store, source: str, order: str, shaped: Callable[[Row], Row]
 ) -> None:
     headers = [name for name, _, _, _ in columns]
+    widths = {i: width for i, (_, _, width, _) in enumerate(columns, start=1)}
+    wraps = {i for i, (_, _, _, wrapped) in enumerate(columns, start=1) if wrapped}
     sheet.header(headers, freeze_columns=1)
     row = 1
     for values in _rows(store, f"SELECT {', '.join(sql for _, sql, _, _ in columns)} {source} ORDER BY {order}"):
@@ -133,9 +135,11 @@ def _table(
         if row == EXCEL_ROWS:
             sheet.put(row, 1, "（已达 Excel 行数上限，其余各行见 tasks.parquet 或 gongwen.duckdb）", "line")
             break
-        for column, (value, (_, _, _, wrapped)) in enumerate(zip(shaped(list(values)), columns, strict=True), start=1):
-            sheet.put(row, column, value, "body" if wrapped else "line")
-    sheet.finish({i: width for i, (_, _, width, _) in enumerate(columns, start=1)}, row - 1)
+        cells = dict(enumerate(shaped(list(values)), start=1))
+        sheet.fit_row(row, {c: v for c, v in cells.items() if c in wraps and isinstance(v, str)}, widths)
+        for column, value in cells.items():
+            sheet.put(row, column, value, "body" if column in wraps else "line")
+    sheet.finish(widths, row - 1)
 
 
 def _rows(store: Store, query: str) -> Iterator[tuple[Any, ...]]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from openpyxl import load_workbook
+from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.files import keep_backup, write_atomically
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
@@ -31,15 +32,18 @@ from pipeline.textwidth import excel_width
 from schemas.notice import Notice, Task
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")
-TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "其他相关单位", "完成时限",
-                "开始", "截止", "周期", "量化目标", "原文位置", "审核状态", "审核意见")  # fmt: skip
-TASK_WIDTHS: dict[str, float] = {"一级标题": 18, "二级标题": 20, "工作任务": 60, "牵头单位": 18, "配合单位": 18,
-                                 "其他相关单位": 18, "完成时限": 14, "量化目标": 24, "审核意见": 24, "序号": 6,
-                                 "开始": 12, "截止": 12}  # fmt: skip
+# What an analyst signs off first (printed, on A4 landscape), then the rest (on screen only).
+TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "完成时限", "截止", "审核状态",
+                "审核意见", "其他相关单位", "开始", "周期", "量化目标", "原文位置")  # fmt: skip
+PRINTED = TASK_HEADERS.index("审核意见") + 1  # the columns an A4 landscape page holds at about 95 %
+TASK_WIDTHS: dict[str, float] = {"序号": 5, "一级标题": 10, "二级标题": 11, "工作任务": 36, "牵头单位": 13,
+                                 "配合单位": 13, "完成时限": 10, "截止": 10.5, "审核状态": 8, "审核意见": 10,
+                                 "其他相关单位": 16, "开始": 10.5, "量化目标": 24}  # fmt: skip
 RECURRENCE = {"daily": "每日", "weekly": "每周", "monthly": "每月", "bimonthly": "每两个月", "quarterly": "每季度",
               "semiannual": "每半年", "yearly": "每年"}  # fmt: skip
 MAX_YEARS = 5  # the 时间表 shows at most this many years of months
 NEAR_DAYS = 30  # a deadline this close counts as near
+LABEL_COLUMNS = 2  # 序号 and the task: repeated on every page of a grid sheet printed in parts
 ABRIDGED = 56  # width (CJK counting double) of a task's text on the grid sheets
 MARK_FILLS = {"●": "due", "▬": "span", "↻": "recur", "牵头": "lead", "牵头*": "lead", "配合": "co", "相关": "other"}
 OVERDUE, NEAR = "#FFC7CE", "#FFEB9C"
@@ -99,36 +103,39 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
         start, end = task.date_range()
         leads = "、".join(task.units("lead"))
         state, comment = reviews.get(task.id, (REVIEW_STATES[0], ""))
-        values: list[CellValue] = [
-            row - 1,
-            task.section[0] if task.section else "",
-            task.section[1] if len(task.section) > 1 else "",
-            task.text,
-            leads or task.implicit_lead or "",
-            "、".join(task.units("co")),
-            "、".join(task.units("other")),
-            task.when(),
-            start,
-            end,
-            "、".join(dict.fromkeys(RECURRENCE[d.recurrence] for d in task.deadlines if d.recurrence)),
-            "；".join(t.text for t in task.targets),
-            location(task),
-            state,
-            comment,
-        ]
-        for column, value in enumerate(values, start=1):
-            sheet.put(row, column, value, "inferred" if column == 5 and not leads else "body")
+        values: dict[str, CellValue] = {
+            "序号": row - 1,
+            "一级标题": task.section[0] if task.section else "",
+            "二级标题": task.section[1] if len(task.section) > 1 else "",
+            "工作任务": task.text,
+            "牵头单位": leads or task.implicit_lead or "",
+            "配合单位": "、".join(task.units("co")),
+            "完成时限": task.when(),
+            "截止": end,
+            "审核状态": state,
+            "审核意见": comment,
+            "其他相关单位": "、".join(task.units("other")),
+            "开始": start,
+            "周期": "、".join(dict.fromkeys(RECURRENCE[d.recurrence] for d in task.deadlines if d.recurrence)),
+            "量化目标": "；".join(t.text for t in task.targets),
+            "原文位置": location(task),
+        }
+        for column, header in enumerate(TASK_HEADERS, start=1):
+            sheet.put(row, column, values[header], "inferred" if header == "牵头单位" and not leads else "body")
     ws, last = sheet.ws, max(len(notice.tasks), 1)
+    state_column, due_column = TASK_HEADERS.index("审核状态"), TASK_HEADERS.index("截止")
     choice = {"validate": "list", "source": list(REVIEW_STATES), "error_title": "审核状态",
               "error_message": "请选择：" + "、".join(REVIEW_STATES)}  # fmt: skip
-    ws.data_validation(1, 13, last, 13, choice)
-    overdue = '=AND($J2<>"",$J2<TODAY(),$N2<>"已确认")'
-    near = f'=AND($J2<>"",$J2>=TODAY(),$J2<=TODAY()+{NEAR_DAYS})'
+    ws.data_validation(1, state_column, last, state_column, choice)
+    due, state = f"${xl_col_to_name(due_column)}2", f"${xl_col_to_name(state_column)}2"
+    overdue = f'=AND({due}<>"",{due}<TODAY(),{state}<>"已确认")'
+    near = f'=AND({due}<>"",{due}>=TODAY(),{due}<=TODAY()+{NEAR_DAYS})'
     for criteria, colour in ((overdue, OVERDUE), (near, NEAR)):
         ws.conditional_format(
-            1, 9, last, 9, {"type": "formula", "criteria": criteria, "format": sheet.styles.highlight(colour)}
-        )
-    sheet.finish(sheet.fitted(TASK_HEADERS, TASK_WIDTHS), len(notice.tasks))
+            1, due_column, last, due_column,
+            {"type": "formula", "criteria": criteria, "format": sheet.styles.highlight(colour)},
+        )  # fmt: skip
+    sheet.finish(sheet.fitted(TASK_HEADERS, TASK_WIDTHS), len(notice.tasks), printed=PRINTED)
 
 
 # ---------------------------------------------------------------- carried-over review
@@ -213,7 +220,7 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
         for unit, column in columns.items():
             sheet.put(row, column, marked[unit, mark], "mark")
     widths = {1: 6.0, 2: ABRIDGED + 3, **{c: min(max(excel_width(u) + 2, 8), 24) for u, c in columns.items()}}
-    sheet.finish(widths, len(notice.tasks), grid=True)
+    sheet.finish(widths, len(notice.tasks), grid=True, labels=LABEL_COLUMNS)
 
 
 # ---------------------------------------------------------------- 时间表
@@ -268,7 +275,7 @@ def _timeline_sheet(sheet: Sheet, notice: Notice) -> None:
             if key in columns:  # a deadline outside the plan's span shows in 完成时限 only
                 sheet.put(row, columns[key], mark, "mark", MARK_FILLS[mark])
     widths = {1: 6.0, 2: ABRIDGED + 3, 3: 16.0, **{c: 8.5 for c in range(4, len(headers) + 1)}}
-    sheet.finish(widths, len(notice.tasks), grid=True)
+    sheet.finish(widths, len(notice.tasks), grid=True, labels=LABEL_COLUMNS)
 
 
 # ---------------------------------------------------------------- 量化目标, 文件信息, 说明

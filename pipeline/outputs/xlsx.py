@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline.textwidth import excel_width
 
 LINE_HEIGHT = 13.5  # points per line of 10-point text
+PRINT_SCALE = 95  # per cent: 10-point text prints at 9.5 points
 
 FONT = "Microsoft YaHei"
 BASE = {"font_name": FONT, "font_size": 10, "border": 1, "border_color": "#BFBFBF", "valign": "top"}
@@ -67,6 +68,16 @@ class Book:
             self.workbook.close()
         except FileCreateError as error:  # xlsxwriter's wrapping of the OSError of writing the file
             raise error.args[0] from error
+
+
+def _lines(text: str, width: float) -> int:
+    """The lines a wrapped text takes in a column `width` wide."""
+    room = max(width - 1, 1)
+    return sum(math.ceil(excel_width(part) / room) or 1 for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return min(LINE_HEIGHT * lines + 4, 300)
 
 
 _ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -135,6 +146,13 @@ class Sheet:
             if self.measured:
                 self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
 
+    def fit_row(self, row: int, wrapped: dict[int, str], widths: dict[int, float]) -> None:
+        """A streamed row's height, set before its cells are written: tall enough for its
+        `wrapped` texts (by column) at their column's width."""
+        count = max((_lines(text, widths.get(column, 10)) for column, text in wrapped.items()), default=1)
+        if count > 1:
+            self.ws.set_row(row - 1, _height(count))
+
     def put_marked(self, row: int, column: int, text: str, marks: Sequence[tuple[int, int]], run: str) -> None:
         """Text whose `marks` (character ranges) are set in the `run` font: rich text in one cell."""
         if not marks or safe(text) != text or len(text) < 2:  # nothing marked, or offsets would shift
@@ -171,22 +189,39 @@ class Sheet:
             for column, name in enumerate(headers, start=1)
         }
 
-    def finish(self, widths: dict[int, float], filter_rows: int | None = None, grid: bool = False) -> None:
-        """Column widths, row heights that show wrapped text, the filter, an A4 landscape print setup."""
+    def finish(
+        self,
+        widths: dict[int, float],
+        filter_rows: int | None = None,
+        grid: bool = False,
+        printed: int | None = None,
+        labels: int = 0,
+    ) -> None:
+        """Column widths, row heights that show wrapped text, the filter, an A4 landscape print
+        setup with the header row on every page: the first `printed` columns fitted to the width
+        (the caller keeps them narrow enough to print at 9 points or more), as many pages down as
+        the rows take; with `labels`, a grid printed in parts across and down,
+        its first `labels` columns on every page; else the whole width fitted to the page."""
         ws = self.ws
         for column, width in widths.items():
             ws.set_column(column - 1, column - 1, width)
         lines: dict[int, int] = {}
         for row, column, text in self.wrapped:
-            width = max(widths.get(column, 10) - 1, 1)
-            needed = sum(math.ceil(excel_width(part) / width) or 1 for part in text.split("\n"))
-            lines[row] = max(lines.get(row, 1), needed)
+            lines[row] = max(lines.get(row, 1), _lines(text, widths.get(column, 10)))
         for row, count in lines.items():
-            ws.set_row(row - 1, min(LINE_HEIGHT * count + 4, 300))
+            ws.set_row(row - 1, _height(count))
         if filter_rows:
             ws.autofilter(0, 0, filter_rows, len(widths) - 1)
         ws.set_landscape()
         ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.repeat_rows(0)
+        if printed:  # widths chosen so that fitting them to the page keeps 10-point text above 9 points
+            ws.print_area(0, 0, max(filter_rows or 0, 1), printed - 1)
+            ws.fit_to_pages(1, 0)
+        elif labels:
+            ws.repeat_columns(0, labels - 1)
+            ws.set_print_scale(PRINT_SCALE)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.hide_gridlines(0 if grid else 1)
