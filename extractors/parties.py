@@ -152,7 +152,8 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
                 return remark
-            if _barrier(token) or not is_nominal(token) or _opens_predicate(token):
+            named_on = index + 1 < len(doc) and _ends_name(doc[index + 1])  # 区|退役军人|事务局
+            if _barrier(token) or not is_nominal(token) or (_opens_predicate(token) and not named_on):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
             if doc[index - 1].text not in rules["openers"]:
@@ -195,9 +196,9 @@ def _place_ends(doc: Doc, first: int, index: int) -> bool:
 
 
 def _opens_predicate(token: Token) -> bool:
-    """An idiom, or a set phrase that opens with an adverb or a preposition (依法办理, 按程序): a
-    predicate, not part of a name (生态环境 is a set phrase too)."""
-    opens = tag_of(token.text[:2]) in ("d", "ad") or tag_of(token.text[:1]) in ("p", "d")
+    """An idiom, or a set phrase that opens with an adverb, a preposition or a verb (依法办理, 按程序,
+    结合实际): a predicate, not part of a name (生态环境 is a set phrase too)."""
+    opens = tag_of(token.text[:2]) in ("d", "ad", "v") or tag_of(token.text[:1]) in ("p", "d")
     return token.tag_ == "i" or (token.tag_ == "l" and opens)
 
 
