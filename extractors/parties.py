@@ -152,7 +152,9 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
                 return remark
-            named_on = index + 1 < len(doc) and _ends_name(doc[index + 1])  # 区|退役军人|事务局
+            named_on = (  # 区|退役军人|事务局: a verb's set phrase that names a field (not 依法办理)
+                index + 1 < len(doc) and _ends_name(doc[index + 1]) and tag_of(token.text[:2]) == "v"
+            )
             if _barrier(token) or not is_nominal(token) or (_opens_predicate(token) and not named_on):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
