@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
@@ -34,6 +36,17 @@ STORE_VERSION = "3"  # 2: a file may give several notices (plans), each with its
 # 3: a deadline's recurrence rule (rrule, dtstart), which the tracker expands
 BOUND = ("notices",)  # tables whose rows are inserted value by value: a row holds a whole record
 _WRITE_FAULTS = (duckdb.IOException, duckdb.FatalException)  # the disk's, not the rows'
+# ... as DuckDB may also report them, wrapped in another error (TransactionContext Error: Failed
+# to commit: … No space left on device)
+_DISK_MESSAGES = tuple(os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
+
+
+def _disk_fault(error: duckdb.Error) -> bool:
+    return isinstance(error, _WRITE_FAULTS) or any(message in str(error) for message in _DISK_MESSAGES)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0]
 
 
 class StoreError(Exception):
@@ -197,8 +210,10 @@ class Store:
             except BaseException as error:
                 with contextlib.suppress(duckdb.Error):  # a failed write may have closed the transaction
                     self.con.execute("ROLLBACK")
-                if isinstance(error, duckdb.Error) and not isinstance(error, _WRITE_FAULTS):
-                    raise Unstorable(str(error).splitlines()[0]) from error
+                if isinstance(error, duckdb.Error) and _disk_fault(error):
+                    raise StoreError(f"cannot write the store {self.path}: {_first_line(error)}") from error
+                if isinstance(error, duckdb.Error):
+                    raise Unstorable(_first_line(error)) from error
                 raise
 
     @contextlib.contextmanager
