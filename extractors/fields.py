@@ -142,7 +142,7 @@ def task_parties(doc: Document, found: list[FoundParty], canonical: dict[str, st
         Party(
             name=p.name,
             written=p.written or p.name,
-            canonical=canonical.get(p.written or p.name, p.written or p.name),
+            canonical=canonical.get(p.name, p.written or p.name),
             role=p.role,
             span=span_of(doc, p.start, p.end),
         )

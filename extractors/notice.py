@@ -41,7 +41,8 @@ def extract(doc: Document) -> Notice:
         found_parties(draft, sentence, forms, owners.notice if draft.origin == "notice" else owners.body)
         for draft, sentence in zip(drafts, sentences, strict=True)
     ]
-    canonical = canonical_names([*(p.written or p.name for found in parties for p in found), *meta.issuers])
+    named = [(p.name, p.written or p.name) for found in parties for p in found]
+    canonical = canonical_names([*(name for name, _ in named), *meta.issuers], named)
     leads = implicit_leads(drafts, parties, owners)
     tasks = [
         Task(

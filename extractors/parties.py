@@ -287,7 +287,7 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
                 continue
             return _shared_noun(doc, names), following
         highlight = _highlight_end(doc, following) if places else None
-        loose = _loose_name(doc, highlight) if highlight is not None else None
+        loose = _loose_name(doc, highlight, highlighted=True) if highlight is not None else None
         if loose is not None:
             names.append(loose)
             return _shared_noun(doc, names), loose[1] + 1
@@ -328,10 +328,11 @@ def _past_collective(doc: Doc, index: int) -> int:
     return index
 
 
-def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
+def _loose_name(doc: Doc, start: int, highlighted: bool = False) -> tuple[int, int] | None:
     """A subject name with adverbs and verbs inside (地震重点监视防御区所在地人民政府), at the
-    start of a clause or after 特别是: a noun, then words up to the first name end that a
-    predicate follows."""
+    start of a clause or after 特别是: a noun, then words up to the first name end — a body's —
+    that a predicate follows; after 特别是 (`highlighted`), any noun that a modal follows
+    (……，特别是地震重点监视防御区要……)."""
     if start >= len(doc) or not _opens_name(doc, start, places=True) or doc[start].text in _action_verbs():
         return None
     if _verb_and_object(doc, start):
@@ -344,9 +345,24 @@ def _loose_name(doc: Doc, start: int) -> tuple[int, int] | None:
         particle = token.tag_ == "uj" and token.text != "的"  # 的 may join what describes a name to it
         if particle or token.text in _not_in_subjects() or token.text in _cue_words():
             return None
-        if _ends_name(token, places=True) and _predicate_at(doc, index + 1) is not None:
+        body = _org_end().search(token.text) is not None or token.text in _org_terms()
+        if body and _ends_name(token, places=True) and _predicate_at(doc, index + 1) is not None:
+            return start, index  # a body: not people or a place (多渠道增加城乡居民, 合理安排城市)
+        if highlighted and token.tag_.startswith("n") and _modal_follows(doc, index + 1):
             return start, index
     return None
+
+
+def _modal_follows(doc: Doc, index: int) -> bool:
+    """A modal at `index`, or after an adverb or a comma there (……所在地，也要)."""
+    modals = _rules()["roles"]["modals"]
+    ahead = [t for t in doc[index : index + 3] if t.text not in "，," and t.tag_ not in ("d", "ad")]
+    return bool(ahead) and ahead[0].text in modals
+
+
+@cache
+def _org_end() -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation(words('org_suffixes.txt'))})$")
 
 
 def _highlight_end(doc: Doc, index: int) -> int | None:
@@ -520,12 +536,14 @@ def _modified_name(doc: Doc, start: int, end: int, after_cue: bool = False) -> t
         return None  # 加强……的管理, 要积极推动……的市: the clause directs, it has no subject
     if first.text in _cue_words() and not after_cue:
         return None  # 会同……的部门协调机制: a cue, not a subject (after 由: 由协助分管……的副秘书长)
-    if first.tag_ in ("d", "ad"):
-        return None
+    if first.tag_ in ("d", "ad", "m", "t"):
+        return None  # 2024年底前初步建立配合……的有关部门: a time opens a predicate
     for index in range(start + 1, end):
         token = doc[index]
         if token.idx - first.idx > limit or token.text in PUNCTUATION or token.tag_ == "p":
             return None  # 组长由……的国务院副秘书长担任: 由 opens the predicate
+        if not after_cue and (token.text in _cue_words() or token.text in _action_verbs()):
+            return None  # 建立配合……的有关部门: a predicate, and its object
         if doc[index].text == "的":
             last = _one_name(doc, index + 1, places=True) if index + 1 < end else None
             return (start, last) if last is not None else None
@@ -894,9 +912,19 @@ def is_issuer(name: str, forms: frozenset[str]) -> bool:
     return any(key == name_key(form) for form in forms)
 
 
-def canonical_names(names: Iterable[str]) -> dict[str, str]:
-    """Each written name → the fullest name written for the same unit in the notice."""
+def canonical_names(names: Iterable[str], written: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+    """Each name → one name for its unit in the notice: the fullest written for it (区卫健委 →
+    区卫生健康委员会); for a collective, the text's own form (单位 → 各单位), the one it uses most.
+    `written` pairs each name with the form the text wrote it in."""
     groups: dict[str, list[str]] = {}
     for name in set(names):
         groups.setdefault(name_key(without_place(name)), []).append(name)
-    return {name: max(group, key=lambda n: (len(n), n)) for group in groups.values() for name in group}
+    forms = Counter(written)
+    chosen: dict[str, str] = {}
+    for group in groups.values():
+        fullest = max(group, key=lambda n: (len(n), n))
+        if _collective(fullest):
+            uses = Counter({form: n for (name, form), n in forms.items() if name in group})
+            fullest = max(uses, key=lambda f: (uses[f], len(f), f)) if uses else fullest
+        chosen.update({name: fullest for name in group})
+    return chosen

@@ -170,6 +170,9 @@ def test_subject_list_and_agent_forms(sentence: str, expected: list[tuple[str, s
         "面向社会公众开展消防安全宣传",
         "将补贴申领条件由企业在职职工参保3年以上放宽至参保1年以上",  # from what to what, not by whom
         "体育竞赛表演产业成为推动经济社会持续发展的重要力量",
+        # a verb inside a run of words that ends in people or a place names no subject
+        "多渠道增加城乡居民收入",
+        "2024年底前初步建立配合负有安全监管职责的有关部门开展联合执法的工作机制",
         "严格医疗机构设置要求",
         "联系政府有关部门开展调研",
         "总结民政服务机构的经验做法",
@@ -379,3 +382,12 @@ def test_a_bureau_that_writes_经区政府同意_still_speaks_for_itself(tmp_pat
     record = notice_of(path)
     assert record.meta.drafter is None
     assert record.tasks[0].implicit_lead == "区应急局"  # as the notice calls itself
+
+
+def test_a_unit_written_with_and_without_各_is_one_unit() -> None:
+    """医疗卫生单位, 各医疗卫生单位, 各级医疗卫生单位, 各级各类医疗卫生单位: one column of the matrix."""
+    notice = notice_of(RAW / "qingpu_2025_safety_plan.txt")
+    written = {p.written for t in notice.tasks for p in t.parties if p.name == "医疗卫生单位"}
+    assert len(written) > 1
+    assert {p.canonical for t in notice.tasks for p in t.parties if p.name == "医疗卫生单位"} == {"医疗卫生单位"}
+    assert canonical_names(["单位"], [("单位", "各单位"), ("单位", "各单位"), ("单位", "单位")]) == {"单位": "各单位"}

@@ -71,7 +71,7 @@ def _expected_counts(store: Path) -> tuple[dict[str, list[int]], dict[str, list[
     overdue, soon, units = set(), set(), {}
     for path, number, lead, implicit, year, kind, end, rule, start in _rows(store, query):
         task = (path, number)
-        units[task] = (lead, False) if lead else ([implicit], True)
+        units[task] = (lead, False) if lead else (implicit.split("、"), True)  # 地区、部门: two units
         if kind in ("by", "within") and end is not None:
             overdue |= {task} if end < AS_OF else set()
             soon |= {task} if AS_OF <= end <= SOON else set()

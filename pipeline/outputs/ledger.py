@@ -46,8 +46,9 @@ class Tracked:
 
     @property
     def leads(self) -> list[str]:
-        """The lead units, as written or, where none is, the one inferred."""
-        return self.task.lead or ([self.task.implicit_lead] if self.task.implicit_lead else [])
+        """The lead units, as written or, where none is, those inferred (地区、部门 carried over
+        from the sentence before is two units)."""
+        return self.task.lead or (self.task.implicit_lead.split("、") if self.task.implicit_lead else [])
 
     @property
     def inferred(self) -> bool:
