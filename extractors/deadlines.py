@@ -122,6 +122,8 @@ def find_deadlines(doc: Doc, context: TimeContext) -> list[FoundDeadline]:
     year = context.plan_year
     for match, rule in matches:
         named = _named_year(match)
+        if _dates_a_noun(match.group(), text[match.end() :], named, context):
+            continue
         resolver = _RESOLVERS[rule.resolve]
         deadlines = list(resolver(match, named or year, context, doc))
         if named:
@@ -132,6 +134,18 @@ def find_deadlines(doc: Doc, context: TimeContext) -> list[FoundDeadline]:
     for deadline in found:
         unique.setdefault(deadline.key, deadline)
     return list(unique.values())
+
+
+def _dates_a_noun(time: str, after: str, named: int | None, context: TimeContext) -> bool:
+    """Whether a bounded time is part of a clause modifying a noun (2020年前已鉴定的危房), judged by
+    the text after it: a 的 close by, and the clause opening with 已 or the year before the plan's."""
+    settings = _settings()["not_deadlines"]
+    if not time.endswith(tuple(settings["modifier_bounds"])):
+        return False
+    clause = re.match(f"[^，。；、,;：:（(]{{0,{settings['modifier_reach']}}}?的", after)
+    if clause is None:
+        return False
+    return after.startswith(tuple(settings["modifier_openers"])) or (named is not None and named < context.plan_year)
 
 
 def _quiet_ranges(text: str) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as Bar
 
 from pipeline.batch.jobs import Outcome
-from pipeline.batch.runner import STORE_NAME, BatchStopped, Progress, Report, Settings, run_batch
+from pipeline.batch.runner import STORE_NAME, SUPPORTED, BatchStopped, Progress, Report, Settings, run_batch
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
@@ -44,6 +44,9 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
     return parse
 
 
+STORE_HELP = "the batch's store, or its output folder (data/out/gongwen.duckdb)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongwen", description="Chinese government notices → task records.")
     parser.add_argument("--version", action="version", version=f"gongwen {gongwen_version()}")
@@ -65,12 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument(
         "--max-memory", type=_positive(float), default=Settings.memory / 2**20, help="MB per worker (1024)"
     )
-    run.add_argument("--executor", choices=("local", "dask"), default="local", help="where the workers run")
+    run.add_argument("--executor", choices=("local", "dask"), help="where the workers run (dask with --scheduler)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     diff = commands.add_parser("diff", help="compare two plans: the tasks added, removed and changed")
     diff.add_argument("plans", nargs="*", type=Path, metavar="OLD NEW", help="two notices, any format or gongwen JSON")
     diff.add_argument("--issuer", metavar="NAME", help="compare the two latest plans of an issuer in the store")
-    diff.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
+    diff.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help=STORE_HELP)
     diff.add_argument("-o", "--out", type=Path, help="the workbook (<old>-vs-<new>.diff.xlsx beside NEW, or the store)")
     diff.add_argument("--json", action="store_true", help="print the diff as JSON on standard output")
     review = commands.add_parser("review", help="a page to check a notice's extraction against its text")
@@ -79,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tracker = commands.add_parser(
         "tracker", help="督办台账: every task in the store by unit and by date, and a calendar"
     )
-    tracker.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help="the batch's store")
+    tracker.add_argument("--store", type=Path, default=Path("data/out") / STORE_NAME, help=STORE_HELP)
     tracker.add_argument("-o", "--out", type=Path, help="the workbook (督办台账.xlsx beside the store)")
     tracker.add_argument("--ics", type=Path, help="the calendar (督办台账.ics beside the store)")
     tracker.add_argument(
@@ -90,31 +93,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
     if args.command == "run" and args.executor == "dask" and not args.scheduler:
         parser.error("--executor dask needs --scheduler ADDRESS")
+    if args.command == "run" and args.executor == "local" and args.scheduler:
+        parser.error("--scheduler is for --executor dask: the local executor runs here")
     try:
         return _dispatch(args)
     except UsageError as error:
         print(f"gongwen {args.command}: {one_line(str(error))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # what was written stays written (atomically); say so, not a traceback
+        print(f"gongwen {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "tracker":
-        return tracker_command(args.store, args.out, args.ics, args.as_of)
+        return tracker_command(_store(args.store), args.out, args.ics, args.as_of)
     if args.command == "review":
         return review_command(args.notice, args.out)
     if args.command == "extract":
         return extract_files(args.files, args.out, debug=args.debug)
     if args.command == "diff":
-        return diff_command(args.plans, args.issuer, args.store, args.out, args.json)
+        return diff_command(args.plans, args.issuer, _store(args.store), args.out, args.json)
     settings = Settings(
         input=args.input, out_dir=args.out, workers=args.workers, force=args.force,
         retry_errors=args.retry_errors, time_limit=args.time_limit, max_bytes=int(args.max_size * 2**20),
         memory=int(args.max_memory * 2**20),
-        scheduler=args.scheduler if args.executor == "dask" else None,
+        scheduler=args.scheduler,
     )  # fmt: skip
-    if settings.input.exists():
-        writable_folder(settings.out_dir)
+    if not settings.input.exists():
+        raise UsageError(f"{one_line(readable(settings.input))}: no such file or folder")
+    writable_folder(settings.out_dir)
     return run_command(settings)
+
+
+def _store(path: Path) -> Path:
+    """The store `--store` names: the file, or the one in the output folder it names."""
+    return path / STORE_NAME if path.is_dir() else path
 
 
 def writable_folder(folder: Path) -> Path:
@@ -141,8 +155,11 @@ def _unwritable(target: Path, error: OSError) -> UsageError:
 
 def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> int:
     """Extract each file; a file that fails is reported in one line and the others go on."""
-    from pipeline.process import export, process  # here: `run` does not load the pipeline in this process
+    from pipeline.process import export, process, warnings_of  # here: `run` does not load the pipeline in this process
 
+    for path in files:
+        _a_file(path)
+    _distinct_stems(files)
     writable_folder(out_dir)
     failed = 0
     for path in files:
@@ -165,9 +182,31 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
             print(f"{name}: {one_line(f'internal error ({type(error).__name__}: {error})')}", file=sys.stderr)
         else:
             print(f"{name} → {_written(notices, written)}")
-            for warning in notices[0].source.warnings:
+            for warning in warnings_of(notices):
                 print(f"{name}: warning: {one_line(warning)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _a_file(path: Path) -> Path:
+    """`UsageError` unless the path is a file (a folder is `gongwen run`'s)."""
+    shown = one_line(readable(path))
+    if path.is_dir():
+        raise UsageError(f"{shown}: a folder (gongwen run {shown} reads every notice below it)")
+    if not path.exists():
+        raise UsageError(f"{shown}: no such file")
+    return path
+
+
+def _distinct_stems(files: Sequence[Path]) -> None:
+    """`UsageError` where two files would write the same outputs (a/通知.pdf and b/通知.docx)."""
+    first: dict[str, Path] = {}
+    for path in files:
+        other = first.setdefault(path.stem.casefold(), path)
+        if other != path and other.resolve() != path.resolve():
+            raise UsageError(
+                f"{one_line(readable(other))} and {one_line(readable(path))} would both write {path.stem}.*: "
+                "extract them one at a time to different folders (-o), or gongwen run their folder"
+            )
 
 
 def _written(notices: Sequence[Notice], written: Sequence[Path]) -> str:
@@ -185,12 +224,13 @@ def review_command(path: Path, out: Path | None) -> int:
     from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
 
+    _a_file(path)
     try:
         notices = read_notices(path)
         if out is not None and len(notices) > 1:
             raise InputError(f"bundles {len(notices)} plans: leave out -o and each plan gets its page")
     except InputError as error:
-        print(f"gongwen review: {path}: {error}", file=sys.stderr)
+        print(f"gongwen review: {one_line(readable(path))}: {one_line(str(error))}", file=sys.stderr)
         return 1
     writable_folder(out.parent if out else path.parent)
     for notice in notices:
@@ -208,17 +248,14 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
     store has no two plans of the issuer."""
     from pipeline.diff import diff
     from pipeline.outputs.diff_workbook import write_diff_xlsx
-    from pipeline.process import read_notice
-    from schemas.notice import Notice
 
     for path in plans:
-        if not path.is_file():
-            raise UsageError(f"{one_line(readable(path))}: {'not a file' if path.exists() else 'no such file'}")
+        _a_file(path)
     if issuer is not None and not store.is_file():
         raise UsageError(f"{one_line(readable(store))}: no store there (gongwen run writes it; --store names it)")
     try:
         if issuer is None:
-            old, new = (read_notice(path) for path in plans)
+            old, new = (_read_plan(path) for path in plans)
         else:
             old, new = (Notice.model_validate_json(record) for record in _latest_plans(store, issuer))
     except InputError as error:
@@ -235,10 +272,20 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
     except OSError as error:
         raise _unwritable(target, error) from error
     counts = ", ".join(f"{count} {status}" for status, count in plan_diff.counts.items())
-    print(f"{old.source.name} → {new.source.name}: {counts} → {target}", file=sys.stderr)
+    print(f"{old.source.name} → {new.source.name}: {counts} → {target}", file=sys.stderr if as_json else sys.stdout)
     if as_json:
         print(plan_diff.model_dump_json(indent=2))
     return 0
+
+
+def _read_plan(path: Path) -> Notice:
+    """The one notice of a file; `InputError` naming the file."""
+    from pipeline.process import read_notice
+
+    try:
+        return read_notice(path)
+    except InputError as error:
+        raise InputError(f"{one_line(readable(path))}: {error}") from error
 
 
 def _latest_plans(store_path: Path, issuer: str) -> list[str]:
@@ -267,6 +314,10 @@ def _issuer_in(issuers: dict[str, int], name: str) -> str:
 
     if name in issuers:
         return name
+    key = name_key(name)
+    with_place = [known for known in issuers if name_key(known).endswith(key)]
+    if len(with_place) == 1:  # 青浦区卫健委 is 青浦区's, not 金山区's 卫生健康委员会
+        return with_place[0]
     key = name_key(without_place(name))
     matches = [known for known in issuers if name_key(without_place(known)) == key]
     return matches[0] if len(matches) == 1 else name
@@ -319,7 +370,7 @@ def run_command(settings: Settings) -> int:
         with _ProgressBar(console) as bar:
             report = run_batch(settings, bar)
     except (StoreError, FileNotFoundError, BatchStopped) as error:
-        console.print(f"gongwen: {error}", markup=False, soft_wrap=True)
+        console.print(f"gongwen run: {one_line(str(error))}", markup=False, soft_wrap=True)
         return 2
     _print_report(Console(), settings, report)
     if report.interrupted:
@@ -382,6 +433,9 @@ def _print_report(console: Console, settings: Settings, report: Report) -> None:
             lines += [f"{title}:", *(f"  {row}" for row in rows[:LISTED])]
             if len(rows) > LISTED:
                 lines.append(f"  … and {len(rows) - LISTED} more: see {settings.out_dir / 'gongwen.log'}")
+    if not report.found:
+        formats = " ".join(SUPPORTED)
+        lines.append(f"No notice below {one_line(readable(settings.input))}: gongwen reads {formats}")
     if report.interrupted:
         lines.append("Stopped before the end: every file finished so far is saved; run the same command to go on.")
     elif report.outputs:

@@ -33,6 +33,18 @@ def process(path: Path, data: bytes | None = None) -> list[Notice]:
     return [extract(plan) for plan in split_plans(parse_structure(normalise(source)))]
 
 
+NO_TASKS = "no task found: not a plan, or laid out in a way gongwen does not read (its review page shows the text)"
+
+
+def warnings_of(notices: list[Notice]) -> list[str]:
+    """What was wrong with a file but did not stop it, a line each: its text's damage, and a
+    notice of no task at all."""
+    found = list(notices[0].source.warnings)
+    if not any(notice.tasks for notice in notices):
+        found.append(NO_TASKS)
+    return found
+
+
 def read_notices(path: Path) -> list[Notice]:
     """The notices of a file of any input format, or the one in a JSON record gongwen wrote."""
     if path.suffix.lower() == ".json":

@@ -103,9 +103,9 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     assert not list(out.rglob(".*.tmp"))
 
 
-def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -> None:
-    """--force redoes every file; a workbook an analyst reviewed is kept in backups/, the others
-    are replaced."""
+def test_force_keeps_a_workbook_only_when_it_holds_work_the_new_one_lacks(tmp_path: Path) -> None:
+    """--force redoes every file; a reviewed workbook is kept in backups/ when the new one lacks
+    some of the analyst's work (a cell mended by hand), not when the review carries over whole."""
     from openpyxl import load_workbook
 
     raw, out = tmp_path / "raw", tmp_path / "out"
@@ -116,8 +116,16 @@ def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -
     book["任务分解表"]["J2"] = "与科室核对无误"  # 审核意见
     book.save(reviewed)
     assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 3
+    assert load_workbook(reviewed)["任务分解表"]["J2"].value == "与科室核对无误"
+    assert not list(out.rglob("*.bak.xlsx"))  # the review carried over whole: nothing to keep
+
+    book = load_workbook(reviewed)
+    book["任务分解表"]["E2"] = "区卫健委办公室"  # 牵头单位, mended by hand: the re-run writes it over
+    book.save(reviewed)
+    run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))
     backups = list((out / "backups").glob("*.bak.xlsx"))
     assert [p.name.split(".")[0] for p in backups] == [files[0].stem]
+    assert load_workbook(backups[0])["任务分解表"]["E2"].value == "区卫健委办公室"
     assert not list(out.glob("*.bak.xlsx"))  # none beside the workbooks
 
 
@@ -243,6 +251,19 @@ def test_outputs_mirror_the_input_folders(tmp_path: Path) -> None:
     (raw / "out" / "c.txt").write_text("an output")
     found, _ = discover(raw, raw / "out")  # an output folder inside the input is not input
     assert len(found) == 4
+
+
+def test_gongwens_own_pages_and_pipes_below_the_input_are_not_notices(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "qingpu_2025_safety_plan.txt", raw / "qingpu.txt")
+    assert main(["review", str(raw / "qingpu.txt")]) == 0  # qingpu.review.html, beside it
+    (raw / "qingpu.review.html").rename(raw / "核对页.html")  # renamed: its generator mark tells
+    (raw / "旧-vs-新.diff.xlsx").write_bytes(b"")
+    os.mkfifo(raw / "pipe.txt")  # reading it would wait forever
+    found, skipped = discover(raw, tmp_path / "out")
+    assert [f.path.name for f in found] == ["qingpu.txt"]
+    assert skipped == [(raw / "pipe.txt", "not a regular file (a pipe, socket or device)")]
 
 
 def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Path) -> None:

@@ -121,3 +121,78 @@ def test_extract_of_a_bundle_prints_one_line(tmp_path: Path, capsys: pytest.Capt
     assert main(["extract", str(bundle), "-o", str(tmp_path / "out")]) == 0
     [line] = capsys.readouterr().out.splitlines()
     assert line.startswith(f"{bundle} → {tmp_path / 'out' / 'bundle-1'}..2 .json .xlsx .review.html (2 plans, ")
+
+
+@pytest.mark.parametrize("command", ["extract", "review"])
+def test_a_folder_or_a_missing_file_is_a_usage_error(
+    notice: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ["-o", str(notice.parent / "out")] if command == "extract" else []
+    assert main([command, str(notice.parent), *out]) == 2
+    assert (
+        _error(capsys)
+        == f"gongwen {command}: {notice.parent}: a folder (gongwen run {notice.parent} reads every notice below it)\n"
+    )
+    assert main([command, str(notice.parent / "nosuch.pdf"), *out]) == 2
+    assert _error(capsys) == f"gongwen {command}: {notice.parent / 'nosuch.pdf'}: no such file\n"
+    assert not (notice.parent / "out").exists()
+
+
+def test_extract_refuses_two_files_that_would_write_the_same_outputs(
+    notice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = notice.parent / "b" / "qingpu.txt"
+    other.parent.mkdir()
+    shutil.copy(notice, other)
+    assert main(["extract", str(notice), str(other), "-o", str(notice.parent / "out")]) == 2
+    assert f"{notice} and {other} would both write qingpu.*" in _error(capsys)
+    assert not (notice.parent / "out").exists()
+
+
+def test_a_file_without_tasks_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meeting = tmp_path / "meeting.txt"
+    meeting.write_text(
+        "关于召开季度例会的通知\n各科室：\n定于本周五下午在三楼会议室召开季度例会，请准时参加。\n", "utf-8"
+    )
+    assert main(["extract", str(meeting), "-o", str(tmp_path / "out")]) == 0
+    assert _error(capsys).startswith(f"{meeting}: warning: no task found: not a plan")
+
+
+def test_diff_names_the_file_it_cannot_read(notice: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = notice.parent / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["diff", str(empty), str(notice)]) == 1
+    assert _error(capsys) == f"gongwen diff: {empty}: empty file\n"
+
+
+def test_ctrl_c_is_one_line(notice: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.cli
+
+    def interrupted(*args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.cli, "review_command", interrupted)
+    assert main(["review", str(notice)]) == 130
+    assert _error(capsys) == "gongwen review: interrupted\n"
+
+
+def test_a_scheduler_is_for_dask(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "data/raw", "--executor", "local", "--scheduler", "tcp://10.0.0.5:8786"])
+    assert stop.value.code == 2 and "--scheduler is for --executor dask" in _error(capsys)
+
+
+def test_an_empty_input_folder_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    assert main(["run", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 0
+    assert f"No notice below {tmp_path / 'in'}: gongwen reads .pdf .txt" in capsys.readouterr().out
+
+
+def test_a_scheduler_alone_means_dask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.cli
+    from pipeline.batch.runner import Settings
+
+    given: list[Settings] = []
+    monkeypatch.setattr(pipeline.cli, "run_command", lambda settings: given.append(settings) or 0)
+    assert main(["run", str(tmp_path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://10.0.0.5:8786"]) == 0
+    assert given[0].scheduler == "tcp://10.0.0.5:8786"

@@ -236,6 +236,19 @@ def test_not_deadlines(sentence: str) -> None:
     assert found == [] or found == [("within", D(2025, 10, 1), D(2025, 12, 31), None)]  # the 四季度 of the 11.9 case
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [  # a time in a clause that modifies a noun dates the noun, not the task
+        ("2025年底前完成2020年前已鉴定的危房改造", [("by", None, D(2025, 12, 31), None)]),
+        ("对2018年以前建成的老旧小区开展排查，6月底前完成", [("by", None, D(2025, 6, 30), None)]),
+        ("对3月底前已排查的隐患逐项复核", []),
+        ("各单位6月底前完成的整改情况要及时报送", [("by", None, D(2025, 6, 30), None)]),  # the plan's own year
+    ],
+)
+def test_a_time_that_dates_a_noun(sentence: str, expected: list[tuple[str, object, object, object]]) -> None:
+    assert resolved(sentence) == expected
+
+
 def test_a_year_named_before_applies_to_later_months() -> None:
     assert resolved("2026年3月底前完成评估，6月底前完成整改") == [
         ("by", None, D(2026, 3, 31), None),

@@ -245,3 +245,13 @@ def test_cli_names_a_missing_plan(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_a_bundle_of_plans_is_no_one_plan_to_compare(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="bundles 2 plans"):
         read_notice(bundled_plans(tmp_path))
+
+
+def test_a_short_issuer_name_keeps_its_place() -> None:
+    from pipeline.cli import _issuer_in
+
+    issuers = {"上海市金山区卫生健康委员会": 2, "上海市青浦区卫生健康委员会": 2}
+    assert _issuer_in(issuers, "青浦区卫健委") == "上海市青浦区卫生健康委员会"
+    assert _issuer_in(issuers, "金山区卫生健康委员会") == "上海市金山区卫生健康委员会"
+    assert _issuer_in({"上海市青浦区卫生健康委员会": 2}, "区卫健委") == "上海市青浦区卫生健康委员会"
+    assert _issuer_in(issuers, "区卫健委") == "区卫健委"  # two match: the store says which it has

@@ -258,7 +258,7 @@ def test_a_full_output_disk_stops_the_batch_in_one_line_and_the_next_run_complet
     first = (tmp_path / "first.err").read_text("utf-8").splitlines()
     assert (tmp_path / "first.code").read_text().strip() == "2"
     assert first[-1] == (
-        f"gongwen: stopped, cannot write to {out}: No space left on device; every file done before is saved: "
+        f"gongwen run: stopped, cannot write to {out}: No space left on device; every file done before is saved: "
         "make room and run the same command again"
     )
     assert not any("Traceback" in line for line in first)

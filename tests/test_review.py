@@ -93,7 +93,7 @@ def test_tasks_to_look_at_twice_stand_out() -> None:
 def test_review_command_writes_a_page_per_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["review", str(QINGPU), "-o", str(tmp_path / "page.html")]) == 0
     assert (tmp_path / "page.html").read_text("utf-8").startswith("<!DOCTYPE html>")
-    assert main(["review", str(tmp_path / "missing.txt")]) == 1
+    assert main(["review", str(tmp_path / "missing.txt")]) == 2  # a usage error: no such file
     assert "missing.txt" in capsys.readouterr().err
 
 

@@ -132,14 +132,20 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     assert sum(1 for state, _ in reviews.values() if state == "待审核") == len(qingpu.tasks) - 2
     backup = tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
     assert load_workbook(backup)["任务分解表"]["J3"].value == "与科室核对无误"
-    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the same second: a second backup
+    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # all carries over: no backup to keep
+    assert len(list((tmp_path / "backups").iterdir())) == 1
+    book = load_workbook(target)
+    book["任务分解表"]["E4"] = "区卫健委办公室"  # 牵头单位, mended by hand
+    book.save(target)
+    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the mend is lost: kept, the same second
     assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()
 
 
 def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:
-    """序号 … 审核意见 fitted to the width of an A4 landscape page, narrow enough to print at 9
-    points or more (LibreOffice prints a unit of column width as about 6.5 points at 100 %: 784
-    points of page at 90 % hold 134 units), the header on every page; grids print in parts."""
+    """序号 … 审核意见 fitted to the width of an A4 landscape page, narrow enough to print at 10
+    points (a unit of column width in Calibri, or LibreOffice's Carlito, prints as about 6 points
+    with the cell padding: 784 points of page hold 140 units, 134 leave room), the header on every page; grids
+    print in parts."""
     book = load_workbook(write_xlsx(qingpu, tmp_path))
     tasks = book["任务分解表"]
     header = [cell.value for cell in tasks[1]]

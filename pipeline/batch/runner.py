@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -268,7 +269,7 @@ class Batch:
             write_atomically(output.review_path, output.review)
             with atomic_path(output.xlsx_path) as temporary:
                 temporary.write_bytes(output.xlsx)
-                if output.reviewed:  # once the new one is written: the analyst's review carries over
+                if output.keep_earlier:  # once the new one is written
                     keep_backup(output.xlsx_path)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
@@ -352,7 +353,8 @@ def discover(input: Path, out_dir: Path) -> tuple[list[Found], list[tuple[Path, 
         paths, base = sorted(_walk(input, out_dir.resolve())), input
     else:
         raise FileNotFoundError(f"no such file or folder: {input}")
-    notices = [p for p in paths if p.suffix.lower() in SUPPORTED]
+    paths = [p for p in paths if not _is_own_output(p)]
+    notices = [p for p in paths if p.suffix.lower() in SUPPORTED and _is_regular(p)]
     names = _output_names(notices, base)
     found = [_found(p, out_dir / names[p]) for p in notices]
     skipped = [(p, _why_skipped(p)) for p in paths if p not in names]
@@ -365,6 +367,33 @@ def _walk(folder: Path, out_dir: Path) -> Iterator[Path]:
         for name in files:
             if not name.startswith((".", "~$")):
                 yield Path(root) / name
+
+
+OWN_OUTPUTS = (".review.html", ".diff.xlsx", ".bak.xlsx")
+GENERATOR_MARK = b'<meta name="generator" content="gongwen">'
+
+
+def _is_own_output(path: Path) -> bool:
+    """A page or workbook gongwen wrote beside a notice (`gongwen review`, `gongwen diff`), by its
+    name or, for a page renamed since, by the generator mark in its head."""
+    if path.name.lower().endswith(OWN_OUTPUTS):
+        return True
+    if path.suffix.lower() not in (".html", ".htm") or not _is_regular(path):
+        return False
+    try:
+        with path.open("rb") as page:
+            return GENERATOR_MARK in page.read(512)
+    except OSError:
+        return False
+
+
+def _is_regular(path: Path) -> bool:
+    """A file to read: a pipe or device below INPUT would block the reader forever.  A broken
+    link counts, so that reading it fails and says why."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
 
 
 def _output_names(paths: list[Path], base: Path) -> dict[Path, Path]:
@@ -394,6 +423,8 @@ def _identity(path: Path) -> tuple[str, int, int]:
 
 
 def _why_skipped(path: Path) -> str:
+    if not _is_regular(path):
+        return "not a regular file (a pipe, socket or device)"
     suffix = path.suffix.lower()
     return UNSUPPORTED.get(suffix, f"not a notice format ({suffix or 'no file extension'})")
 

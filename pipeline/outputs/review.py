@@ -281,8 +281,8 @@ document.querySelectorAll('.legend input').forEach(box => box.addEventListener('
 """
 
 PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · gongwen 核对</title>
-<style>{style}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="gongwen">
+<title>{title} · gongwen 核对</title><style>{style}</style></head>
 <body>
 <nav><h3>章节</h3>{outline}</nav>
 <main><header>{head}<div class="legend">{legend}</div></header><div id="text">{text}</div></main>

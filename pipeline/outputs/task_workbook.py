@@ -35,7 +35,7 @@ REVIEW_STATES = ("待审核", "已确认", "需修改")
 # What an analyst signs off first (printed, on A4 landscape), then the rest (on screen only).
 TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "完成时限", "截止", "审核状态",
                 "审核意见", "其他相关单位", "开始", "周期", "量化目标", "原文位置")  # fmt: skip
-PRINTED = TASK_HEADERS.index("审核意见") + 1  # the columns an A4 landscape page holds at about 95 %
+PRINTED = TASK_HEADERS.index("审核意见") + 1  # the columns an A4 landscape page holds at 100 % (Calibri widths)
 TASK_WIDTHS: dict[str, float] = {"序号": 5, "一级标题": 10, "二级标题": 11, "工作任务": 36, "牵头单位": 13,
                                  "配合单位": 13, "完成时限": 10, "截止": 10.5, "审核状态": 8, "审核意见": 10,
                                  "其他相关单位": 16, "开始": 10.5, "量化目标": 24}  # fmt: skip
@@ -53,11 +53,11 @@ V = TypeVar("V")
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
     """Write `<stem>.xlsx`; an existing workbook's review is carried over, and the workbook kept
-    as a backup when it holds one."""
+    as a backup when it holds one and anything the new one lacks."""
     target = out_dir / f"{notice.source.stem}.xlsx"
     reviews = read_reviews(target) if target.exists() else {}
     data = build_xlsx(notice, reviews)
-    if reviews:
+    if reviews and holds_more(target, data):
         keep_backup(target, now)
     write_atomically(target, data)
     return target
@@ -150,6 +150,12 @@ def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
         if text and ((state or REVIEW_STATES[0]) != REVIEW_STATES[0] or comment):
             entered[text] = (state or REVIEW_STATES[0], comment)
     return entered
+
+
+def holds_more(earlier: Path | IO[bytes], written: bytes) -> bool:
+    """Whether an earlier workbook has what the one written over it lacks: a review that did not
+    carry over, or a cell of the 任务分解表 changed by hand (its rows differ)."""
+    return read_columns(earlier, TASK_HEADERS) != read_columns(io.BytesIO(written), TASK_HEADERS)
 
 
 def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
