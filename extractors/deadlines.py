@@ -93,12 +93,24 @@ class _Rule:
 @cache
 def _grammar() -> tuple[_Rule, ...]:
     rules = table("time.toml")
-    macros: dict[str, str] = {**rules["macros"], "PERIOD": "|".join(map(re.escape, rules["named_periods"]))}
+    macros = _macros()
 
     def expand(regex: str) -> str:
         return re.sub(r"\{(\w+)\}", lambda m: f"(?:{macros[m.group(1)]})", regex)
 
     return tuple(_Rule(r["name"], re.compile(expand(r["regex"])), r["resolve"]) for r in rules["rule"])
+
+
+@cache
+def _macros() -> dict[str, str]:
+    """The grammar's macros: time.toml's, and alternations of the named periods and holidays."""
+    rules = table("time.toml")
+    holidays = sorted([*rules["holidays"]["solar"], *rules["holidays"]["lunar"], "清明"], key=len, reverse=True)
+    return {
+        **rules["macros"],
+        "PERIOD": "|".join(map(re.escape, rules["named_periods"])),
+        "HOLIDAY": "|".join(map(re.escape, holidays)),
+    }
 
 
 def _settings() -> dict[str, Any]:
@@ -417,21 +429,16 @@ def _year_range(match: re.Match[str], year: int, context: TimeContext, doc: Doc)
 
 
 def _years_then_spec(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
-    years = [_year(y) for y in re.findall(_grammar_macro("YEAR"), match["years"])] + [_year(match["last"])]
+    years = [_year(y) for y in re.findall(_macros()["YEAR"], match["years"])] + [_year(match["last"])]
     month = parse_int(match["month"]) if match["month"] else 12
     for each in years:
         end = month_end(each, month or 12)
         yield FoundDeadline(match.group(0), match.start(), match.end(), "by", None, end)
 
 
-@cache
-def _grammar_macro(name: str) -> str:
-    return str(table("time.toml")["macros"][name])
-
-
 def _month_list(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
     """（4月、9月、12月）· 3、6、9、12月: within each month."""
-    for month_text in re.findall(_grammar_macro("MONTH"), match["months"]):
+    for month_text in re.findall(_macros()["MONTH"], match["months"]):
         month = parse_int(month_text)
         if month and 1 <= month <= 12:
             yield _found(match, "within", dt.date(year, month, 1), month_end(year, month))
@@ -529,7 +536,7 @@ def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) ->
     the holiday itself. Each the next one after the notice's issue."""
     around = bool(match["around"])
     eve = dt.timedelta(days=0 if around else 1)
-    for name in dict.fromkeys(re.findall(_grammar_macro("HOLIDAY"), match["holidays"])):
+    for name in dict.fromkeys(re.findall(_macros()["HOLIDAY"], match["holidays"])):
         day = holiday(name, year) - eve
         if context.issue_date and day < context.issue_date and not _named_year(match):
             later = holiday(name, year + 1) - eve

@@ -170,8 +170,22 @@ def test_around_a_time_is_within_it(sentence: str, expected: list[tuple[str, obj
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [  # observance days of a fixed date, like holidays: by the eve, or around the day itself
+        ("国家扶贫日前后组织开展消费扶贫活动", [("within", D(2025, 10, 17), D(2025, 10, 17), None)]),
+        ("全国防灾减灾日前完成隐患排查", [("by", None, D(2025, 5, 11), None)]),
+        ("教师节前走访慰问优秀教师", [("by", None, D(2025, 9, 9), None)]),
+        ("重阳节前开展敬老慰问", [("by", None, D(2025, 10, 28), None)]),  # lunar 9-9
+        ("国际禁毒日前后集中开展宣传", [("within", D(2025, 6, 26), D(2025, 6, 26), None)]),
+    ],
+)
+def test_observance_days(sentence: str, expected: list[tuple[str, object, object, object]]) -> None:
+    assert resolved(sentence) == expected
+
+
+@pytest.mark.parametrize(
     "sentence",
-    ["国家扶贫日前后组织开展消费扶贫活动", "在重要节日前后加强值班值守", "在重大活动前后开展安全巡查"],
+    ["在重要节日前后加强值班值守", "在重大活动前后开展安全巡查"],
 )
 def test_around_a_day_without_a_date_is_no_deadline(sentence: str) -> None:
     assert resolved(sentence) == []
