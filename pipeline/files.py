@@ -11,6 +11,7 @@ text through `one_line`.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import tempfile
@@ -95,6 +96,13 @@ def keep_backup(target: Path, now: dt.datetime | None = None) -> None:
         folder = target.parent / BACKUPS
         folder.mkdir(exist_ok=True)
         target.rename(_free(folder / f"{target.stem}.{stamp}.bak.xlsx"))
+
+
+def latest_backup(target: Path) -> Path | None:
+    """The newest backup `keep_backup` made of a workbook, if any."""
+    folder = target.parent / BACKUPS
+    kept = folder.glob(f"{glob.escape(target.stem)}.*.bak.xlsx") if folder.is_dir() else iter(())
+    return max(kept, key=lambda path: path.stat().st_mtime_ns, default=None)
 
 
 def _free(path: Path) -> Path:

@@ -103,9 +103,9 @@ def test_mixed_folder_good_files_done_bad_ones_reported(tmp_path: Path, capsys: 
     assert not list(out.rglob(".*.tmp"))
 
 
-def test_force_keeps_a_workbook_only_when_it_holds_work_the_new_one_lacks(tmp_path: Path) -> None:
-    """--force redoes every file; a reviewed workbook is kept in backups/ when the new one lacks
-    some of the analyst's work (a cell mended by hand), not when the review carries over whole."""
+def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -> None:
+    """--force redoes every file; a workbook an analyst reviewed is kept in backups/, the others
+    are replaced; a re-run with no new review work adds no copy."""
     from openpyxl import load_workbook
 
     raw, out = tmp_path / "raw", tmp_path / "out"
@@ -116,17 +116,18 @@ def test_force_keeps_a_workbook_only_when_it_holds_work_the_new_one_lacks(tmp_pa
     book["任务分解表"]["J2"] = "与科室核对无误"  # 审核意见
     book.save(reviewed)
     assert run_batch(Settings(input=raw, out_dir=out, workers=1, force=True)).processed == 3
-    assert load_workbook(reviewed)["任务分解表"]["J2"].value == "与科室核对无误"
-    assert not list(out.rglob("*.bak.xlsx"))  # the review carried over whole: nothing to keep
-
-    book = load_workbook(reviewed)
-    book["任务分解表"]["E2"] = "区卫健委办公室"  # 牵头单位, mended by hand: the re-run writes it over
-    book.save(reviewed)
-    run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))
     backups = list((out / "backups").glob("*.bak.xlsx"))
     assert [p.name.split(".")[0] for p in backups] == [files[0].stem]
-    assert load_workbook(backups[0])["任务分解表"]["E2"].value == "区卫健委办公室"
+    assert load_workbook(reviewed)["任务分解表"]["J2"].value == "与科室核对无误"  # carried over
     assert not list(out.glob("*.bak.xlsx"))  # none beside the workbooks
+
+    run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))  # nothing new since the backup
+    assert list((out / "backups").glob("*.bak.xlsx")) == backups
+    book = load_workbook(reviewed)
+    book["任务分解表"]["J3"] = "已核对"  # more review work: kept again
+    book.save(reviewed)
+    run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))
+    assert len(list((out / "backups").glob("*.bak.xlsx"))) == 2
 
 
 def test_rerun_skips_unchanged_files(tmp_path: Path) -> None:

@@ -132,13 +132,15 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     assert sum(1 for state, _ in reviews.values() if state == "待审核") == len(qingpu.tasks) - 2
     backup = tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405.bak.xlsx"
     assert load_workbook(backup)["任务分解表"]["J3"].value == "与科室核对无误"
-    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # all carries over: no backup to keep
-    assert len(list((tmp_path / "backups").iterdir())) == 1
+    same_second = dt.datetime(2026, 1, 2, 3, 4, 5)
+    write_xlsx(rerun, tmp_path, now=same_second)  # the reordered workbook differs from its backup: kept
+    write_xlsx(rerun, tmp_path, now=same_second)  # the same as its latest backup: no copy
+    assert len(list((tmp_path / "backups").iterdir())) == 2
     book = load_workbook(target)
     book["任务分解表"]["E4"] = "区卫健委办公室"  # 牵头单位, mended by hand
     book.save(target)
-    write_xlsx(rerun, tmp_path, now=dt.datetime(2026, 1, 2, 3, 4, 5))  # the mend is lost: kept, the same second
-    assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-2.bak.xlsx").exists()
+    write_xlsx(rerun, tmp_path, now=same_second)  # new work: kept, named apart within the second
+    assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-3.bak.xlsx").exists()
 
 
 def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:

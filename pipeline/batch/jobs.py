@@ -37,7 +37,7 @@ class Output:
     xlsx: bytes
     review_path: Path
     review: bytes
-    keep_earlier: bool = False  # the workbook it replaces holds analyst work the new one lacks: back it up
+    reviewed: bool = False  # the workbook it replaces holds an analyst's review: back it up (once)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
-from pipeline.files import atomic_path, keep_backup, one_line, readable, write_atomically
+from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
 from schemas.notice import gongwen_version
 
@@ -269,7 +269,7 @@ class Batch:
             write_atomically(output.review_path, output.review)
             with atomic_path(output.xlsx_path) as temporary:
                 temporary.write_bytes(output.xlsx)
-                if output.keep_earlier:  # once the new one is written
+                if output.reviewed and _not_backed_up(output.xlsx_path):  # once the new one is written
                     keep_backup(output.xlsx_path)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
@@ -339,6 +339,12 @@ class Batch:
                 write_tracker(self.store, combined[2], combined[3], dt.date.today())
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
+
+
+def _not_backed_up(workbook: Path) -> bool:
+    from pipeline.outputs.task_workbook import not_backed_up  # openpyxl: only for a reviewed workbook
+
+    return not_backed_up(workbook, latest_backup(workbook))
 
 
 # ---------------------------------------------------------------- finding the files

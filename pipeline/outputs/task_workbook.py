@@ -26,7 +26,7 @@ from typing import IO, TypeVar
 from openpyxl import load_workbook
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.files import keep_backup, write_atomically
+from pipeline.files import keep_backup, latest_backup, write_atomically
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from pipeline.textwidth import excel_width
 from schemas.notice import Notice, Task
@@ -53,11 +53,11 @@ V = TypeVar("V")
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
     """Write `<stem>.xlsx`; an existing workbook's review is carried over, and the workbook kept
-    as a backup when it holds one and anything the new one lacks."""
+    as a backup when it holds one (unless its latest backup holds the same)."""
     target = out_dir / f"{notice.source.stem}.xlsx"
     reviews = read_reviews(target) if target.exists() else {}
     data = build_xlsx(notice, reviews)
-    if reviews and holds_more(target, data):
+    if reviews and not_backed_up(target, latest_backup(target)):
         keep_backup(target, now)
     write_atomically(target, data)
     return target
@@ -152,10 +152,10 @@ def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
     return entered
 
 
-def holds_more(earlier: Path | IO[bytes], written: bytes) -> bool:
-    """Whether an earlier workbook has what the one written over it lacks: a review that did not
-    carry over, or a cell of the 任务分解表 changed by hand (its rows differ)."""
-    return read_columns(earlier, TASK_HEADERS) != read_columns(io.BytesIO(written), TASK_HEADERS)
+def not_backed_up(workbook: Path | IO[bytes], backup: Path | None) -> bool:
+    """Whether a workbook about to be replaced holds what its latest backup does not (its
+    任务分解表 rows differ): re-runs with no new review work add no copies."""
+    return backup is None or read_columns(workbook, TASK_HEADERS) != read_columns(backup, TASK_HEADERS)
 
 
 def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
