@@ -700,13 +700,19 @@ def _field_list() -> re.Pattern[str]:
 
 
 def _supervised(doc: Doc) -> Iterator[FoundParty]:
-    """加强对下属企业的督促指导: the units a supervision reaches are made to act."""
+    """加强对下属企业的督促指导, 对医院等场所，要督促……: the units a supervision reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
+    modals = set(_rules()["roles"]["modals"])
     for token in doc:
         if token.text != "对":
             continue
         names, after = names_from(doc, token.i + 1)
-        if names and after + 1 < len(doc) and doc[after].text == "的" and doc[after + 1].text in supervision:
+        if not names or after + 1 >= len(doc) or doc[after].text not in ("的", "，"):
+            continue
+        verb = after + 1
+        if doc[after].text == "，" and doc[verb].text in modals and verb + 1 < len(doc):
+            verb += 1
+        if doc[verb].text in supervision:
             yield from _parties(doc, names, "other")
 
 

@@ -97,6 +97,9 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # 分行业领域 is how (by sector), not part of the name before it
         ("区有关部门要组织有关专家分行业领域制作视频", [("区有关部门", "lead"), ("有关专家", "other")]),
         ("电力企业总部要加强对下属企业的督促指导", [("电力企业总部", "lead"), ("下属企业", "other")]),
+        # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
+        ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
+        ("对存在问题的单位，要严肃处理", []),
         ("支持各类职业院校（含技工院校）、普通高等学校和职业培训机构承担培训",
          [("职业院校（含技工院校）", "other"), ("普通高等学校", "other"), ("职业培训机构", "other")]),
         ("充分发挥各级政府在防震减灾中的职能作用", [("政府", "other")]),

@@ -17,7 +17,7 @@ FLOORS: dict[str, tuple[float, ...]] = {
     "dongjiang_2024_food_safety_points": (1.00, 1.00, 1.00, 0.97, 1.00, 1.00, 1.00),
     "hd01_guowuyuan_anwei_2024_zhiben": (1.00, 1.00, 1.00, 0.88, 0.92, 0.94, 1.00),
     "hd02_nea_2021_dongchun_huozai": (1.00, 1.00, 1.00, 1.00, 1.00, 1.00, 1.00),
-    "hd05_shandong_2024_luanfa1_xiaofang": (1.00, 1.00, 1.00, 0.88, 1.00, 1.00, 1.00),
+    "hd05_shandong_2024_luanfa1_xiaofang": (1.00, 1.00, 1.00, 0.94, 1.00, 1.00, 1.00),
     "hd06_taian_lvkaiqu_2024_yinhuan": (1.00, 1.00, 1.00, 0.92, 1.00, 1.00, 1.00),
     "hd07_nhc_2024_weijian_zhiben": (1.00, 1.00, 1.00, 0.92, 1.00, 1.00, 1.00),
     "hd12_guobanfa_2019_3_youeryuan_zhili": (1.00, 1.00, 1.00, 0.90, 1.00, 0.93, 1.00),
