@@ -127,7 +127,8 @@ def found_parties(
         if cell.role in ("lead", "co", "listed"):
             assigned += column_parties(cell.text, cell.start, cast(Assigned, cell.role))
     named = {p.name for p in found}
-    return found + [p for p in assigned if p.name not in named]
+    once = {p.name: p for p in reversed(assigned)}  # a unit two assignments name: the first's role
+    return found + [p for p in assigned if p.name not in named and once[p.name] is p]
 
 
 def _speaking(party: FoundParty, speaker: str | None) -> FoundParty:

@@ -616,7 +616,7 @@ def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
     names, after = names_from(doc, index + 1)
     rules = _rules()["roles"]
     following = [t.text for t in doc[after : after + 2]]
-    if names and any(word in rules["co_verbs"] for word in following):
+    if names and any(word in (*rules["co_verbs"], *rules["guide_verbs"]) for word in following):
         yield from _parties(doc, names, "co")
 
 
@@ -780,8 +780,9 @@ def assignment_parties(text: str) -> list[FoundParty]:
     """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）:
     the units an item assigns, with their roles; a plain list (责任单位, 负责) is led by its first."""
     rules = _rules()["roles"]
-    verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["listed_verbs"]])
+    verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["guide_verbs"], *rules["listed_verbs"]])
     found = []
+    guides: list[tuple[str, int]] = []  # lists that guide: their role depends on the rest
     pending: int | None = None  # where a list without a verb began: （A、B，C按职责分工负责）
     for segment in re.finditer(r"[^（）()，,；;。]+", text):
         body, offset = segment.group(), segment.start()
@@ -792,11 +793,29 @@ def assignment_parties(text: str) -> list[FoundParty]:
             pending = None
         elif verb:
             start = offset if pending is None else pending
-            found += _listed(text[start : offset + verb.start()], start, _verb_role(verb.group()))
+            if verb.group() in rules["guide_verbs"]:
+                guides.append((text[start : offset + verb.start()], start))
+            else:
+                found += _listed(text[start : offset + verb.start()], start, _verb_role(verb.group()))
             pending = None
         elif pending is None and _listed(body, offset, "co"):
             pending = offset
+    led = any(p.role == "lead" for p in found)
+    for units, start in guides:
+        found += _listed(units, start, "co" if led else "listed")
     return _best_roles(found)
+
+
+def standing_assignment(text: str, offset: int) -> tuple[str, int] | None:
+    """The units an assignment says every later one leaves out (以下均需试点城市政府落实，不再列出),
+    as an assignment of their own (试点城市政府落实, at its offset); None if it says none."""
+    found = _standing().search(text)
+    return (found["units"], offset + found.start("units")) if found else None
+
+
+@cache
+def _standing() -> re.Pattern[str]:
+    return re.compile(_rules()["roles"]["standing"])
 
 
 def _label_role(label: str) -> Assigned | None:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
+from extractors.parties import standing_assignment
 from extractors.segment import segment
 from extractors.structure import column_roles
 from extractors.vocab import notice_pattern, table
@@ -184,6 +185,7 @@ class _Assignments:
         self.drafts = drafts
         self.open: list[int] = []  # tasks no assignment covers yet
         self.covered: list[int] = []  # the tasks the last assignment covered, while no task follows it
+        self.standing: tuple[str, int] | None = None  # units every assignment from here on covers
 
     def restart(self) -> None:
         self.open, self.covered = [], []
@@ -195,9 +197,13 @@ class _Assignments:
 
     def assign(self, assignment: tuple[str, int]) -> None:
         self.covered = self.covered or self.open
+        self.standing = standing_assignment(*assignment) or self.standing
         for member in self.covered:
             draft = self.drafts[member]
-            self.drafts[member] = replace(draft, assignments=(*draft.assignments, assignment))
+            added = [assignment]
+            if self.standing is not None and self.standing not in draft.assignments:
+                added.append(self.standing)
+            self.drafts[member] = replace(draft, assignments=(*draft.assignments, *added))
         self.open = []
 
 

@@ -100,6 +100,8 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
         ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
         ("对存在问题的单位，要严肃处理", []),
+        # a subject that guides someone leads (pdf02: 商务部指导各地商务主管部门……)
+        ("商务部指导各地商务主管部门进一步加强商贸行业安全生产管理", [("商务部", "lead"), ("商务主管部门", "other")]),
         ("支持各类职业院校（含技工院校）、普通高等学校和职业培训机构承担培训",
          [("职业院校（含技工院校）", "other"), ("普通高等学校", "other"), ("职业培训机构", "other")]),
         ("充分发挥各级政府在防震减灾中的职能作用", [("政府", "other")]),
@@ -202,6 +204,11 @@ def test_not_parties(sentence: str) -> None:
         ("（各有关部门按职责分工负责）", [("有关部门", "lead")]),
         ("（生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）",
          [("生态环境部", "co"), ("试点城市政府", "lead")]),
+        # a list that only guides is led by its first, as a 指导部门 column is; beside a lead it joins in
+        ("（生态环境部、国家发展改革委、国家统计局指导）",
+         [("生态环境部", "lead"), ("国家发展改革委", "co"), ("国家统计局", "co")]),
+        ("（区应急局牵头，区卫健委、区消防救援支队指导）",
+         [("区应急局", "lead"), ("区卫健委", "co"), ("区消防救援支队", "co")]),
         # units without a role word: the first listed leads, the others are co (列第一位的为牵头单位)
         ("（教育部和民政部负责）", [("教育部", "lead"), ("民政部", "co")]),
         ("（责任单位：区市场监管局、区教育局、区卫生健康委）",
@@ -361,6 +368,19 @@ def test_a_list_closed_by_a_level_after_等和() -> None:
     bracket = "（全国工商联、发展改革委、共青团中央、全国妇联等和各省级人民政府负责）"
     assert [(p.name, p.role) for p in assignment_parties(bracket)] == [
         ("全国工商联", "lead"), ("发展改革委", "co"), ("共青团中央", "co"), ("全国妇联", "co"), ("省级人民政府", "co")
+    ]  # fmt: skip
+
+
+def test_units_every_later_assignment_leaves_out_are_parties_of_each() -> None:
+    """hd13: （生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）: the pilot
+    cities' governments carry out every later bracketed item too; not the items before."""
+    tasks = notice_of(Path(__file__).parent / "fixtures" / "standing_assignment.txt").tasks
+    parties = {t.text[:12]: [(p.name, p.role) for p in t.parties] for t in tasks}
+    assert parties["建立“无废城市”建设指标"][0] == ("生态环境部", "lead")
+    assert ("试点城市政府", "lead") not in parties["建立“无废城市”建设指标"]
+    assert parties["优化固体废物管理体制机制"] == [("生态环境部", "co"), ("试点城市政府", "lead")]
+    assert parties["全面实施绿色开采，减少矿"] == [
+        ("自然资源部", "lead"), ("工业和信息化部", "co"), ("试点城市政府", "lead")
     ]  # fmt: skip
 
 
