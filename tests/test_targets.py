@@ -205,6 +205,7 @@ def test_counts_after_their_noun_and_where_objects_end(
         ("重大产业创新成果达到国际先进水平", "先进水平"),
         ("确保达标排放", "达标排放"),
         ("大宗工业固体废物贮存处置总量趋零增长", "趋零增长"),
+        ("到2020年，试点城市的大中型矿山达到绿色矿山建设要求和标准", "达到绿色矿山建设要求和标准"),
     ],
 )
 def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
@@ -227,6 +228,8 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "在二级以上医院消防安全标准化建设全覆盖的基础上",
         "与相关达标评比或者绩效评价挂钩",
         "加强二次污染管控",
+        "货物、服务、工程达到政府采购标准的，按规范程序进行政府采购",  # a condition
+        "经评估达到安全稳定要求后，方可恢复生产",
         "培育世界一流企业",
         "每百张病床药师人数",
         "由医疗质量、运营效率等4个方面的指标构成",
