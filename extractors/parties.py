@@ -137,11 +137,16 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         return None
     last: int | None = None
     chars = 0
+    levels_end = -1  # the closing bracket of levels inside the name: 省（区、市）人民政府
     for index in range(first, len(doc)):
         token = doc[index]
         chars += len(token)
+        if index <= levels_end:
+            continue
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
+        if index > first and (levels_end := _levels_inside(doc, index)) > index:
+            continue
         if _ends_name(token, places) and (_ends_name(token) or _place_ends(doc, first, index)):
             last = index
         elif index > first and _suffix_after_field(doc, index):
@@ -202,6 +207,20 @@ def _opens_predicate(token: Token) -> bool:
     结合实际): a predicate, not part of a name (生态环境 is a set phrase too)."""
     opens = tag_of(token.text[:2]) in ("d", "ad", "v") or tag_of(token.text[:1]) in ("p", "d")
     return token.tag_ == "i" or (token.tag_ == "l" and opens)
+
+
+def _levels_inside(doc: Doc, index: int) -> int:
+    """The closing bracket of levels of government that a name holds after a level and before
+    its suffix (省（区、市）人民政府, 县（市、区）政府); -1 where there is none."""
+    heads = _rules()["names"]["place_heads"]
+    if doc[index].text not in "（(" or doc[index - 1].text not in heads:
+        return -1
+    for close in range(index + 1, min(index + 8, len(doc) - 1)):
+        if doc[close].text in "）)":
+            return close if close > index + 1 and is_nominal(doc[close + 1]) else -1
+        if doc[close].text not in heads and doc[close].text not in ("、", "，"):
+            return -1
+    return -1
 
 
 def _remark_end(doc: Doc, index: int) -> int | None:

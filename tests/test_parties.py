@@ -100,6 +100,9 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
         ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
         ("对存在问题的单位，要严肃处理", []),
+        # levels of government inside a name, after its level and before its suffix
+        ("各省（区、市）人民政府要把推广支持创新相关改革举措列为本地区重点工作", [("省（区、市）人民政府", "lead")]),
+        ("各县（市、区）政府要加强组织领导", [("县（市、区）政府", "lead")]),
         # a subject that guides someone leads (pdf02: 商务部指导各地商务主管部门……)
         ("商务部指导各地商务主管部门进一步加强商贸行业安全生产管理", [("商务部", "lead"), ("商务主管部门", "other")]),
         ("支持各类职业院校（含技工院校）、普通高等学校和职业培训机构承担培训",
