@@ -34,6 +34,7 @@ from pipeline.batch.rows import Rows
 from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
+from pipeline.outputs.task_workbook import WorkbookReviews
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
 from schemas.notice import gongwen_version
 
@@ -134,6 +135,7 @@ class Batch:
         self.early: list[tuple[Found, str, Outcome]] = []  # files that failed before a worker saw them
         self.unsaved: list[tuple[FileRecord, tuple[Rows, ...]]] = []
         self.last_flush = time.monotonic()
+        self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
 
     def run(self) -> Report:
         settings, report = self.settings, self.report
@@ -262,8 +264,7 @@ class Batch:
         while self.early:
             self._finish(*self.early.pop(0))
 
-    @staticmethod
-    def _write_outputs(outputs: tuple[Output, ...]) -> None:
+    def _write_outputs(self, outputs: tuple[Output, ...]) -> None:
         for output in outputs:
             write_atomically(output.json_path, output.json)
             write_atomically(output.review_path, output.review)
@@ -271,6 +272,8 @@ class Batch:
                 temporary.write_bytes(output.xlsx)
                 if output.reviewed and _not_backed_up(output.xlsx_path):  # once the new one is written
                     keep_backup(output.xlsx_path)
+            if not output.reviewed:  # nothing carried over: 汇总.xlsx and the 督办台账 need not read it back
+                self.workbooks.unreviewed(output.xlsx_path)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""
@@ -333,10 +336,10 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            write_summary(self.store, combined[0], self.settings.input)
+            write_summary(self.store, combined[0], self.settings.input, self.workbooks)
             write_tasks_parquet(self.store, combined[1])
             with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
-                write_tracker(self.store, combined[2], combined[3], dt.date.today())
+                write_tracker(self.store, combined[2], combined[3], dt.date.today(), self.workbooks)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 

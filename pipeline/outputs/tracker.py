@@ -35,7 +35,7 @@ from pipeline.outputs.ledger import (
     follow,
     unit_counts,
 )
-from pipeline.outputs.task_workbook import NEAR, OVERDUE, read_columns
+from pipeline.outputs.task_workbook import NEAR, OVERDUE, WorkbookReviews, read_columns
 from pipeline.outputs.tracker_calendar import build_calendar
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
 
@@ -73,14 +73,17 @@ class TrackerReport:
     done: int
 
 
-def write_tracker(store: Store, target: Path, calendar: Path, as_of: dt.date) -> TrackerReport:
+def write_tracker(
+    store: Store, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+) -> TrackerReport:
     """Write the tracker and its calendar as of a day; an earlier tracker's 进度 carries over and,
-    if it holds any, is kept as a backup.  Raises NothingToTrack for a store without tasks."""
+    if it holds any, is kept as a backup; `workbooks`, the notice workbooks' reviews as far as
+    they are known already.  Raises NothingToTrack for a store without tasks."""
     tasks = store.tracked_tasks()
     if not tasks:
         raise NothingToTrack(f"the store {store.path} holds no task yet: `gongwen run` fills it")
     earlier = read_progress(target) if target.exists() else {}
-    tracked = follow(tasks, as_of, earlier)
+    tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
     if earlier:
         keep_backup(target)
