@@ -25,8 +25,11 @@ import re
 import stat
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
@@ -35,7 +38,7 @@ from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
 from pipeline.outputs.task_workbook import WorkbookReviews
-from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
+from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, write_tracked
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -136,6 +139,7 @@ class Batch:
         self.unsaved: list[tuple[FileRecord, tuple[Rows, ...]]] = []
         self.last_flush = time.monotonic()
         self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
+        self.pool: LocalPool | None = None
 
     def run(self) -> Report:
         settings, report = self.settings, self.report
@@ -219,7 +223,19 @@ class Batch:
     def _executor(self) -> Executor:
         if self.settings.scheduler:
             return DaskPool(self.settings.scheduler, self.work)
-        return LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
+        self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
+        return self.pool
+
+    @contextlib.contextmanager
+    def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
+        """A process forked from the workers' fork server, to write the 督办台账 while this one
+        writes 汇总.xlsx (two cores, and the tracker's cells never in the parent's memory); None
+        when this batch started no worker: starting the fork server would cost more than it saves."""
+        if self.pool is None or not self.pool.started:
+            yield None
+            return
+        with ProcessPoolExecutor(1, mp_context=self.pool.context) as helper:
+            yield helper
 
     # ------------------------------------------------------------ what came of it
 
@@ -336,10 +352,14 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            write_summary(self.store, combined[0], self.settings.input, self.workbooks)
-            write_tasks_parquet(self.store, combined[1])
-            with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
-                write_tracker(self.store, combined[2], combined[3], dt.date.today(), self.workbooks)
+            tasks = self.store.tracked_tasks()  # none: no tracker to write
+            tracker = (tasks, combined[2], combined[3], dt.date.today(), self.workbooks)
+            with self._helper() as helper:
+                beside = helper.submit(write_tracked, *tracker) if helper and tasks else None
+                write_summary(self.store, combined[0], self.settings.input, self.workbooks)
+                write_tasks_parquet(self.store, combined[1])
+                if tasks and not _done_beside(beside):
+                    write_tracked(*tracker)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 
@@ -348,6 +368,18 @@ def _not_backed_up(workbook: Path) -> bool:
     from pipeline.outputs.task_workbook import not_backed_up  # openpyxl: only for a reviewed workbook
 
     return not_backed_up(workbook, latest_backup(workbook))
+
+
+def _done_beside(work: Future[Any] | None) -> bool:
+    """Whether the helper process did its work (its errors raised here); False when it had none
+    or died (killed), and the parent must do the work itself."""
+    if work is None:
+        return False
+    try:
+        work.result()
+    except BrokenProcessPool:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- finding the files

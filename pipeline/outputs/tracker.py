@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.batch.store import Store
+from pipeline.batch.store import Store, StoredTask
 from pipeline.files import keep_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
@@ -82,6 +82,18 @@ def write_tracker(
     tasks = store.tracked_tasks()
     if not tasks:
         raise NothingToTrack(f"the store {store.path} holds no task yet: `gongwen run` fills it")
+    return write_tracked(tasks, target, calendar, as_of, workbooks)
+
+
+def write_tracked(
+    tasks: Sequence[StoredTask],
+    target: Path,
+    calendar: Path,
+    as_of: dt.date,
+    workbooks: WorkbookReviews | None = None,
+) -> TrackerReport:
+    """`write_tracker` of the tasks a store tracks (`Store.tracked_tasks`): needs no store, so a
+    batch can have it written in a process of its own while it writes 汇总.xlsx."""
     earlier = read_progress(target) if target.exists() else {}
     tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
