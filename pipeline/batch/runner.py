@@ -38,7 +38,14 @@ from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
 from pipeline.outputs.task_workbook import WorkbookReviews
-from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, write_tracked
+from pipeline.outputs.tracker import (
+    CALENDAR_NAME,
+    TRACKER_NAME,
+    NothingToTrack,
+    TrackerReport,
+    write_tracked,
+    write_tracker,
+)
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -226,6 +233,14 @@ class Batch:
         self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
         return self.pool
 
+    def _track_beside(
+        self, helper: ProcessPoolExecutor, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews
+    ) -> Future[TrackerReport] | None:
+        """The 督办台账 being written by the helper process; None when the store tracks no task.
+        The tasks are the helper's once sent: the parent keeps none of them."""
+        tasks = self.store.tracked_tasks()
+        return helper.submit(write_tracked, tasks, target, calendar, as_of, workbooks) if tasks else None
+
     @contextlib.contextmanager
     def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
         """A process forked from the workers' fork server, to write the 督办台账 while this one
@@ -352,14 +367,14 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            tasks = self.store.tracked_tasks()  # none: no tracker to write
-            tracker = (tasks, combined[2], combined[3], dt.date.today(), self.workbooks)
+            tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
             with self._helper() as helper:
-                beside = helper.submit(write_tracked, *tracker) if helper and tasks else None
+                beside = self._track_beside(helper, *tracker) if helper else None
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
                 write_tasks_parquet(self.store, combined[1])
-                if tasks and not _done_beside(beside):
-                    write_tracked(*tracker)
+                if not _done_beside(beside):
+                    with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
+                        write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 

@@ -23,7 +23,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import IO, TypeVar
 
-from openpyxl import load_workbook
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.files import keep_backup, latest_backup, write_atomically
@@ -193,6 +192,8 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
     """The columns under `headers` in every sheet whose header row has them all: sheet → its
     rows, each cell as text ('' when empty); {} from a workbook that cannot be read."""
+    from openpyxl import load_workbook  # here: it imports numpy, 20 MB a batch's parent seldom needs
+
     try:
         book = load_workbook(workbook, read_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
