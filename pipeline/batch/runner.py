@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import stat
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,7 +44,7 @@ from pipeline.outputs.tracker import (
     TRACKER_NAME,
     NothingToTrack,
     TrackerReport,
-    write_tracked,
+    write_exported,
     write_tracker,
 )
 from schemas.notice import gongwen_version
@@ -234,12 +235,19 @@ class Batch:
         return self.pool
 
     def _track_beside(
-        self, helper: ProcessPoolExecutor, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews
+        self,
+        helper: ProcessPoolExecutor,
+        tasks: Path,
+        target: Path,
+        calendar: Path,
+        as_of: dt.date,
+        workbooks: WorkbookReviews,
     ) -> Future[TrackerReport] | None:
-        """The 督办台账 being written by the helper process; None when the store tracks no task.
-        The tasks are the helper's once sent: the parent keeps none of them."""
-        tasks = self.store.tracked_tasks()
-        return helper.submit(write_tracked, tasks, target, calendar, as_of, workbooks) if tasks else None
+        """The 督办台账 being written by the helper process, from the tasks the store exported to the
+        file `tasks` (the parent never holds them); None when the store tracks no task."""
+        if not self.store.export_tracked(tasks):
+            return None
+        return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
 
     @contextlib.contextmanager
     def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
@@ -368,8 +376,8 @@ class Batch:
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
             tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
-            with self._helper() as helper:
-                beside = self._track_beside(helper, *tracker) if helper else None
+            with tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch, self._helper() as helper:
+                beside = self._track_beside(helper, Path(scratch) / "tasks.jsonl", *tracker) if helper else None
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
                 write_tasks_parquet(self.store, combined[1])
                 if not _done_beside(beside):

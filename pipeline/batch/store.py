@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -114,14 +115,15 @@ WITH notice AS (
     SELECT t.*, n.* EXCLUDE (path, plan) FROM tasks t JOIN notice n USING (path, plan)
     QUALIFY t.origin = 'body' OR row_number() OVER (PARTITION BY n.sha256, t.origin, t.text ORDER BY t.plan) = 1
 )
-SELECT t.notice, CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END,
-       t.doc_number, t.plan_year, t.xlsx_path, t.number, t.section, t.text, t.lead,
-       t.implicit_lead, t.co, t.deadline, t.page, t.line,
+SELECT t.notice,
+       CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END AS title,
+       t.doc_number, t.plan_year, t.xlsx_path AS workbook, t.number, t.section, t.text, t.lead,
+       t.implicit_lead, t.co, t.deadline AS "when", t.page, t.line,
        (SELECT list({'text': d.text, 'kind': d.kind, 'start': d.start_date, 'end': d.end_date,
                      'recurrence': d.recurrence, 'rrule': d.rrule, 'dtstart': d.dtstart,
                      'span': {'start': d.char_start, 'end': d.char_end, 'page': d.page, 'line': d.line}}
                     ORDER BY d.char_start)
-        FROM deadlines d WHERE d.path = t.path AND d.plan = t.plan AND d.task = t.number)
+        FROM deadlines d WHERE d.path = t.path AND d.plan = t.plan AND d.task = t.number) AS deadlines
 FROM task t ORDER BY t.issue_date DESC NULLS LAST, t.name, t.path, t.plan, t.number
 """
 
@@ -264,8 +266,16 @@ class Store:
     def tracked_tasks(self) -> list[StoredTask]:
         """Every task of every notice, newest notice first (by date of issue), in each in its order."""
         names = [field.name for field in fields(StoredTask)]
-        found = (dict(zip(names, row, strict=True)) for row in self.con.execute(_TRACKED).fetchall())
-        return [StoredTask(**{**f, "deadlines": tuple(Deadline(**d) for d in f["deadlines"] or ())}) for f in found]
+        return [_stored_task(dict(zip(names, row, strict=True))) for row in self.con.execute(_TRACKED).fetchall()]
+
+    def export_tracked(self, target: Path) -> int:
+        """`tracked_tasks` as JSON lines in `target` (`read_tracked` reads them), written by DuckDB:
+        a batch hands them to a process of its own without making them objects itself (8,000 tasks
+        are 40 MB of them); the number of tasks."""
+        with self._writing():
+            quoted = str(target).replace("'", "''")
+            found = self.con.execute(f"COPY ({_TRACKED}) TO '{quoted}' (FORMAT json)").fetchone()
+        return int(found[0]) if found else 0
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""
@@ -283,3 +293,13 @@ class Store:
         transactions, which DuckDB replays when the store is next opened."""
         with contextlib.suppress(duckdb.Error):
             self.con.close()
+
+
+def read_tracked(source: Path) -> list[StoredTask]:
+    """The tasks `Store.export_tracked` wrote."""
+    with source.open(encoding="utf-8") as lines:
+        return [_stored_task(json.loads(line)) for line in lines if line.strip()]
+
+
+def _stored_task(row: dict[str, Any]) -> StoredTask:
+    return StoredTask(**{**row, "deadlines": tuple(Deadline(**d) for d in row["deadlines"] or ())})

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.batch.store import Store, StoredTask
+from pipeline.batch.store import Store, StoredTask, read_tracked
 from pipeline.files import keep_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
@@ -85,6 +85,13 @@ def write_tracker(
     return write_tracked(tasks, target, calendar, as_of, workbooks)
 
 
+def write_exported(
+    tasks: Path, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+) -> TrackerReport:
+    """`write_tracked` of the tasks `Store.export_tracked` wrote to the file `tasks`."""
+    return write_tracked(read_tracked(tasks), target, calendar, as_of, workbooks)
+
+
 def write_tracked(
     tasks: Sequence[StoredTask],
     target: Path,
@@ -92,8 +99,7 @@ def write_tracked(
     as_of: dt.date,
     workbooks: WorkbookReviews | None = None,
 ) -> TrackerReport:
-    """`write_tracker` of the tasks a store tracks (`Store.tracked_tasks`): needs no store, so a
-    batch can have it written in a process of its own while it writes 汇总.xlsx."""
+    """`write_tracker` of the tasks a store tracks (`Store.tracked_tasks`): needs no store."""
     earlier = read_progress(target) if target.exists() else {}
     tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
