@@ -16,7 +16,8 @@ from icalendar import Calendar, Todo
 from openpyxl import load_workbook
 
 from pipeline.batch.runner import STORE_NAME, Settings, run_batch
-from pipeline.batch.store import Store, read_tracked
+from pipeline.batch.store import Store
+from pipeline.batch.tracked import read_tracked
 from pipeline.cli import main
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME
 from tests.corpus import RAW

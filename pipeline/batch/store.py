@@ -25,13 +25,13 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from pipeline.batch.rows import TABLES, Rows, json_lines
+from pipeline.batch.tracked import StoredTask, stored_task
 from pipeline.files import atomic_path
-from schemas.notice import SCHEMA_VERSION, Deadline
+from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "3"  # 2: a file may give several notices (plans), each with its outputs;
 # 3: a deadline's recurrence rule (rrule, dtstart), which the tracker expands
@@ -76,30 +76,6 @@ class FileRecord:
     tasks: int | None = None
     seconds: float | None = None
     processed_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredTask:
-    """A task as the tracker follows it: its text, units and deadlines, and its notice's details.
-
-    `notice` names the notice by content, `<sha256>#<plan>` (the file's SHA-256 and the plan of
-    it), so a task keeps its identity — `notice` and `text` — when its file moves or is redone."""
-
-    notice: str
-    title: str  # the plan's title, else the notice's, else the file's name (a bundle's own instructions: the notice's)
-    doc_number: str | None
-    plan_year: int | None
-    workbook: str | None  # the notice's <stem>.xlsx, where its 审核状态 is entered
-    number: int  # 序号 in the notice's workbook
-    section: list[str]
-    text: str
-    lead: list[str]  # canonical names
-    implicit_lead: str | None
-    co: list[str]
-    when: str  # the time expressions as written
-    page: int
-    line: int
-    deadlines: tuple[Deadline, ...]
 
 
 # Each notice once (a file copied to two folders is one notice), and the covering notice's own
@@ -266,7 +242,7 @@ class Store:
     def tracked_tasks(self) -> list[StoredTask]:
         """Every task of every notice, newest notice first (by date of issue), in each in its order."""
         names = [field.name for field in fields(StoredTask)]
-        return [_stored_task(dict(zip(names, row, strict=True))) for row in self.con.execute(_TRACKED).fetchall()]
+        return [stored_task(dict(zip(names, row, strict=True))) for row in self.con.execute(_TRACKED).fetchall()]
 
     def export_tracked(self, target: Path) -> int:
         """`tracked_tasks` as JSON lines in `target` (`read_tracked` reads them), written by DuckDB:
@@ -293,13 +269,3 @@ class Store:
         transactions, which DuckDB replays when the store is next opened."""
         with contextlib.suppress(duckdb.Error):
             self.con.close()
-
-
-def read_tracked(source: Path) -> list[StoredTask]:
-    """The tasks `Store.export_tracked` wrote."""
-    with source.open(encoding="utf-8") as lines:
-        return [_stored_task(json.loads(line)) for line in lines if line.strip()]
-
-
-def _stored_task(row: dict[str, Any]) -> StoredTask:
-    return StoredTask(**{**row, "deadlines": tuple(Deadline(**d) for d in row["deadlines"] or ())})

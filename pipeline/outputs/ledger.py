@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.batch.store import StoredTask
+from pipeline.batch.tracked import StoredTask
 from pipeline.outputs.task_workbook import REVIEW_STATES, WorkbookReviews, matched_by_text, plan_years
 from schemas.notice import Deadline
 

@@ -20,8 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.batch.store import Store, StoredTask, read_tracked
+from pipeline.batch.tracked import StoredTask, read_tracked
 from pipeline.files import keep_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
@@ -38,6 +39,9 @@ from pipeline.outputs.ledger import (
 from pipeline.outputs.task_workbook import NEAR, OVERDUE, WorkbookReviews, read_columns
 from pipeline.outputs.tracker_calendar import build_calendar
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
+
+if TYPE_CHECKING:  # the process that writes the tracker for a batch needs no DuckDB
+    from pipeline.batch.store import Store
 
 TRACKER_NAME = "督办台账.xlsx"
 CALENDAR_NAME = "督办台账.ics"
