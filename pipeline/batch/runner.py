@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import glob
 import hashlib
 import logging
@@ -35,7 +34,7 @@ from typing import Any
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
-from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
+from pipeline.batch.store import FULL_DISK, FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
 from pipeline.outputs.task_workbook import WorkbookReviews
@@ -69,7 +68,6 @@ SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
 FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
-FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake, not the file's
 
 
 @dataclass(frozen=True)
@@ -267,7 +265,7 @@ class Batch:
             try:
                 self._write_outputs(outcome.outputs)
             except OSError as error:
-                if error.errno in FULL:  # no file can be written: stop, and leave this one to the next run
+                if error.errno in FULL_DISK:  # no file can be written: stop, and leave this one to the next run
                     raise
                 outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
         record = FileRecord(

@@ -40,6 +40,7 @@ _WRITE_FAULTS = (duckdb.IOException, duckdb.FatalException)  # the disk's, not t
 # ... as DuckDB may also report them, wrapped in another error (TransactionContext Error: Failed
 # to commit: … No space left on device)
 _DISK_MESSAGES = tuple(os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake
 
 
 def _disk_fault(error: duckdb.Error) -> bool:
@@ -189,18 +190,27 @@ class Store:
                 with contextlib.suppress(duckdb.Error):  # a failed write may have closed the transaction
                     self.con.execute("ROLLBACK")
                 if isinstance(error, duckdb.Error) and _disk_fault(error):
-                    raise StoreError(f"cannot write the store {self.path}: {_first_line(error)}") from error
+                    raise self._disk_error(error) from error
                 if isinstance(error, duckdb.Error):
                     raise Unstorable(_first_line(error)) from error
                 raise
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        """A write that fails for the disk's sake (full, read-only) as a `StoreError`."""
+        """A write that fails for the disk's sake as `_disk_error` says."""
         try:
             yield
         except _WRITE_FAULTS as error:
-            raise StoreError(f"cannot write the store {self.path}: {str(error).splitlines()[0]}") from error
+            raise self._disk_error(error) from error
+
+    def _disk_error(self, error: duckdb.Error) -> Exception:
+        """The error of a write that failed for the disk's sake: on a full or read-only disk
+        (DuckDB's message says which, in the system's words) the OSError any other output meets
+        there, so the batch says it the same way wherever the disk filled; else a StoreError."""
+        for code in FULL_DISK:
+            if os.strerror(code) in str(error):
+                return OSError(code, os.strerror(code), str(self.path))
+        return StoreError(f"cannot write the store {self.path}: {_first_line(error)}")
 
     def _insert(self, table: str, columns: dict[str, str], data: bytes) -> None:
         if table in BOUND:
