@@ -2,7 +2,7 @@
 text extraction of pypdfium2 on the same PDFs, measured in the same run.
 
     pip install -e ".[dev,bench]"      # reportlab typesets the corpus, psutil reads memory
-    python benchmarks/batch_speed.py [--pages 600] [--workers 2] [--corpus DIR]
+    python benchmarks/batch_speed.py [--pages 600] [--workers 2] [--corpus DIR] [--profile]
 
 The corpus: the sample notices of data/raw typeset as official PDFs (A4, an embedded CJK
 font, 22 lines to the page, "— N —" page numbers; see tests/typeset.py), cycled until it
@@ -13,22 +13,34 @@ holds --pages pages.  Three runs of the batch over it, each PDF → JSON + xlsx 
   warm       the same into another empty folder, the fork server already up: the steady rate
   unchanged  a rerun over the unchanged folder
 
-Memory is sampled every 20 ms over this process and all its children: the sum of their
+Each run also says where the parent's time went: starting the workers (the fork server's
+start and preload, on a first batch), writing each file's outputs, saving rows to the store,
+汇总.xlsx, tasks.parquet and the 督办台账.  `--profile` adds the time per page of each stage a
+worker runs (load … store rows), measured one file after another in one process.
+
+Memory is sampled every 100 ms over this process and all its children: the sum of their
 proportional set sizes (PSS: shared pages counted once, in shares) and, for comparison,
 of their resident sizes (RSS, which counts the pages the workers share with the fork
-server once per process).
+server once per process).  Reading a process's PSS takes the kernel 1.6 ms (it walks the
+process's page tables): sampled every 20 ms, five processes took 40 % of one of the two
+cores the batch is measured on.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import inspect
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pypdfium2 as pdfium
@@ -36,7 +48,22 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.typeset, the PDF typesetter the tests use
 
+from pipeline.batch import pool, runner, store  # noqa: E402
 from pipeline.batch.runner import Settings, run_batch  # noqa: E402
+
+# The parent's phases: where each is done (module or class, and the name of its function); the
+# 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its phase is the
+# parent's wait for that process
+PARENT_PHASES: dict[str, list[tuple[Any, str]]] = {
+    "start workers": [(pool.LocalPool, "_start")],
+    "write outputs": [(runner.Batch, "_write_outputs")],
+    "store": [(store.Store, "save")],
+    "汇总.xlsx": [(runner, "write_summary")],
+    "tasks.parquet": [(runner, "write_tasks_parquet")],
+    "督办台账": [(runner, "_done_beside")],
+}
+SAMPLE_SECONDS = 0.1  # between two samples of the memory of the process tree
+WORKER_STAGES = ("load", "normalise", "structure", "extract", "JSON", "workbook", "review page", "store rows")
 
 
 def make_corpus(folder: Path, pages: int) -> None:
@@ -58,6 +85,85 @@ def make_corpus(folder: Path, pages: int) -> None:
         path = typeset(document, folder / f"{index:04d}_{source.stem}.pdf")
         total += page_count(path)
         index += 1
+
+
+def profile_worker(folder: Path) -> None:
+    """Print the milliseconds per page of each stage a worker runs, over every PDF of the corpus,
+    one after another in this process, the pipeline loaded and warmed up first (as a worker is)."""
+    from extractors.notice import extract
+    from extractors.plans import split_plans
+    from extractors.structure import parse_structure
+    from pipeline.batch.rows import notice_rows
+    from pipeline.batch.worker import warm_up
+    from pipeline.inputs.load import load_bytes
+    from pipeline.normalise import normalise
+    from pipeline.outputs.record import json_bytes
+    from pipeline.outputs.review import review_html
+    from pipeline.outputs.task_workbook import build_xlsx
+
+    warm_up()
+    seconds = dict.fromkeys(WORKER_STAGES, 0.0)
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        seconds[name] += time.perf_counter() - started
+
+    pages = 0
+    for path in sorted(folder.glob("*.pdf")):
+        data = path.read_bytes()
+        with stage("load"):
+            source = load_bytes(path, data)
+        with stage("normalise"):
+            text = normalise(source)
+        with stage("structure"):
+            plans = split_plans(parse_structure(text))
+        with stage("extract"):
+            notices = [extract(plan) for plan in plans]
+        for notice in notices:
+            with stage("JSON"):
+                record = json_bytes(notice)
+            with stage("workbook"):
+                build_xlsx(notice, {})
+            with stage("review page"):
+                review_html(notice)
+            with stage("store rows"):
+                notice_rows(notice, record.decode("utf-8"), path.with_suffix(".json"), path.with_suffix(".xlsx"))
+        pages += source.page_count
+    total = sum(seconds.values())
+    print(f"one worker, {pages} pages: {1000 * total / pages:.1f} ms a page ({pages / total:.0f} pages/s)")
+    for name, spent in seconds.items():
+        print(f"  {name:<12} {1000 * spent / pages:5.2f} ms a page  {100 * spent / total:3.0f} %")
+
+
+@contextmanager
+def parent_phases() -> Iterator[dict[str, float]]:
+    """The seconds the parent spends in each of `PARENT_PHASES` while the block runs."""
+    seconds = dict.fromkeys(PARENT_PHASES, 0.0)
+    places = [(name, owner, attribute) for name, found in PARENT_PHASES.items() for owner, attribute in found]
+    originals = [inspect.getattr_static(owner, attribute) for _, owner, attribute in places]
+
+    def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] += time.perf_counter() - started
+
+        return wrapper
+
+    for (name, owner, attribute), original in zip(places, originals, strict=True):
+        static = isinstance(original, staticmethod)
+        wrapped = timed(name, original.__func__ if static else original)
+        setattr(owner, attribute, staticmethod(wrapped) if static else wrapped)
+    try:
+        yield seconds
+    finally:
+        for (_, owner, attribute), original in zip(places, originals, strict=True):
+            setattr(owner, attribute, original)
 
 
 def page_count(path: Path) -> int:
@@ -102,23 +208,24 @@ class MemorySampler(threading.Thread):
                 pss, rss = pss + info.pss, rss + info.rss
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
             self.peak_processes = max(self.peak_processes, len(processes))
-            time.sleep(0.02)
+            time.sleep(SAMPLE_SECONDS)
 
     def stop(self) -> None:
         self.running = False
         self.join()
 
 
-def timed_run(settings: Settings) -> tuple[float, int, int, MemorySampler]:
+def timed_run(settings: Settings) -> tuple[float, int, int, MemorySampler, dict[str, float]]:
     sampler = MemorySampler()
     sampler.start()
     started = time.perf_counter()
-    report = run_batch(settings)
+    with parent_phases() as phases:
+        report = run_batch(settings)
     seconds = time.perf_counter() - started
     sampler.stop()
     if report.failed:
         raise SystemExit(f"files failed: {report.failed[:3]}")
-    return seconds, report.pages, report.processed, sampler
+    return seconds, report.pages, report.processed, sampler, phases
 
 
 def main() -> None:
@@ -126,10 +233,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=600, help="pages in the corpus (600)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (2)")
     parser.add_argument("--corpus", type=Path, help="keep the typeset corpus here (default: a temporary folder)")
+    parser.add_argument("--profile", action="store_true", help="the time per page of each stage a worker runs")
     parser.add_argument("--make-corpus", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_corpus:
         return make_corpus(args.corpus, args.pages)
+    if args.profile_worker:
+        return profile_worker(args.corpus)
     with tempfile.TemporaryDirectory() as scratch:
         corpus = args.corpus or Path(scratch) / "corpus"
         command = [sys.executable, __file__, "--make-corpus", "--corpus", str(corpus), "--pages", str(args.pages)]
@@ -142,14 +253,22 @@ def main() -> None:
             "warm": timed_run(dataclasses.replace(settings, out_dir=Path(scratch) / "out-warm")),
             "unchanged": timed_run(settings),
         }
+        profile = ""
+        if args.profile:  # in a process of its own, like the corpus: this one never loads the pipeline
+            command = [sys.executable, __file__, "--profile-worker", "--corpus", str(corpus)]
+            profile = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     print(f"corpus: {files} PDFs, {pages} pages; {args.workers} workers; {psutil.cpu_count()} CPUs")
     print(f"pypdfium2 text alone      {bare_pages / bare_seconds:8.0f} pages/s")
-    for name, (seconds, done_pages, processed, memory) in runs.items():
+    for name, (seconds, done_pages, processed, memory, _) in runs.items():
         rate = f"{done_pages / seconds:8.0f} pages/s" if done_pages else f"{'':>8} {processed} files redone"
         print(
             f"gongwen run, {name:<10}  {rate}  {seconds:6.2f} s   peak memory {memory.peak_pss / 2**20:4.0f} MB PSS"
             f" ({memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_processes} processes)"
         )
+    print("the parent's time (s):  " + "  ".join(f"{name:>13}" for name in PARENT_PHASES))
+    for name, (*_, phases) in runs.items():
+        print(f"  {name:<20}  " + "  ".join(f"{phases[phase]:13.2f}" for phase in PARENT_PHASES))
+    print(profile, end="")
 
 
 if __name__ == "__main__":

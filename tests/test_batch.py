@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import duckdb
@@ -19,7 +21,16 @@ from openpyxl import load_workbook
 
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
-from pipeline.batch.runner import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings, discover, run_batch
+from pipeline.batch.runner import (
+    LOG_NAME,
+    PARQUET_NAME,
+    STORE_NAME,
+    SUMMARY_NAME,
+    Settings,
+    _done_beside,
+    discover,
+    run_batch,
+)
 from pipeline.batch.worker import FileTimeout, time_limit
 from pipeline.cli import main
 from tests.corpus import RAW, ROOT, bundled_plans
@@ -324,3 +335,18 @@ def test_the_summary_names_each_plan_and_shows_the_analysts_review(tmp_path: Pat
     assert {r["审核状态"] for r in tasks if r is not reviewed} == {"待审核"}
     assert {"开始", "截止", "周期"} <= set(tasks[0])
     assert [r["源文件"] for r in _sheet(out / SUMMARY_NAME, "文件")] == ["bundle.txt", "bundle.txt"]
+
+
+def test_the_tracker_written_beside_the_summary_is_written_here_when_its_process_died() -> None:
+    """The 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its errors
+    are the parent's (a full disk stops the batch), and a helper that was killed leaves the
+    writing to the parent."""
+    done: Future[object] = Future()
+    done.set_result(None)
+    killed: Future[object] = Future()
+    killed.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    full: Future[object] = Future()
+    full.set_exception(OSError(28, "No space left on device"))
+    assert (_done_beside(done), _done_beside(killed), _done_beside(None)) == (True, False, False)
+    with pytest.raises(OSError, match="No space left"):
+        _done_beside(full)

@@ -193,6 +193,11 @@ def test_a_scheduler_alone_means_dask(tmp_path: Path, monkeypatch: pytest.Monkey
     from pipeline.batch.runner import Settings
 
     given: list[Settings] = []
-    monkeypatch.setattr(pipeline.cli, "run_command", lambda settings: given.append(settings) or 0)
+
+    def run_command(settings: Settings) -> int:
+        given.append(settings)
+        return 0
+
+    monkeypatch.setattr(pipeline.cli, "run_command", run_command)
     assert main(["run", str(tmp_path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://10.0.0.5:8786"]) == 0
     assert given[0].scheduler == "tcp://10.0.0.5:8786"

@@ -270,6 +270,38 @@ def test_a_full_output_disk_stops_the_batch_in_one_line_and_the_next_run_complet
     assert (kept / SUMMARY_NAME).exists() and len(list(kept.glob("*.json"))) == len(names)
 
 
+def test_a_disk_that_fills_at_the_store_s_commit_stops_the_batch_not_the_file(tmp_path: Path) -> None:
+    """DuckDB says a full disk at COMMIT as a TransactionException ("Failed to commit: Could not
+    write file …wal: No space left on device"), not its IOException: the disk's fault all the same,
+    raised as the OSError any other output meets on a full disk, so the batch stops (and the next
+    run redoes the file) rather than failing the file for good as unstorable."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from pipeline.batch.rows import TABLES, json_lines
+from pipeline.batch.store import Store
+store = Store(Path({str(disk)!r}) / "gongwen.duckdb")
+row = tuple("x" * 200_000 if column == "record" else None for column in TABLES["notices"])
+try:
+    with open({str(disk / "fill")!r}, "wb") as fill:
+        while True:
+            fill.write(b"x" * 65536)
+except OSError:
+    pass
+try:
+    store.save([], [{{"notices": json_lines("notices", [row])}}])
+except OSError as error:
+    print(f"OSError {{error.errno}}: {{error.strerror}}: {{error.filename}}")
+"""
+    (tmp_path / "fill.py").write_text(script, encoding="utf-8")
+    done = _in_a_mount_namespace(f"mount -t tmpfs -o size=1500k tmpfs {disk}\n{sys.executable} {tmp_path}/fill.py")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"OSError {errno.ENOSPC}: No space left on device: {disk}/gongwen.duckdb\n"
+
+
 def test_a_full_disk_where_no_small_one_can_be_mounted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same as the test above, the disk filling at the second file's first output."""
     raw, out = tmp_path / "raw", tmp_path / "out"

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from pipeline.batch.runner import STORE_NAME, Settings, run_batch
 from pipeline.batch.store import Store
+from pipeline.batch.tracked import read_tracked
 from pipeline.cli import main
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME
 from tests.corpus import RAW
@@ -92,6 +93,21 @@ def _expected_counts(store: Path) -> tuple[dict[str, list[int]], dict[str, list[
                 row[1] += task in overdue
                 row[2] += task in soon
     return every, inferred
+
+
+def test_the_tasks_a_batch_hands_its_helper_are_the_tasks_the_store_tracks(out: Path, tmp_path: Path) -> None:
+    """A batch has the tracker written in a process of its own, from the tasks the store exported
+    as JSON lines: read back, they are the store's own, dates, recurrences and spans included."""
+    store = Store(out / STORE_NAME, read_only=True)
+    try:
+        tasks = store.tracked_tasks()
+        assert store.export_tracked(tmp_path / "tasks.jsonl") == len(tasks) > 50
+    finally:
+        store.close()
+    exported = read_tracked(tmp_path / "tasks.jsonl")
+    assert exported == tasks
+    recurring = next(d for t in exported for d in t.deadlines if d.rrule)
+    assert recurring.dtstart is not None and recurring.span.page >= 1
 
 
 def test_overview_counts_each_lead_unit_as_the_store_does(out: Path, tmp_path: Path) -> None:

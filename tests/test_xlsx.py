@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.outputs.task_workbook import REVIEW_STATES, TASK_HEADERS, write_xlsx
+from pipeline.outputs import task_workbook
+from pipeline.outputs.task_workbook import REVIEW_STATES, TASK_HEADERS, WorkbookReviews, write_xlsx
 from pipeline.textwidth import excel_width
 from schemas.notice import Deadline, Notice
 from tests.corpus import RAW, notice_of
@@ -141,6 +142,33 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     book.save(target)
     write_xlsx(rerun, tmp_path, now=same_second)  # new work: kept, named apart within the second
     assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-3.bak.xlsx").exists()
+
+
+def test_a_workbook_s_review_is_read_once_while_it_is_unchanged(
+    tmp_path: Path, qingpu: Notice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch reads each notice workbook's review back for 汇总.xlsx and the 督办台账: one it has
+    just written without a review is not read at all, the others once until an analyst saves them."""
+    reads: list[Path] = []
+    read_reviews = task_workbook.read_reviews
+
+    def counted(path: Path) -> dict[str, tuple[str, str]]:
+        reads.append(path)
+        return read_reviews(path)
+
+    monkeypatch.setattr(task_workbook, "read_reviews", counted)
+    target = write_xlsx(qingpu, tmp_path)
+    workbooks = WorkbookReviews()
+    workbooks.unreviewed(target)
+    assert workbooks(target) == {} and workbooks(target) == {}
+    assert reads == []
+    book = load_workbook(target)
+    book["任务分解表"]["I3"], book["任务分解表"]["J3"] = "已确认", "与科室核对无误"
+    book.save(target)
+    assert workbooks(target) == {qingpu.tasks[1].text: ("已确认", "与科室核对无误")}
+    assert workbooks(target) == {qingpu.tasks[1].text: ("已确认", "与科室核对无误")}
+    assert reads == [target]
+    assert workbooks(tmp_path / "none.xlsx") is None
 
 
 def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:

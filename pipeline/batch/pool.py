@@ -80,6 +80,7 @@ class LocalPool:
         self.size, self.work, self.recycle, self.memory = max(workers, 1), work, recycle, memory
         self.context = mp.get_context("forkserver")
         self.context.set_forkserver_preload(["pipeline.batch.preload"])
+        self.started = False  # whether it started workers, and so the fork server
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -100,6 +101,7 @@ class LocalPool:
                 self._give(worker, job)
 
         workers = [self._start() for _ in range(self.size)]
+        self.started = True
         try:
             for worker in workers:
                 feed(worker)

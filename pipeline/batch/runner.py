@@ -16,25 +16,36 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import glob
 import hashlib
 import logging
 import os
 import re
 import stat
+import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
-from pipeline.batch.store import FileRecord, Store, StoreError, Unstorable
+from pipeline.batch.store import FULL_DISK, FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
-from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
+from pipeline.outputs.task_workbook import WorkbookReviews
+from pipeline.outputs.tracker import (
+    CALENDAR_NAME,
+    TRACKER_NAME,
+    NothingToTrack,
+    TrackerReport,
+    write_exported,
+    write_tracker,
+)
 from schemas.notice import gongwen_version
 
 SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
@@ -57,7 +68,6 @@ SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
 FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
-FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake, not the file's
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,8 @@ class Batch:
         self.early: list[tuple[Found, str, Outcome]] = []  # files that failed before a worker saw them
         self.unsaved: list[tuple[FileRecord, tuple[Rows, ...]]] = []
         self.last_flush = time.monotonic()
+        self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
+        self.pool: LocalPool | None = None
 
     def run(self) -> Report:
         settings, report = self.settings, self.report
@@ -217,7 +229,34 @@ class Batch:
     def _executor(self) -> Executor:
         if self.settings.scheduler:
             return DaskPool(self.settings.scheduler, self.work)
-        return LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
+        self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
+        return self.pool
+
+    def _track_beside(
+        self,
+        helper: ProcessPoolExecutor,
+        tasks: Path,
+        target: Path,
+        calendar: Path,
+        as_of: dt.date,
+        workbooks: WorkbookReviews,
+    ) -> Future[TrackerReport] | None:
+        """The 督办台账 being written by the helper process, from the tasks the store exported to the
+        file `tasks` (the parent never holds them); None when the store tracks no task."""
+        if not self.store.export_tracked(tasks):
+            return None
+        return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
+
+    @contextlib.contextmanager
+    def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
+        """A process forked from the workers' fork server, to write the 督办台账 while this one
+        writes 汇总.xlsx (two cores, and the tracker's cells never in the parent's memory); None
+        when this batch started no worker: starting the fork server would cost more than it saves."""
+        if self.pool is None or not self.pool.started:
+            yield None
+            return
+        with ProcessPoolExecutor(1, mp_context=self.pool.context) as helper:
+            yield helper
 
     # ------------------------------------------------------------ what came of it
 
@@ -226,7 +265,7 @@ class Batch:
             try:
                 self._write_outputs(outcome.outputs)
             except OSError as error:
-                if error.errno in FULL:  # no file can be written: stop, and leave this one to the next run
+                if error.errno in FULL_DISK:  # no file can be written: stop, and leave this one to the next run
                     raise
                 outcome = Outcome.failed(outcome.path, "input", f"cannot write the outputs: {error}", outcome.seconds)
         record = FileRecord(
@@ -262,8 +301,7 @@ class Batch:
         while self.early:
             self._finish(*self.early.pop(0))
 
-    @staticmethod
-    def _write_outputs(outputs: tuple[Output, ...]) -> None:
+    def _write_outputs(self, outputs: tuple[Output, ...]) -> None:
         for output in outputs:
             write_atomically(output.json_path, output.json)
             write_atomically(output.review_path, output.review)
@@ -271,6 +309,8 @@ class Batch:
                 temporary.write_bytes(output.xlsx)
                 if output.reviewed and _not_backed_up(output.xlsx_path):  # once the new one is written
                     keep_backup(output.xlsx_path)
+            if not output.reviewed:  # nothing carried over: 汇总.xlsx and the 督办台账 need not read it back
+                self.workbooks.unreviewed(output.xlsx_path)
 
     def _skip(self, skipped: list[tuple[Path, str]]) -> None:
         """List the files that are not notices, in the report, the log and (once) the store."""
@@ -333,10 +373,14 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            write_summary(self.store, combined[0], self.settings.input)
-            write_tasks_parquet(self.store, combined[1])
-            with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
-                write_tracker(self.store, combined[2], combined[3], dt.date.today())
+            tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
+            with tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch, self._helper() as helper:
+                beside = self._track_beside(helper, Path(scratch) / "tasks.jsonl", *tracker) if helper else None
+                write_summary(self.store, combined[0], self.settings.input, self.workbooks)
+                write_tasks_parquet(self.store, combined[1])
+                if not _done_beside(beside):
+                    with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
+                        write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 
@@ -345,6 +389,18 @@ def _not_backed_up(workbook: Path) -> bool:
     from pipeline.outputs.task_workbook import not_backed_up  # openpyxl: only for a reviewed workbook
 
     return not_backed_up(workbook, latest_backup(workbook))
+
+
+def _done_beside(work: Future[Any] | None) -> bool:
+    """Whether the helper process did its work (its errors raised here); False when it had none
+    or died (killed), and the parent must do the work itself."""
+    if work is None:
+        return False
+    try:
+        work.result()
+    except BrokenProcessPool:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- finding the files

@@ -29,8 +29,9 @@ from pathlib import Path
 import duckdb
 
 from pipeline.batch.rows import TABLES, Rows, json_lines
+from pipeline.batch.tracked import StoredTask, stored_task
 from pipeline.files import atomic_path
-from schemas.notice import SCHEMA_VERSION, Deadline
+from schemas.notice import SCHEMA_VERSION
 
 STORE_VERSION = "3"  # 2: a file may give several notices (plans), each with its outputs;
 # 3: a deadline's recurrence rule (rrule, dtstart), which the tracker expands
@@ -39,6 +40,7 @@ _WRITE_FAULTS = (duckdb.IOException, duckdb.FatalException)  # the disk's, not t
 # ... as DuckDB may also report them, wrapped in another error (TransactionContext Error: Failed
 # to commit: … No space left on device)
 _DISK_MESSAGES = tuple(os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO))
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # a write that fails for the output folder's sake
 
 
 def _disk_fault(error: duckdb.Error) -> bool:
@@ -77,30 +79,6 @@ class FileRecord:
     processed_at: dt.datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StoredTask:
-    """A task as the tracker follows it: its text, units and deadlines, and its notice's details.
-
-    `notice` names the notice by content, `<sha256>#<plan>` (the file's SHA-256 and the plan of
-    it), so a task keeps its identity — `notice` and `text` — when its file moves or is redone."""
-
-    notice: str
-    title: str  # the plan's title, else the notice's, else the file's name (a bundle's own instructions: the notice's)
-    doc_number: str | None
-    plan_year: int | None
-    workbook: str | None  # the notice's <stem>.xlsx, where its 审核状态 is entered
-    number: int  # 序号 in the notice's workbook
-    section: list[str]
-    text: str
-    lead: list[str]  # canonical names
-    implicit_lead: str | None
-    co: list[str]
-    when: str  # the time expressions as written
-    page: int
-    line: int
-    deadlines: tuple[Deadline, ...]
-
-
 # Each notice once (a file copied to two folders is one notice), and the covering notice's own
 # instructions, which each plan of a bundle carries, once: with the bundle's first plan.
 _TRACKED = """
@@ -114,14 +92,15 @@ WITH notice AS (
     SELECT t.*, n.* EXCLUDE (path, plan) FROM tasks t JOIN notice n USING (path, plan)
     QUALIFY t.origin = 'body' OR row_number() OVER (PARTITION BY n.sha256, t.origin, t.text ORDER BY t.plan) = 1
 )
-SELECT t.notice, CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END,
-       t.doc_number, t.plan_year, t.xlsx_path, t.number, t.section, t.text, t.lead,
-       t.implicit_lead, t.co, t.deadline, t.page, t.line,
+SELECT t.notice,
+       CASE WHEN t.origin = 'notice' AND t.plans > 1 THEN coalesce(t.notice_title, t.title) ELSE t.title END AS title,
+       t.doc_number, t.plan_year, t.xlsx_path AS workbook, t.number, t.section, t.text, t.lead,
+       t.implicit_lead, t.co, t.deadline AS "when", t.page, t.line,
        (SELECT list({'text': d.text, 'kind': d.kind, 'start': d.start_date, 'end': d.end_date,
                      'recurrence': d.recurrence, 'rrule': d.rrule, 'dtstart': d.dtstart,
                      'span': {'start': d.char_start, 'end': d.char_end, 'page': d.page, 'line': d.line}}
                     ORDER BY d.char_start)
-        FROM deadlines d WHERE d.path = t.path AND d.plan = t.plan AND d.task = t.number)
+        FROM deadlines d WHERE d.path = t.path AND d.plan = t.plan AND d.task = t.number) AS deadlines
 FROM task t ORDER BY t.issue_date DESC NULLS LAST, t.name, t.path, t.plan, t.number
 """
 
@@ -211,18 +190,27 @@ class Store:
                 with contextlib.suppress(duckdb.Error):  # a failed write may have closed the transaction
                     self.con.execute("ROLLBACK")
                 if isinstance(error, duckdb.Error) and _disk_fault(error):
-                    raise StoreError(f"cannot write the store {self.path}: {_first_line(error)}") from error
+                    raise self._disk_error(error) from error
                 if isinstance(error, duckdb.Error):
                     raise Unstorable(_first_line(error)) from error
                 raise
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        """A write that fails for the disk's sake (full, read-only) as a `StoreError`."""
+        """A write that fails for the disk's sake as `_disk_error` says."""
         try:
             yield
         except _WRITE_FAULTS as error:
-            raise StoreError(f"cannot write the store {self.path}: {str(error).splitlines()[0]}") from error
+            raise self._disk_error(error) from error
+
+    def _disk_error(self, error: duckdb.Error) -> Exception:
+        """The error of a write that failed for the disk's sake: on a full or read-only disk
+        (DuckDB's message says which, in the system's words) the OSError any other output meets
+        there, so the batch says it the same way wherever the disk filled; else a StoreError."""
+        for code in FULL_DISK:
+            if os.strerror(code) in str(error):
+                return OSError(code, os.strerror(code), str(self.path))
+        return StoreError(f"cannot write the store {self.path}: {_first_line(error)}")
 
     def _insert(self, table: str, columns: dict[str, str], data: bytes) -> None:
         if table in BOUND:
@@ -264,8 +252,16 @@ class Store:
     def tracked_tasks(self) -> list[StoredTask]:
         """Every task of every notice, newest notice first (by date of issue), in each in its order."""
         names = [field.name for field in fields(StoredTask)]
-        found = (dict(zip(names, row, strict=True)) for row in self.con.execute(_TRACKED).fetchall())
-        return [StoredTask(**{**f, "deadlines": tuple(Deadline(**d) for d in f["deadlines"] or ())}) for f in found]
+        return [stored_task(dict(zip(names, row, strict=True))) for row in self.con.execute(_TRACKED).fetchall()]
+
+    def export_tracked(self, target: Path) -> int:
+        """`tracked_tasks` as JSON lines in `target` (`read_tracked` reads them), written by DuckDB:
+        a batch hands them to a process of its own without making them objects itself (8,000 tasks
+        are 40 MB of them); the number of tasks."""
+        with self._writing():
+            quoted = str(target).replace("'", "''")
+            found = self.con.execute(f"COPY ({_TRACKED}) TO '{quoted}' (FORMAT json)").fetchone()
+        return int(found[0]) if found else 0
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """A file found with the same content under a new time: remember the time, not redo the file."""

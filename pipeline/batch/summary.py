@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.batch.store import Store
 from pipeline.files import atomic_path
-from pipeline.outputs.task_workbook import RECURRENCE, REVIEW_STATES, read_reviews
+from pipeline.outputs.task_workbook import RECURRENCE, REVIEW_STATES, WorkbookReviews
 from pipeline.outputs.xlsx import Book, Sheet
 
 EXCEL_ROWS = 1_048_576
@@ -65,10 +65,13 @@ Column = tuple[str, str, float, bool]
 Row = list[Any]
 
 
-def write_summary(store: Store, target: Path, root: Path | None = None) -> None:
-    """汇总.xlsx from the store; `root`, the input folder the source paths are shown relative to."""
+def write_summary(
+    store: Store, target: Path, root: Path | None = None, workbooks: WorkbookReviews | None = None
+) -> None:
+    """汇总.xlsx from the store; `root`, the input folder the source paths are shown relative to;
+    `workbooks`, the notice workbooks' reviews as far as they are known already."""
     ok = "JOIN files f ON f.path = n.path AND f.status = 'ok'"
-    reviews = _Reviews()
+    reviews = _Reviews(workbooks or WorkbookReviews())
     with atomic_path(target) as temporary:
         book = Book(str(temporary), streaming=True)
         _table(book.sheet("任务"), TASK_COLUMNS, store,
@@ -94,7 +97,8 @@ def workbooks_changed_since(store: Store, moment: float) -> bool:
 class _Reviews:
     """The review each notice's workbook holds, read once per workbook: task text → (审核状态, 审核意见)."""
 
-    def __init__(self) -> None:
+    def __init__(self, workbooks: WorkbookReviews) -> None:
+        self.workbooks = workbooks
         self.workbook: str | None = None
         self.entered: dict[str, tuple[str, str]] = {}
 
@@ -102,7 +106,7 @@ class _Reviews:
         workbook, text = row[REVIEW_STATE], row[REVIEW_COMMENT]
         if workbook != self.workbook:  # the rows come notice by notice
             self.workbook = workbook
-            self.entered = read_reviews(Path(workbook)) if workbook and Path(workbook).exists() else {}
+            self.entered = (self.workbooks(Path(workbook)) if workbook else None) or {}
         row[REVIEW_STATE], row[REVIEW_COMMENT] = self.entered.get(text, (REVIEW_STATES[0], ""))
         row[RECURRENCE_COLUMN] = "、".join(RECURRENCE.get(r, r) for r in row[RECURRENCE_COLUMN] or [])
         return row

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -41,8 +42,30 @@ class PageTable:
 
 def draws_a_table(page: pdfium.PdfPage, min_paths: int) -> bool:
     """Whether the page draws enough lines and boxes to hold a ruled table (a red header's
-    rule or a frame round a paragraph does not)."""
-    return sum(1 for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)) >= min_paths
+    rule or a frame round a paragraph does not): its paths and those of the forms it draws."""
+    page_objects = (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+    return _paths(page.raw, page_objects, min_paths, depth=2) >= min_paths
+
+
+def _paths(parent: Any, objects: tuple[Any, Any], enough: int, depth: int) -> int:
+    """The path objects of a page or form, and of the forms inside it down to `depth` levels,
+    counted up to `enough`.  With pdfium's own calls: `PdfPage.get_objects` would make a Python
+    object of each of the hundreds of text objects on a page of text, for 1.5 ms a page."""
+    count, get = objects
+    found = 0
+    for index in range(count(parent)):
+        item = get(parent, index)
+        if not item:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_c.FPDFPageObj_GetType(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            found += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
+            form_objects = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
+            found += _paths(item, form_objects, enough - found, depth - 1)
+        if found >= enough:
+            break
+    return found
 
 
 def find_tables(data: bytes, pages: list[int]) -> dict[int, list[PageTable]]:

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.batch.store import StoredTask
-from pipeline.outputs.task_workbook import REVIEW_STATES, matched_by_text, plan_years, read_reviews
+from pipeline.batch.tracked import StoredTask
+from pipeline.outputs.task_workbook import REVIEW_STATES, WorkbookReviews, matched_by_text, plan_years
 from schemas.notice import Deadline
 
 PROGRESS = ("未开始", "推进中", "已完成", "销号")
@@ -69,10 +69,15 @@ class Tracked:
 
 
 def follow(
-    tasks: Sequence[StoredTask], as_of: dt.date, progress: Mapping[str, Mapping[str, Progress]]
+    tasks: Sequence[StoredTask],
+    as_of: dt.date,
+    progress: Mapping[str, Mapping[str, Progress]],
+    workbooks: WorkbookReviews | None = None,
 ) -> list[Tracked]:
     """The tasks as the tracker follows them on `as_of`; `progress` (notice → task text → 进度,
-    进度说明) from an earlier tracker, matched by text within each notice."""
+    进度说明) from an earlier tracker, matched by text within each notice; `workbooks`, the notice
+    workbooks' reviews as far as they are known already."""
+    workbooks = workbooks or WorkbookReviews()
     by_notice: dict[str, list[StoredTask]] = defaultdict(list)
     for task in tasks:
         by_notice[task.notice].append(task)
@@ -83,7 +88,7 @@ def follow(
         period_end = dt.date(plan_years(first.plan_year, first.title, ends)[-1], 12, 31)
         texts = dict(enumerate(t.text for t in its_tasks))
         entered = matched_by_text(texts, progress.get(notice, {}))
-        reviews = _reviews(first.workbook, texts)
+        reviews = _reviews(workbooks(Path(first.workbook)) if first.workbook else None, texts)
         for n, task in enumerate(its_tasks):
             dues = _dues(task, as_of, period_end)
             tracked.append(Tracked(task, period_end, dues, entered.get(n, NOT_ENTERED), reviews.get(n, "")))
@@ -107,11 +112,12 @@ def due_dates(deadline: Deadline, as_of: dt.date, period_end: dt.date) -> list[d
     return coming[:1] or deadline.occurrences(deadline.dtstart, period_end)[-1:]
 
 
-def _reviews(workbook: str | None, texts: Mapping[int, str]) -> dict[int, str]:
-    """Each task's 审核状态 in its notice's workbook: entered, else the workbook's default."""
-    if workbook is None or not Path(workbook).is_file():
+def _reviews(review: Mapping[str, tuple[str, str]] | None, texts: Mapping[int, str]) -> dict[int, str]:
+    """Each task's 审核状态 in its notice's workbook (`review`, None without one): entered, else
+    the workbook's default."""
+    if review is None:
         return {}
-    entered = matched_by_text(texts, read_reviews(Path(workbook)))
+    entered = matched_by_text(texts, review)
     return {n: entered[n][0] if n in entered else REVIEW_STATES[0] for n in texts}
 
 

@@ -23,7 +23,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import IO, TypeVar
 
-from openpyxl import load_workbook
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.files import keep_backup, latest_backup, write_atomically
@@ -158,9 +157,43 @@ def not_backed_up(workbook: Path | IO[bytes], backup: Path | None) -> bool:
     return backup is None or read_columns(workbook, TASK_HEADERS) != read_columns(backup, TASK_HEADERS)
 
 
+class WorkbookReviews:
+    """The review each notice workbook holds (`read_reviews`), read at most once while the file
+    is unchanged (the same size and modification time); a workbook just written without a review
+    (`unreviewed`) is known to hold none and is not read back at all."""
+
+    def __init__(self) -> None:
+        self.known: dict[Path, tuple[tuple[int, int], dict[str, tuple[str, str]]]] = {}
+
+    def unreviewed(self, workbook: Path) -> None:
+        """`workbook` was just written, with no 审核状态 or 审核意见 entered."""
+        if (stamp := _stamp(workbook)) is not None:
+            self.known[workbook] = (stamp, {})
+
+    def __call__(self, workbook: Path) -> dict[str, tuple[str, str]] | None:
+        """The review in `workbook` (task text → 审核状态, 审核意见); None when there is no such file."""
+        stamp = _stamp(workbook)
+        if stamp is None:
+            return None
+        known = self.known.get(workbook)
+        if known is None or known[0] != stamp:
+            known = self.known[workbook] = (stamp, read_reviews(workbook))
+        return known[1]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if path.is_file() else None
+
+
 def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
     """The columns under `headers` in every sheet whose header row has them all: sheet → its
     rows, each cell as text ('' when empty); {} from a workbook that cannot be read."""
+    from openpyxl import load_workbook  # here: it imports numpy, 20 MB a batch's parent seldom needs
+
     try:
         book = load_workbook(workbook, read_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):

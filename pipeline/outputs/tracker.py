@@ -20,8 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.batch.store import Store
+from pipeline.batch.tracked import StoredTask, read_tracked
 from pipeline.files import keep_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
@@ -35,9 +36,12 @@ from pipeline.outputs.ledger import (
     follow,
     unit_counts,
 )
-from pipeline.outputs.task_workbook import NEAR, OVERDUE, read_columns
+from pipeline.outputs.task_workbook import NEAR, OVERDUE, WorkbookReviews, read_columns
 from pipeline.outputs.tracker_calendar import build_calendar
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
+
+if TYPE_CHECKING:  # the process that writes the tracker for a batch needs no DuckDB
+    from pipeline.batch.store import Store
 
 TRACKER_NAME = "督办台账.xlsx"
 CALENDAR_NAME = "督办台账.ics"
@@ -73,14 +77,35 @@ class TrackerReport:
     done: int
 
 
-def write_tracker(store: Store, target: Path, calendar: Path, as_of: dt.date) -> TrackerReport:
+def write_tracker(
+    store: Store, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+) -> TrackerReport:
     """Write the tracker and its calendar as of a day; an earlier tracker's 进度 carries over and,
-    if it holds any, is kept as a backup.  Raises NothingToTrack for a store without tasks."""
+    if it holds any, is kept as a backup; `workbooks`, the notice workbooks' reviews as far as
+    they are known already.  Raises NothingToTrack for a store without tasks."""
     tasks = store.tracked_tasks()
     if not tasks:
         raise NothingToTrack(f"the store {store.path} holds no task yet: `gongwen run` fills it")
+    return write_tracked(tasks, target, calendar, as_of, workbooks)
+
+
+def write_exported(
+    tasks: Path, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+) -> TrackerReport:
+    """`write_tracked` of the tasks `Store.export_tracked` wrote to the file `tasks`."""
+    return write_tracked(read_tracked(tasks), target, calendar, as_of, workbooks)
+
+
+def write_tracked(
+    tasks: Sequence[StoredTask],
+    target: Path,
+    calendar: Path,
+    as_of: dt.date,
+    workbooks: WorkbookReviews | None = None,
+) -> TrackerReport:
+    """`write_tracker` of the tasks a store tracks (`Store.tracked_tasks`): needs no store."""
     earlier = read_progress(target) if target.exists() else {}
-    tracked = follow(tasks, as_of, earlier)
+    tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
     if earlier:
         keep_backup(target)
