@@ -958,7 +958,8 @@ def is_issuer(name: str, forms: frozenset[str]) -> bool:
 
 def canonical_names(names: Iterable[str], written: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
     """Each name → one name for its unit in the notice: the fullest written for it (区卫健委 →
-    区卫生健康委员会); for a collective, the text's own form (单位 → 各单位), the one it uses most.
+    区卫生健康委员会); for a collective, or a level too short to stand without its 各, the text's
+    own form (单位 → 各单位, 区 → 各区), the one it uses most.
     `written` pairs each name with the form the text wrote it in."""
     groups: dict[str, list[str]] = {}
     for name in set(names):
@@ -967,8 +968,9 @@ def canonical_names(names: Iterable[str], written: Iterable[tuple[str, str]] = (
     chosen: dict[str, str] = {}
     for group in groups.values():
         fullest = max(group, key=lambda n: (len(n), n))
-        if _collective(fullest):
-            uses = Counter({form: n for (name, form), n in forms.items() if name in group})
-            fullest = max(uses, key=lambda f: (uses[f], len(f), f)) if uses else fullest
+        uses = Counter({form: n for (name, form), n in forms.items() if name in group})
+        usual = max(uses, key=lambda f: (uses[f], len(f), f)) if uses else fullest
+        if _collective(fullest) or (usual.startswith("各") and len(fullest) <= 2):  # 各区, not 区: as written
+            fullest = usual
         chosen.update({name: fullest for name in group})
     return chosen

@@ -17,17 +17,36 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as Bar
 
 from pipeline.batch.jobs import Outcome
-from pipeline.batch.runner import STORE_NAME, SUPPORTED, BatchStopped, Progress, Report, Settings, run_batch
+from pipeline.batch.runner import (
+    STORE_NAME,
+    SUPPORTED,
+    BatchStopped,
+    Progress,
+    Report,
+    Settings,
+    is_own_output,
+    run_batch,
+    why_skipped,
+)
 from pipeline.batch.store import Store, StoreError
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
 from schemas.notice import Notice, gongwen_version
 
+MIN_WORKER_MB = 400  # a worker with less fails while it loads spaCy and jieba
 LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
 
 
 class UsageError(Exception):
     """A user's mistake: one line naming the file or folder and why, exit code 2."""
+
+
+def _memory(text: str) -> float:
+    """--max-memory in MB: enough for a worker to load the pipeline."""
+    value = _positive(float)(text)
+    if value < MIN_WORKER_MB:
+        raise argparse.ArgumentTypeError(f"a worker needs at least {MIN_WORKER_MB} MB to load the pipeline: {text}")
+    return value
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -66,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--max-size", type=_positive(float), default=Settings.max_bytes / 2**20, help="largest file, MB (200)"
     )
     run.add_argument(
-        "--max-memory", type=_positive(float), default=Settings.memory / 2**20, help="MB per worker (1024)"
+        "--max-memory", type=_memory, default=Settings.memory / 2**20, help="MB per worker (1024; 400 at least)"
     )
     run.add_argument("--executor", choices=("local", "dask"), help="where the workers run (dask with --scheduler)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
@@ -89,8 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--as-of", type=_day, default=dt.date.today(), help="the day to count from (today), YYYY-MM-DD"
     )
     args = parser.parse_args(argv)
+    if args.command == "diff" and args.plans and args.issuer is not None:
+        parser.error("diff compares two notices, OLD NEW, or an issuer's two latest plans, --issuer NAME: not both")
     if args.command == "diff" and (len(args.plans) != 2) == (args.issuer is None):
         parser.error("diff needs two notices, OLD NEW, or --issuer NAME")
+    if args.command == "diff" and args.issuer is not None and not args.issuer.strip():
+        parser.error("--issuer needs a name")
     if args.command == "run" and args.executor == "dask" and not args.scheduler:
         parser.error("--executor dask needs --scheduler ADDRESS")
     if args.command == "run" and args.executor == "local" and args.scheduler:
@@ -103,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # what was written stays written (atomically); say so, not a traceback
         print(f"gongwen {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `gongwen … | head`: the reader has gone; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -122,6 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if not settings.input.exists():
         raise UsageError(f"{one_line(readable(settings.input))}: no such file or folder")
+    if not (settings.input.is_dir() or settings.input.is_file()):
+        raise UsageError(f"{one_line(readable(settings.input))}: not a regular file (a pipe, socket or device)")
     writable_folder(settings.out_dir)
     return run_command(settings)
 
@@ -164,6 +192,10 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
     failed = 0
     for path in files:
         name = one_line(readable(path))
+        if path.suffix.lower() not in SUPPORTED:
+            failed += 1
+            print(f"{name}: {why_skipped(path)}", file=sys.stderr)
+            continue
         try:
             notices = process(path)
             try:
@@ -188,13 +220,29 @@ def extract_files(files: Sequence[Path], out_dir: Path, debug: bool = False) -> 
 
 
 def _a_file(path: Path) -> Path:
-    """`UsageError` unless the path is a file (a folder is `gongwen run`'s)."""
+    """`UsageError` unless the path is a regular file (a folder is `gongwen run`'s; reading a
+    pipe would wait for ever)."""
     shown = one_line(readable(path))
     if path.is_dir():
         raise UsageError(f"{shown}: a folder (gongwen run {shown} reads every notice below it)")
     if not path.exists():
         raise UsageError(f"{shown}: no such file")
+    if not path.is_file():
+        raise UsageError(f"{shown}: not a regular file (a pipe, socket or device)")
     return path
+
+
+def _file_in(path: Path, name: str) -> Path:
+    """An output file `-o` names: the path, or `name` in it where it is a folder."""
+    return path / name if path.is_dir() else path
+
+
+def _not_an_input(target: Path, inputs: Sequence[Path]) -> Path:
+    """`UsageError` where an output would be written over one of the command's inputs."""
+    for path in inputs:
+        if target.exists() and target.resolve() == path.resolve():
+            raise UsageError(f"{one_line(readable(target))}: is the input; name another -o")
+    return target
 
 
 def _distinct_stems(files: Sequence[Path]) -> None:
@@ -224,22 +272,35 @@ def review_command(path: Path, out: Path | None) -> int:
     from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
 
-    _a_file(path)
+    shown = one_line(readable(_a_file(path)))
+    if is_own_output(path):
+        raise UsageError(f"{shown}: a page or workbook gongwen wrote; review the notice it was made from")
+    folder = out if out is not None and out.is_dir() else None
     try:
         notices = read_notices(path)
-        if out is not None and len(notices) > 1:
-            raise InputError(f"bundles {len(notices)} plans: leave out -o and each plan gets its page")
     except InputError as error:
-        print(f"gongwen review: {one_line(readable(path))}: {one_line(str(error))}", file=sys.stderr)
+        print(f"gongwen review: {shown}: {one_line(str(error))}", file=sys.stderr)
         return 1
-    writable_folder(out.parent if out else path.parent)
+    if out is not None and folder is None and len(notices) > 1:
+        raise UsageError(f"{shown}: bundles {len(notices)} plans: -o a folder, or leave it out, and each gets its page")
+    writable_folder(folder or (out.parent if out else path.parent))
+    page = out if folder is None else None  # -o a file: the one page
+    written = []
     for notice in notices:
-        target = out or path.parent / f"{notice.source.stem}.review.html"
+        target = page or (folder or path.parent) / f"{notice.source.stem}.review.html"
+        _not_an_input(target, [path])
         try:
             write_atomically(target, review_html(notice).encode("utf-8"))
         except OSError as error:
             raise _unwritable(target, error) from error
-        print(f"{one_line(readable(path))} → {one_line(readable(target))} ({len(notice.tasks)} tasks)")
+        written.append(target)
+    tasks = sum(len(notice.tasks) for notice in notices)
+    if len(notices) == 1:
+        print(f"{shown} → {one_line(readable(written[0]))} ({tasks} tasks)")
+    else:
+        first = one_line(readable(written[0].parent / notices[0].source.stem))
+        last = notices[-1].source.plan_suffix.lstrip("-")
+        print(f"{shown} → {first}..{last}.review.html ({len(notices)} plans, {tasks:,} tasks)")
     return 0
 
 
@@ -265,7 +326,7 @@ def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Pa
         raise UsageError(str(error)) from error
     plan_diff = diff(old, new)
     name = f"{old.source.stem}-vs-{new.source.stem}.diff.xlsx"
-    target = out or (plans[1].parent if plans else store.parent) / name
+    target = _not_an_input(_file_in(out, name) if out else (plans[1].parent if plans else store.parent) / name, plans)
     writable_folder(target.parent)
     try:
         write_diff_xlsx(plan_diff, target)
@@ -309,7 +370,7 @@ def _latest_plans(store_path: Path, issuer: str) -> list[str]:
 
 def _issuer_in(issuers: dict[str, int], name: str) -> str:
     """The issuer of the store a name means: itself, else the one it is a short form of
-    (青浦区卫健委 → 上海市青浦区卫生健康委员会)."""
+    (青浦区卫健委 → 上海市青浦区卫生健康委员会); `LookupError` where it may be several."""
     from extractors.parties import name_key, without_place
 
     if name in issuers:
@@ -319,8 +380,10 @@ def _issuer_in(issuers: dict[str, int], name: str) -> str:
     if len(with_place) == 1:  # 青浦区卫健委 is 青浦区's, not 金山区's 卫生健康委员会
         return with_place[0]
     key = name_key(without_place(name))
-    matches = [known for known in issuers if name_key(without_place(known)) == key]
-    return matches[0] if len(matches) == 1 else name
+    matches = with_place or [known for known in issuers if name_key(without_place(known)) == key]
+    if len(matches) > 1:
+        raise LookupError(f"{name} may be any of {'、'.join(matches)}: name one of them")
+    return matches[0] if matches else name
 
 
 def _day(text: str) -> dt.date:
@@ -334,9 +397,12 @@ def tracker_command(store_path: Path, out: Path | None, ics: Path | None, as_of:
     """Write the 督办台账 and its calendar from the store; exit 1 if the store holds no task, 2 if
     it cannot be read or the tracker cannot be written."""
     from pipeline.outputs.ledger import SOON_DAYS
-    from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, write_tracker
+    from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, is_tracker, write_tracker
 
-    target, calendar = out or store_path.parent / TRACKER_NAME, ics or store_path.parent / CALENDAR_NAME
+    target = _file_in(out, TRACKER_NAME) if out else store_path.parent / TRACKER_NAME
+    calendar = _file_in(ics, CALENDAR_NAME) if ics else store_path.parent / CALENDAR_NAME
+    if target.is_file() and not is_tracker(target):
+        raise UsageError(f"{one_line(readable(target))}: a workbook that is no 督办台账: name another -o")
     try:
         store = Store(store_path, read_only=True)
         try:

@@ -65,17 +65,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target` to write to; once the block ends without an error, the
     file is flushed to disk and renamed onto `target`, else removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
+    temporary: Path | None = None
     try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(handle)
+        temporary = Path(name)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; an output is not
         yield temporary
         with temporary.open("rb+") as stream:
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and str(error.filename or "").startswith(str(target.parent / f".{target.name}.")):
+            error.filename = str(target)  # the user knows the output, not its temporary name
         raise
 
 

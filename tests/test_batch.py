@@ -134,11 +134,19 @@ def test_force_keeps_a_workbook_only_when_it_holds_review_work(tmp_path: Path) -
 
     run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))  # nothing new since the backup
     assert list((out / "backups").glob("*.bak.xlsx")) == backups
+    mended = out / f"{files[1].stem}.xlsx"
+    book = load_workbook(mended)
+    book["任务分解表"]["E2"] = "应急管理部"  # 牵头单位 corrected, no 审核状态 set: work all the same
+    book.save(mended)
+    run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))
+    [kept] = (out / "backups").glob(f"{files[1].stem}.*.bak.xlsx")
+    assert load_workbook(kept)["任务分解表"]["E2"].value == "应急管理部"
+    backups = list((out / "backups").glob("*.bak.xlsx"))
     book = load_workbook(reviewed)
     book["任务分解表"]["J3"] = "已核对"  # more review work: kept again
     book.save(reviewed)
     run_batch(Settings(input=raw, out_dir=out, workers=1, force=True))
-    assert len(list((out / "backups").glob("*.bak.xlsx"))) == 2
+    assert len(list((out / "backups").glob("*.bak.xlsx"))) == len(backups) + 1
 
 
 def test_rerun_skips_unchanged_files(tmp_path: Path) -> None:
@@ -263,6 +271,31 @@ def test_outputs_mirror_the_input_folders(tmp_path: Path) -> None:
     (raw / "out" / "c.txt").write_text("an output")
     found, _ = discover(raw, raw / "out")  # an output folder inside the input is not input
     assert len(found) == 4
+
+
+def test_an_output_folder_that_is_the_input_holds_no_notices(tmp_path: Path) -> None:
+    """OUT = INPUT: the records, workbooks, store, log and summaries gongwen writes there are
+    passed over, not listed as skipped files run after run; a killed run's temporary files go."""
+    raw = tmp_path / "raw"
+    _copy(SMALL[:1], raw)
+    run_batch(Settings(input=raw, out_dir=raw, workers=1))
+    (raw / ".汇总.xlsx.s0ev30tw.tmp").write_bytes(b"")  # kill -9 between write and rename
+    report = run_batch(Settings(input=raw, out_dir=raw, workers=1))
+    assert report.skipped == [] and report.unchanged == 1
+    assert not list(raw.glob(".*.tmp"))
+
+
+def test_a_batch_says_whose_fault_a_stop_is(tmp_path: Path) -> None:
+    import errno
+
+    from pipeline.batch.runner import _stopped_by
+
+    out = tmp_path / "out"
+    full = _stopped_by(OSError(errno.ENOSPC, "No space left on device"), out)
+    assert full.startswith(f"stopped, cannot write to {out}: No space left on device;") and "make room" in full
+    assert "make it writable" in _stopped_by(OSError(errno.EROFS, "Read-only file system"), out)
+    dask = _stopped_by(TimeoutError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s"), out)
+    assert dask.startswith("stopped, the workers failed: Timed out trying to connect") and "make room" not in dask
 
 
 def test_gongwens_own_pages_and_pipes_below_the_input_are_not_notices(tmp_path: Path) -> None:

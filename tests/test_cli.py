@@ -201,3 +201,86 @@ def test_a_scheduler_alone_means_dask(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(pipeline.cli, "run_command", run_command)
     assert main(["run", str(tmp_path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://10.0.0.5:8786"]) == 0
     assert given[0].scheduler == "tcp://10.0.0.5:8786"
+
+
+def test_an_output_never_overwrites_an_input(notice: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = notice.read_bytes()
+    assert main(["review", str(notice), "-o", str(notice)]) == 2
+    assert _error(capsys) == f"gongwen review: {notice}: is the input; name another -o\n"
+    other = notice.parent / "other.txt"
+    other.write_bytes(before)
+    assert main(["diff", str(notice), str(other), "-o", str(other)]) == 2
+    assert notice.read_bytes() == other.read_bytes() == before
+
+
+def test_extract_reads_only_notice_formats(notice: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = notice.parent / "out"
+    assert main(["extract", str(notice), "-o", str(out)]) == 0
+    record = out / "qingpu.json"
+    written = record.read_bytes()
+    capsys.readouterr()
+    assert main(["extract", str(record), "-o", str(out)]) == 1  # gongwen's own record is no notice
+    assert _error(capsys).startswith(f"{record}: a record or data, not a notice")
+    assert record.read_bytes() == written
+
+
+def test_review_says_what_it_cannot_review(notice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.corpus import bundled_plans
+
+    assert main(["review", str(notice)]) == 0
+    page = notice.parent / "qingpu.review.html"
+    assert main(["review", str(page)]) == 2
+    assert "a page or workbook gongwen wrote" in _error(capsys)
+    bundle = bundled_plans(tmp_path / "in")
+    capsys.readouterr()
+    assert main(["review", str(bundle), "-o", str(tmp_path / "page.html")]) == 2
+    assert "bundles 2 plans: -o a folder, or leave it out" in _error(capsys)
+    assert main(["review", str(bundle)]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{bundle} → {tmp_path / 'in' / 'bundle-1'}..2.review.html (2 plans, ")
+
+
+def test_a_pipe_is_no_file_to_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    for command in (["extract", str(pipe), "-o", str(tmp_path / "out")], ["review", str(pipe)], ["run", str(pipe)]):
+        assert main(command) == 2
+        assert _error(capsys).endswith(f"{pipe}: not a regular file (a pipe, socket or device)\n")
+
+
+def test_a_worker_needs_memory_to_load_the_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "data/raw", "--max-memory", "300"])
+    assert stop.value.code == 2 and "a worker needs at least 400 MB to load the pipeline: 300" in _error(capsys)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--issuer", "国务院", "a.txt", "b.txt"], "not both"),
+        (["--issuer", " "], "--issuer needs a name"),
+    ],
+)
+def test_diff_takes_notices_or_an_issuer(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["diff", *arguments])
+    assert stop.value.code == 2 and message in _error(capsys)
+
+
+def test_a_reader_that_goes_away_is_no_error(notice: Path) -> None:
+    """`gongwen diff … --json | head`: the pipe closes; no traceback."""
+    import subprocess
+    import sys
+
+    other = notice.parent / "other.txt"
+    other.write_bytes(notice.read_bytes())
+    command = [sys.executable, "-m", "pipeline.cli", "diff", str(notice), str(other), "--json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 1 and "Traceback" not in errors

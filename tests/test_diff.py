@@ -254,4 +254,8 @@ def test_a_short_issuer_name_keeps_its_place() -> None:
     assert _issuer_in(issuers, "青浦区卫健委") == "上海市青浦区卫生健康委员会"
     assert _issuer_in(issuers, "金山区卫生健康委员会") == "上海市金山区卫生健康委员会"
     assert _issuer_in({"上海市青浦区卫生健康委员会": 2}, "区卫健委") == "上海市青浦区卫生健康委员会"
-    assert _issuer_in(issuers, "区卫健委") == "区卫健委"  # two match: the store says which it has
+    with pytest.raises(
+        LookupError, match="区卫健委 may be any of 上海市金山区卫生健康委员会、上海市青浦区卫生健康委员会"
+    ):
+        _issuer_in(issuers, "区卫健委")  # two match: the user must say which
+    assert _issuer_in(issuers, "某某区教育局") == "某某区教育局"  # none: the store says what it has

@@ -176,7 +176,8 @@ def test_progress_carries_over_and_a_done_task_leaves_overdue(tmp_path: Path) ->
         for row in _sheet(target, title):
             assert (row["进度"], row["进度说明"]) == progress[str(row["工作任务"])]
     assert [r["牵头单位"] for r in _sheet(target, "总览") if r["已完成"]] == done_leads
-    assert len(list((out / "backups").glob("督办台账.*.bak.xlsx"))) == 2  # the tracker the analyst wrote in, each time
+    # the tracker the analyst wrote in, kept once: the second write found its progress in that backup
+    assert len(list((out / "backups").glob("督办台账.*.bak.xlsx"))) == 1
 
 
 def test_an_entry_on_any_sheet_wins_and_disagreeing_ones_take_the_furthest(out: Path, tmp_path: Path) -> None:
@@ -275,3 +276,17 @@ def test_empty_old_and_deadline_free_stores_say_so_in_one_line(
         "gongwen tracker: no task in the store names a deadline: nothing falls due, the calendar is empty",
     ]
     assert _sheet(tmp_path / TRACKER_NAME, "逾期") == [] and _todos(tmp_path / CALENDAR_NAME) == []
+
+
+def test_the_tracker_never_writes_over_another_workbook(
+    out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice_workbook = next(out.glob("qingpu*.xlsx"))
+    victim = Path(shutil.copy(notice_workbook, tmp_path / "任务.xlsx"))
+    assert main(["tracker", "--store", str(out), "-o", str(victim)]) == 2
+    assert "a workbook that is no 督办台账: name another -o" in capsys.readouterr().err
+    assert victim.read_bytes() == notice_workbook.read_bytes()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert main(["tracker", "--store", str(out), "-o", str(folder), "--ics", str(folder), "--as-of", "2025-06-05"]) == 0
+    assert (folder / TRACKER_NAME).exists() and (folder / CALENDAR_NAME).exists()

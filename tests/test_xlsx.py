@@ -33,7 +33,9 @@ def test_every_sheet_and_header(tmp_path: Path, qingpu: Notice) -> None:
     assert tasks.page_setup.orientation == "landscape" and tasks.print_title_rows == "$1:$1"
     first = {h: c.value for h, c in zip(TASK_HEADERS, tasks[2], strict=True)}
     assert first["工作任务"] == qingpu.tasks[0].text
-    assert first["牵头单位"] == "区卫生健康委" and tasks["E2"].font.i  # an implicit lead, in grey italics
+    assert (
+        first["牵头单位"] == "区卫生健康委（推定）" and tasks["E2"].font.i
+    )  # an implicit lead, marked, in grey italics
     assert first["原文位置"] == "第1页第44行" and first["审核状态"] == "待审核"
     row19 = {h: c.value for h, c in zip(TASK_HEADERS, tasks[20], strict=True)}  # 重大节日节前（4月、9月、12月）
     assert row19["完成时限"] == "4月、9月、12月"

@@ -38,6 +38,7 @@ class Output:
     review_path: Path
     review: bytes
     reviewed: bool = False  # the workbook it replaces holds an analyst's review: back it up (once)
+    edited: bool = False  # … or its 任务分解表 differs from the new one's (a cell mended by hand): back it up
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,11 @@ worker starts at once and shares that memory with the others.
 full collection writes to every object's header and so copies every shared page."""
 
 import gc
+import signal
 
-from pipeline.batch.worker import warm_up
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: no traceback from a half-loaded server
+
+from pipeline.batch.worker import warm_up  # noqa: E402 - after the signal: the import takes seconds
 
 warm_up()
 gc.freeze()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import glob
 import hashlib
 import logging
@@ -59,6 +60,7 @@ UNSUPPORTED = {
     ".png": "an image: save the scan as a PDF, which gongwen reads by OCR",
     ".tif": "an image: save the scan as a PDF, which gongwen reads by OCR",
     ".tiff": "an image: save the scan as a PDF, which gongwen reads by OCR",
+    ".json": "a record or data, not a notice (gongwen review and diff read gongwen's records)",
     ".zip": "an archive: unpack it first",
     ".rar": "an archive: unpack it first",
     ".7z": "an archive: unpack it first",
@@ -151,7 +153,8 @@ class Batch:
         settings, report = self.settings, self.report
         started = time.monotonic()
         found, skipped = discover(settings.input, settings.out_dir)
-        self.store = Store(settings.out_dir / STORE_NAME)
+        self.store = Store(settings.out_dir / STORE_NAME)  # locked: no other run writes here now
+        _remove_leftovers(settings.out_dir)
         self.log = _file_log(settings.out_dir / LOG_NAME)
         try:
             report.found = len(found)
@@ -175,11 +178,7 @@ class Batch:
             if not report.interrupted:
                 self._write_combined()
         except (OSError, StoreError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            raise BatchStopped(
-                f"stopped, cannot write to {readable(settings.out_dir)}: {one_line(reason)}; "
-                "every file done before is saved: make room and run the same command again"
-            ) from error
+            raise BatchStopped(_stopped_by(error, settings.out_dir)) from error
         finally:
             self.store.close()
             _close_log(self.log)
@@ -307,7 +306,7 @@ class Batch:
             write_atomically(output.review_path, output.review)
             with atomic_path(output.xlsx_path) as temporary:
                 temporary.write_bytes(output.xlsx)
-                if output.reviewed and _not_backed_up(output.xlsx_path):  # once the new one is written
+                if (output.reviewed or output.edited) and _not_backed_up(output.xlsx_path):  # once the new is written
                     keep_backup(output.xlsx_path)
             if not output.reviewed:  # nothing carried over: 汇总.xlsx and the 督办台账 need not read it back
                 self.workbooks.unreviewed(output.xlsx_path)
@@ -386,7 +385,7 @@ class Batch:
 
 
 def _not_backed_up(workbook: Path) -> bool:
-    from pipeline.outputs.task_workbook import not_backed_up  # openpyxl: only for a reviewed workbook
+    from pipeline.outputs.task_workbook import not_backed_up  # openpyxl: only for a workbook with analyst work
 
     return not_backed_up(workbook, latest_backup(workbook))
 
@@ -403,23 +402,50 @@ def _done_beside(work: Future[Any] | None) -> bool:
     return True
 
 
+LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # atomic_path's temporary name
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files a killed run left in the output folder (`kill -9` between write and rename)."""
+    for root, _, files in os.walk(out_dir):
+        for name in files:
+            if LEFTOVER.match(name):
+                with contextlib.suppress(OSError):
+                    (Path(root) / name).unlink()
+
+
+def _stopped_by(error: OSError | StoreError, out_dir: Path) -> str:
+    """Why a batch stopped, in one line: the output folder's fault (full, read-only) or the
+    workers' (a Dask scheduler out of reach, a worker gone)."""
+    reason = one_line(error.strerror if isinstance(error, OSError) and error.strerror else str(error))
+    saved = "every file done before is saved"
+    if isinstance(error, OSError) and error.errno not in (*FULL_DISK, errno.EACCES, errno.EPERM, errno.EIO):
+        return f"stopped, the workers failed: {reason}; {saved}: run the same command again"
+    locked = isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    remedy = "make it writable" if locked else "make room"
+    return f"stopped, cannot write to {readable(out_dir)}: {reason}; {saved}: {remedy} and run the same command again"
+
+
 # ---------------------------------------------------------------- finding the files
 
 
 def discover(input: Path, out_dir: Path) -> tuple[list[Found], list[tuple[Path, str]]]:
     """The notices below `input` (or `input` itself), in path order, and the files skipped with
     the reason.  Hidden files, Office lock files and the output folder are passed over."""
+    out = out_dir.resolve()
     if input.is_file():
         paths, base = [input], input.parent
     elif input.is_dir():
-        paths, base = sorted(_walk(input, out_dir.resolve())), input
+        paths, base = sorted(_walk(input, out)), input
     else:
         raise FileNotFoundError(f"no such file or folder: {input}")
-    paths = [p for p in paths if not _is_own_output(p)]
-    notices = [p for p in paths if p.suffix.lower() in SUPPORTED and _is_regular(p)]
+    paths = [p for p in paths if not is_own_output(p) and not (p.name in _OWN_NAMES and p.parent.resolve() == out)]
+    notices = [p for p in paths if p.suffix.lower() in SUPPORTED and is_regular(p)]
+    records = {(p.parent, p.stem) for p in notices}
+    paths = [p for p in paths if not (p.suffix.lower() in (".json", ".xlsx") and _record_of(p, records))]
     names = _output_names(notices, base)
     found = [_found(p, out_dir / names[p]) for p in notices]
-    skipped = [(p, _why_skipped(p)) for p in paths if p not in names]
+    skipped = [(p, why_skipped(p)) for p in paths if p not in names]
     return found, skipped
 
 
@@ -432,15 +458,25 @@ def _walk(folder: Path, out_dir: Path) -> Iterator[Path]:
 
 
 OWN_OUTPUTS = (".review.html", ".diff.xlsx", ".bak.xlsx")
+_OWN_NAMES = {STORE_NAME, f"{STORE_NAME}.wal", SUMMARY_NAME, PARQUET_NAME, LOG_NAME, TRACKER_NAME, CALENDAR_NAME}
+
+
+def _record_of(path: Path, notices: set[tuple[Path, str]]) -> bool:
+    """Whether a .json or .xlsx is the record or workbook gongwen wrote for a notice beside it
+    (通知.json for 通知.pdf; 通知-03.xlsx for a bundle's third plan)."""
+    stem = path.stem
+    return (path.parent, stem) in notices or (path.parent, re.sub(r"-\d{2,}$", "", stem)) in notices
+
+
 GENERATOR_MARK = b'<meta name="generator" content="gongwen">'
 
 
-def _is_own_output(path: Path) -> bool:
+def is_own_output(path: Path) -> bool:
     """A page or workbook gongwen wrote beside a notice (`gongwen review`, `gongwen diff`), by its
     name or, for a page renamed since, by the generator mark in its head."""
     if path.name.lower().endswith(OWN_OUTPUTS):
         return True
-    if path.suffix.lower() not in (".html", ".htm") or not _is_regular(path):
+    if path.suffix.lower() not in (".html", ".htm") or not is_regular(path):
         return False
     try:
         with path.open("rb") as page:
@@ -449,7 +485,7 @@ def _is_own_output(path: Path) -> bool:
         return False
 
 
-def _is_regular(path: Path) -> bool:
+def is_regular(path: Path) -> bool:
     """A file to read: a pipe or device below INPUT would block the reader forever.  A broken
     link counts, so that reading it fails and says why."""
     try:
@@ -484,8 +520,9 @@ def _identity(path: Path) -> tuple[str, int, int]:
     return readable(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
-def _why_skipped(path: Path) -> str:
-    if not _is_regular(path):
+def why_skipped(path: Path) -> str:
+    """Why a file is no notice gongwen reads, in a few words."""
+    if not is_regular(path):
         return "not a regular file (a pipe, socket or device)"
     suffix = path.suffix.lower()
     return UNSUPPORTED.get(suffix, f"not a notice format ({suffix or 'no file extension'})")

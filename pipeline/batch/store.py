@@ -119,7 +119,9 @@ class Store:
             if not read_only:
                 self._create()
         except duckdb.IOException as error:
-            reason = "another gongwen run is using it" if "lock" in str(error).lower() else str(error).splitlines()[0]
+            reason = str(error).splitlines()[0]
+            if "lock" in reason.lower():
+                reason = "another gongwen run, or a program that opened it, is using it"
             raise StoreError(f"cannot open the store {path}: {reason}") from error
         except duckdb.Error as error:
             raise StoreError(f"cannot open the store {path}: {str(error).splitlines()[0]}") from error

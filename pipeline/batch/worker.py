@@ -22,7 +22,7 @@ from pipeline.batch.rows import Rows, notice_rows
 from pipeline.errors import InputError
 from pipeline.outputs.record import json_bytes
 from pipeline.outputs.review import review_html
-from pipeline.outputs.task_workbook import build_xlsx, read_reviews
+from pipeline.outputs.task_workbook import build_xlsx, read_reviews, rows_differ
 from pipeline.process import process, warnings_of
 from schemas.notice import Notice
 
@@ -74,7 +74,8 @@ def _outputs(notice: Notice, job: Job) -> tuple[Output, Rows]:
     xlsx = build_xlsx(notice, reviews)
     page = job.output.with_name(f"{name}.review.html"), review_html(notice).encode("utf-8")
     rows = notice_rows(notice, json.decode("utf-8"), json_path, xlsx_path)
-    return Output(json_path, json, xlsx_path, xlsx, *page, reviewed=bool(reviews)), rows
+    edited = earlier is not None and rows_differ(BytesIO(earlier), xlsx)
+    return Output(json_path, json, xlsx_path, xlsx, *page, reviewed=bool(reviews), edited=edited), rows
 
 
 @contextmanager

@@ -31,6 +31,7 @@ from pipeline.textwidth import excel_width
 from schemas.notice import Notice, Task
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")
+INFERRED = "（推定）"  # after an inferred lead, as 汇总.xlsx writes it: the mark survives print and pandas
 # What an analyst signs off first (printed, on A4 landscape), then the rest (on screen only).
 TASK_HEADERS = ("序号", "一级标题", "二级标题", "工作任务", "牵头单位", "配合单位", "完成时限", "截止", "审核状态",
                 "审核意见", "其他相关单位", "开始", "周期", "量化目标", "原文位置")  # fmt: skip
@@ -52,11 +53,13 @@ V = TypeVar("V")
 
 def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) -> Path:
     """Write `<stem>.xlsx`; an existing workbook's review is carried over, and the workbook kept
-    as a backup when it holds one (unless its latest backup holds the same)."""
+    as a backup when it holds one or its 任务分解表 differs from the new one's (a cell mended by
+    hand), unless its latest backup holds the same."""
     target = out_dir / f"{notice.source.stem}.xlsx"
     reviews = read_reviews(target) if target.exists() else {}
     data = build_xlsx(notice, reviews)
-    if reviews and not_backed_up(target, latest_backup(target)):
+    work = target.exists() and (bool(reviews) or rows_differ(target, data))
+    if work and not_backed_up(target, latest_backup(target)):
         keep_backup(target, now)
     write_atomically(target, data)
     return target
@@ -107,7 +110,7 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
             "一级标题": task.section[0] if task.section else "",
             "二级标题": task.section[1] if len(task.section) > 1 else "",
             "工作任务": task.text,
-            "牵头单位": leads or task.implicit_lead or "",
+            "牵头单位": leads or (f"{task.implicit_lead}{INFERRED}" if task.implicit_lead else ""),
             "配合单位": "、".join(task.units("co")),
             "完成时限": task.when(),
             "截止": end,
@@ -126,8 +129,8 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
     choice = {"validate": "list", "source": list(REVIEW_STATES), "error_title": "审核状态",
               "error_message": "请选择：" + "、".join(REVIEW_STATES)}  # fmt: skip
     ws.data_validation(1, state_column, last, state_column, choice)
-    due, state = f"${xl_col_to_name(due_column)}2", f"${xl_col_to_name(state_column)}2"
-    overdue = f'=AND({due}<>"",{due}<TODAY(),{state}<>"已确认")'
+    due = f"${xl_col_to_name(due_column)}2"
+    overdue = f'=AND({due}<>"",{due}<TODAY())'  # 审核状态 checks the extraction, not that the task is done
     near = f'=AND({due}<>"",{due}>=TODAY(),{due}<=TODAY()+{NEAR_DAYS})'
     for criteria, colour in ((overdue, OVERDUE), (near, NEAR)):
         ws.conditional_format(
@@ -149,6 +152,12 @@ def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
         if text and ((state or REVIEW_STATES[0]) != REVIEW_STATES[0] or comment):
             entered[text] = (state or REVIEW_STATES[0], comment)
     return entered
+
+
+def rows_differ(earlier: Path | IO[bytes], written: bytes) -> bool:
+    """Whether a workbook's 任务分解表 holds rows the one written over it does not: a cell
+    mended by hand, a review that found no task to go to, another extraction."""
+    return read_columns(earlier, TASK_HEADERS) != read_columns(io.BytesIO(written), TASK_HEADERS)
 
 
 def not_backed_up(workbook: Path | IO[bytes], backup: Path | None) -> bool:
@@ -354,9 +363,10 @@ def _info_sheet(sheet: Sheet, notice: Notice) -> None:
 
 
 LEGEND = (
-    ("任务分解表", "每行一项任务。牵头单位为灰色斜体时，原文未写明牵头单位，系按发文机关（或所属列举的引导句）推定。"
-                 "截止日期已过且未确认的标红，30天内到期的标黄。审核状态可选：待审核、已确认、需修改；"
-                 "重新提取时按任务原文保留审核状态和审核意见。"),
+    ("任务分解表", "每行一项任务。牵头单位标“（推定）”（灰色斜体）时，原文未写明牵头单位，"
+                 "系按发文机关（或所属列举的引导句）推定。"
+                 "截止日期已过的标红，30天内到期的标黄（与审核状态无关：审核状态核对的是抽取结果，不是任务进度）。"
+                 "审核状态可选：待审核、已确认、需修改；重新提取时按任务原文保留审核状态和审核意见。"),
     ("责任矩阵", "任务 × 单位（同一单位的简称与全称合并为一列）。牵头、配合、相关；“牵头*”为推定的牵头单位。"
                "末三行为各单位的合计。"),
     ("时间表", "任务 × 计划期内各月（年-月）。● 截止月份（含限定在某一个月内的任务）；▬ 在该时段内完成"

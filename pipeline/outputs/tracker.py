@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.batch.tracked import StoredTask, read_tracked
-from pipeline.files import keep_backup, write_atomically
+from pipeline.files import keep_backup, latest_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
     NO_LEAD,
@@ -81,8 +81,9 @@ def write_tracker(
     store: Store, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
 ) -> TrackerReport:
     """Write the tracker and its calendar as of a day; an earlier tracker's 进度 carries over and,
-    if it holds any, is kept as a backup; `workbooks`, the notice workbooks' reviews as far as
-    they are known already.  Raises NothingToTrack for a store without tasks."""
+    if it holds any its latest backup does not, is kept as a backup; `workbooks`, the notice
+    workbooks' reviews as far as they are known already.  Raises NothingToTrack for a store
+    without tasks."""
     tasks = store.tracked_tasks()
     if not tasks:
         raise NothingToTrack(f"the store {store.path} holds no task yet: `gongwen run` fills it")
@@ -107,7 +108,8 @@ def write_tracked(
     earlier = read_progress(target) if target.exists() else {}
     tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
-    if earlier:
+    backup = latest_backup(target)
+    if earlier and (backup is None or read_progress(backup) != earlier):  # progress not kept yet
         keep_backup(target)
     write_atomically(target, data)
     write_atomically(calendar, build_calendar(tracked))
@@ -289,6 +291,11 @@ def _record_sheet(sheet: Sheet, tracked: Sequence[Tracked]) -> None:
 
 
 # ---------------------------------------------------------------- carried-over 进度
+
+
+def is_tracker(workbook: Path) -> bool:
+    """Whether a workbook is a 督办台账 gongwen wrote (its record sheet is there)."""
+    return RECORD in read_columns(workbook, PROGRESS_COLUMNS)
 
 
 def read_progress(workbook: Path) -> dict[str, dict[str, Progress]]:
