@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
+from extractors.nlp import tag_of
 from extractors.parties import standing_assignment
 from extractors.segment import segment
 from extractors.structure import column_roles
@@ -141,7 +142,17 @@ class _SentenceFilter:
         patterns = _compiled()
         if any(patterns[name].search(sentence) for name in ("vocative", "closing", "label", "lead_in")):
             return False
-        return not _describes(sentence, self.plan_year)
+        return _states_an_action(sentence) and not _describes(sentence, self.plan_year)
+
+
+def _states_an_action(sentence: str) -> bool:
+    """A task says what to do or reach: a verb, an adverb before one, an adjective of the result
+    (筑牢), an idiom (进一步提高), or a quantity bound (居民消费价格涨幅3%左右); an enumeration's
+    item may name its work by a noun (二季度：防汛防台).  A date, a place or a list of who attends
+    (a meeting notice's 时间, 地点, 参会人员) says none."""
+    if any(mark in sentence for mark in (*_rules()["actions"]["quantity_bounds"], "：", ":")):
+        return True
+    return any(tag_of(word)[:1] in ("v", "a", "d", "i") for word in segment(sentence))
 
 
 def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | None) -> list[TaskDraft]:

@@ -84,10 +84,21 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
         "根据地震部门的预测，未来一段时间我国地震活动仍将处于活跃期。",  # a forecast
         "预计今年财政收入继续恢复增长。",
         "预计今年我区地质灾害将呈多发态势。",
+        # a meeting notice's lines under 会议时间, 会议地点, 参会人员: no action named
+        "2025年3月10日（星期一）下午2时",
+        "区行政中心三楼会议室",
+        "各街道、镇分管领导，区各有关部门分管领导。",
     ],
 )
 def test_formulas_lead_ins_labels_arguments_and_forecasts_are_not_tasks(tmp_path: Path, sentence: str) -> None:
     assert notice(tmp_path, f"一、主要任务\n{sentence}\n各单位要开展隐患排查。\n") == ["各单位要开展隐患排查"]
+
+
+def test_a_target_without_a_verb_is_a_task(tmp_path: Path) -> None:
+    """hd09's 预期目标: 居民消费价格涨幅3%左右 names no verb, but the bound it sets is the task."""
+    assert notice(tmp_path, "一、主要任务\n居民消费价格涨幅3%左右；粮食产量1.3万亿斤以上。\n") == [
+        "居民消费价格涨幅3%左右", "粮食产量1.3万亿斤以上"
+    ]  # fmt: skip
 
 
 def test_a_plan_that_budgets_is_no_forecast(tmp_path: Path) -> None:
