@@ -89,7 +89,10 @@ def make_corpus(folder: Path, pages: int) -> None:
 
 def profile_worker(folder: Path) -> None:
     """Print the milliseconds per page of each stage a worker runs, over every PDF of the corpus,
-    one after another in this process, the pipeline loaded and warmed up first (as a worker is)."""
+    one after another in this process, the pipeline loaded, warmed up and frozen first, as the
+    fork server leaves a worker (`pipeline.batch.preload`)."""
+    import gc
+
     from extractors.notice import extract
     from extractors.plans import split_plans
     from extractors.structure import parse_structure
@@ -102,6 +105,7 @@ def profile_worker(folder: Path) -> None:
     from pipeline.outputs.task_workbook import build_xlsx
 
     warm_up()
+    gc.freeze()
     seconds = dict.fromkeys(WORKER_STAGES, 0.0)
 
     @contextmanager
