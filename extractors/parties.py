@@ -293,7 +293,7 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
     """
     separators = set(_rules()["names"]["separators"])
     names: list[tuple[int, int]] = []
-    index = first
+    index = _past_own_domain(doc, first)
     while index < len(doc):
         last = _one_name(doc, index, places)
         if last is None:
@@ -312,6 +312,26 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
             return _shared_noun(doc, names), loose[1] + 1
         return _split_collectives(doc, _shared_noun(doc, names)), _past_collective(doc, following)
     return _split_collectives(doc, _shared_noun(doc, names)), index
+
+
+def _past_own_domain(doc: Doc, first: int) -> int:
+    """督促本行业、领域企业: the token where the units start after the writer's domain, or `first`
+    when no domain opens there or no name follows it."""
+    if first >= len(doc):
+        return first
+    start = doc[first].idx
+    domain = _own_domain().match(text_of(doc), start)
+    if domain is None or not (doc[first].text.startswith("本") or "、" in domain.group()):
+        return first
+    after = next((t.i for t in doc[first:] if t.idx >= domain.end()), None)
+    if after is None or doc[after].idx != domain.end() or _one_name(doc, after) is None:
+        return first
+    return after
+
+
+@cache
+def _own_domain() -> re.Pattern[str]:
+    return re.compile(_rules()["names"]["own_domain"])
 
 
 def _split_collectives(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -97,6 +97,11 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # 分行业领域 is how (by sector), not part of the name before it
         ("区有关部门要组织有关专家分行业领域制作视频", [("区有关部门", "lead"), ("有关专家", "other")]),
         ("电力企业总部要加强对下属企业的督促指导", [("电力企业总部", "lead"), ("下属企业", "other")]),
+        # the writer's domain is where the units are, not part of their name
+        ("各有关部门要指导和督促本行业、领域企业将判定标准纳入必学内容", [("有关部门", "lead"), ("企业", "other")]),
+        ("区市场监管局要督促本辖区内企业完成自查", [("区市场监管局", "lead"), ("企业", "other")]),
+        ("督促各行业、各领域生产经营单位建立隐患台账", [("生产经营单位", "other")]),
+        ("引导行业媒体发力，曝光典型案例", [("行业媒体", "other")]),
         # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
         ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
         ("对存在问题的单位，要严肃处理", []),
