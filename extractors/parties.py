@@ -816,8 +816,9 @@ Assigned = Role | Literal["listed"]  # listed: the first unit leads, the others 
 
 
 def assignment_parties(text: str) -> list[FoundParty]:
-    """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）:
-    the units an item assigns, with their roles; a plain list (责任单位, 负责) is led by its first."""
+    """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）,
+    （A、B、C）: the units an item assigns, with their roles; a plain list (责任单位, 负责, no role
+    word) is led by its first."""
     rules = _rules()["roles"]
     verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["guide_verbs"], *rules["listed_verbs"]])
     found = []
@@ -842,6 +843,9 @@ def assignment_parties(text: str) -> list[FoundParty]:
     led = any(p.role == "lead" for p in found)
     for units, start in guides:
         found += _listed(units, start, "co" if led else "listed")
+    if not found and not guides:  # （A、B、C）: units and no role word, the first leading
+        units = text.strip("（）() ")
+        found = _listed(units, text.find(units), "listed")
     return _best_roles(found)
 
 
@@ -931,7 +935,7 @@ def name_key(name: str) -> str:
 def without_place(name: str) -> str:
     """上海市青浦区卫生健康委员会 → 区卫生健康委员会: the place names before a body's level go."""
     levels = alternation(_rules()["issuer"]["levels"])
-    place = re.compile(rf"^(?:{levels})?[\u4e00-\u9fff]{{2,8}}?(?=(?:{levels}))")
+    place = re.compile(rf"^(?:{levels})?(?:(?![和与及])[\u4e00-\u9fff]){{2,8}}?(?=(?:{levels}))")  # not 住房和城|乡
     while (match := place.match(name)) and match.end() < len(name) - 3:
         name = name[match.end() :]
     return name

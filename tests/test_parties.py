@@ -239,6 +239,11 @@ def test_not_parties(sentence: str) -> None:
         ("（人力资源社会保障部、科技部，各省级人民政府按职责分工负责）",
          [("人力资源社会保障部", "lead"), ("科技部", "co"), ("省级人民政府", "co")]),
         ("（人力资源社会保障部等有关部门和单位负责）", [("人力资源社会保障部", "lead")]),
+        # units and no role word: the first listed leads (列第一位的为牵头单位)
+        ("（市公安局交警支队、市交通运输局、市住建局）",
+         [("市公安局交警支队", "lead"), ("市交通运输局", "co"), ("市住建局", "co")]),
+        ("(市消防救援支队牵头;市公安局、市住建局,各区人民政府配合)",
+         [("市消防救援支队", "lead"), ("市公安局", "co"), ("市住建局", "co"), ("区人民政府", "co")]),
     ],
 )  # fmt: skip
 def test_bracketed_assignments(bracket: str, expected: list[tuple[str, str]]) -> None:
@@ -251,6 +256,10 @@ def test_the_issuer_in_the_form_the_notice_uses() -> None:
         == "区卫生健康委"
     )
     assert issuer_forms(["上海市金山区卫生健康委员会"], "修订区卫健委相关制度。推进区卫健委规划落地")[1] == "区卫健委"
+    # 城乡 is no place: 柳林区住房和城乡建设局 is 区住建局, not 乡建设局
+    assert issuer_forms(["柳林区住房和城乡建设局"], "区住建局要对起重机械开展检查")[1] == "区住建局"
+    # a government's committee goes by the committee alone
+    assert issuer_forms(["滨江市人民政府安全生产委员会办公室"], "市安委办牵头开展考核")[1] == "市安委办"
 
 
 def test_canonical_names_join_short_and_long_forms() -> None:
@@ -264,6 +273,22 @@ def test_an_enumeration_item_is_led_by_the_lead_of_its_introduction() -> None:
     assert tasks["一季度"].implicit_lead == "医疗卫生单位"
     assert tasks["四季度"].implicit_lead == "医疗卫生单位"
     assert tasks["修订安"].implicit_lead == "区卫生健康委"
+
+
+def test_enumeration_items_on_lines_of_their_own_are_led_by_the_lead_in(tmp_path: Path) -> None:
+    """各乡镇要按以下节点推进工作： is no task, but its subject leads the items under it."""
+    text = DISTRICT_HEAD + (
+        "现将《2024年工作安排》印发给你们，请认真贯彻落实。\n东江区市场监督管理局\n2024年2月26日\n"
+        "2024年工作安排\n一、主要任务\n（一）分阶段推进。各镇要按以下节点推进工作：\n一季度：完成培训；\n"
+        "二季度：完成监控改造。\n（二）加强抽检。区市场监管局要加强抽检。\n一季度：完成粮油抽检；\n二季度：完成肉类抽检。\n"
+    )
+    assert _leads(tmp_path, text) == [
+        ("一季度：完成培训", "镇", []),
+        ("二季度：完成监控改造", "镇", []),
+        ("区市场监管局要加强抽检", None, ["区市场监管局"]),
+        ("一季度：完成粮油抽检", "区市场监管局", []),
+        ("二季度：完成肉类抽检", "区市场监管局", []),
+    ]
 
 
 def test_units_of_a_table_row_come_from_its_columns() -> None:
