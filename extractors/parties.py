@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Token
 
 from extractors.metadata import split_list
 from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, tag_of, text_of
+from extractors.segment import segment
 from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
 
@@ -146,6 +147,8 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
         if index > first and (levels_end := _levels_inside(doc, index)) > index:
+            if last == index - 1 and not (levels_end + 1 < len(doc) and is_nominal(doc[levels_end + 1])):
+                last = levels_end  # 各市、县（市、区）要……: the levels close the name
             continue
         if _ends_name(token, places) and (_ends_name(token) or _place_ends(doc, first, index)):
             last = index
@@ -194,11 +197,12 @@ def _one_char_suffixes() -> frozenset[str]:
 
 
 def _place_ends(doc: Doc, first: int, index: int) -> bool:
-    """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局), a
-    place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
+    """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局) or after
+    an area (重点林区县), a place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
     before = doc[first:index]
-    if len(doc[index]) == 1:
-        return all(token.text in _rules()["names"]["openers"] for token in before)
+    if len(doc[index]) == 1:  # and after an area, the area's level: 重点林区|县, 山区|县
+        area = index > first and doc[index - 1].text.endswith(_place_heads()) and doc[index - 1].tag_ in ("n", "ns")
+        return area or all(token.text in _rules()["names"]["openers"] for token in before)
     return not any(token.tag_ in ("v", "vn") for token in before)
 
 
@@ -210,14 +214,14 @@ def _opens_predicate(token: Token) -> bool:
 
 
 def _levels_inside(doc: Doc, index: int) -> int:
-    """The closing bracket of levels of government that a name holds after a level and before
-    its suffix (省（区、市）人民政府, 县（市、区）政府); -1 where there is none."""
+    """The closing bracket of levels of government that a name holds after a level, before its
+    suffix or at its end (省（区、市）人民政府, 县（市、区）政府, 各市、县（市、区）); -1 where there is none."""
     heads = _rules()["names"]["place_heads"]
     if doc[index].text not in "（(" or doc[index - 1].text not in heads:
         return -1
-    for close in range(index + 1, min(index + 8, len(doc) - 1)):
+    for close in range(index + 1, min(index + 8, len(doc))):
         if doc[close].text in "）)":
-            return close if close > index + 1 and is_nominal(doc[close + 1]) else -1
+            return close if close > index + 1 else -1
         if doc[close].text not in heads and doc[close].text not in ("、", "，"):
             return -1
     return -1
@@ -296,6 +300,8 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
     index = _past_own_domain(doc, first)
     while index < len(doc):
         last = _one_name(doc, index, places)
+        if last is None and not names:
+            last = _fields_sharing_a_noun(doc, index)
         if last is None:
             break
         names.append((index, last))
@@ -312,6 +318,26 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
             return _shared_noun(doc, names), loose[1] + 1
         return _split_collectives(doc, _shared_noun(doc, names)), _past_collective(doc, following)
     return _split_collectives(doc, _shared_noun(doc, names)), index
+
+
+def _fields_sharing_a_noun(doc: Doc, first: int) -> int | None:
+    """各级财政、审计部门: fields, then the last with the generic noun they share, are one name; its
+    last token, or None.  A field is one or two words (市场监管)."""
+    openers, generic = _rules()["names"]["openers"], _generic()
+    index = first + 1 if doc[first].text in openers else first
+    while index < len(doc):
+        end = next((i for i in range(index, min(index + 3, len(doc))) if doc[i].text == "、"), None)
+        field = doc[index : end if end is not None else index]
+        if end is None or end == index or any(_barrier(t) or not (is_nominal(t) or t.tag_ == "v") for t in field):
+            break
+        index = end + 1
+    if index == first or index >= len(doc) or doc[index - 1].text != "、":
+        return None
+    for last in range(index, min(index + 3, len(doc))):
+        ending = next((word for word in generic if doc[last].text.endswith(word)), None)
+        if ending and (last > index or len(doc[last]) > len(ending)):  # 审计|部门, 市场|监管部门
+            return last if all(is_nominal(t) or t.tag_ == "v" for t in doc[index:last]) else None
+    return None
 
 
 def _past_own_domain(doc: Doc, first: int) -> int:
@@ -379,6 +405,8 @@ def _loose_name(doc: Doc, start: int, highlighted: bool = False) -> tuple[int, i
     limit = _rules()["names"]["max_chars"]
     for index in range(start, len(doc)):
         token = doc[index]
+        if token.text == "、" and doc[index - 1].tag_ == "ns" and index + 1 < len(doc) and doc[index + 1].tag_ == "ns":
+            continue  # 长江、黄河流域沿江城市所在地人民政府: places that describe the name
         if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u"):
             return None
         particle = token.tag_ == "uj" and token.text != "的"  # 的 may join what describes a name to it
@@ -420,14 +448,15 @@ def _shared_noun(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]
     """(各)省、自治区、直辖市人民政府: bare levels, then the last with the noun they share, are one."""
     openers = _rules()["names"]["openers"]
 
-    def bare(first: int, last: int) -> bool:
-        return doc[last].text in _place_heads() and all(t.text in openers for t in doc[first:last])
+    def bare(first: int, last: int) -> bool:  # 省, 各设区市
+        level = doc[last].text in _place_heads() or (len(doc[last]) <= 3 and doc[last].text.endswith(_place_heads()))
+        return level and all(t.text in openers for t in doc[first:last])
 
     if len(names) < 2 or not all(bare(first, last) for first, last in names[:-1]):
         return names
     first, last = names[-1]
-    if first == last or doc[first].text not in _place_heads():
-        return names
+    if first == last or doc[first].text not in _place_heads() or doc[last].text in "）)":
+        return names  # 各市、县（市、区）: levels, no noun shared
     return [(names[0][0], last)]
 
 
@@ -441,7 +470,12 @@ def clean_name(name: str) -> str | None:
         changed = False
         for prefix in rules["strip_prefixes"]:
             rest = name[len(prefix) :]
-            if name.startswith(prefix) and (len(rest) > 1 or (prefix == "各" and rest in rules["place_heads"])):
+            whole_word = len(prefix) == 1 or _starts_with_word(name, prefix)  # 各地|方电力…: 各 only
+            if (
+                name.startswith(prefix)
+                and whole_word
+                and (len(rest) > 1 or (prefix == "各" and rest in rules["place_heads"]))
+            ):
                 name, changed = rest, True
     if not name or name.startswith(tuple(rules["self_prefixes"])):
         return None
@@ -470,6 +504,16 @@ def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
         return None
     written = _counted().sub("", raw.strip())
     return FoundParty(name, end - len(name), end, role, "" if written == name else written)
+
+
+def _starts_with_word(text: str, prefix: str) -> bool:
+    """Whether `prefix` is the whole of `text`'s first words (各地|卫生健康部门), not part of one (各|地方)."""
+    length = 0
+    for word in segment(text):
+        length += len(word)
+        if length >= len(prefix):
+            return length == len(prefix)
+    return False
 
 
 @cache
@@ -824,8 +868,8 @@ def assignment_parties(text: str) -> list[FoundParty]:
     found = []
     guides: list[tuple[str, int]] = []  # lists that guide: their role depends on the rest
     pending: int | None = None  # where a list without a verb began: （A、B，C按职责分工负责）
-    for segment in re.finditer(r"[^（）()，,；;。]+", text):
-        body, offset = segment.group(), segment.start()
+    for part in re.finditer(r"[^（）()，,；;。]+", text):
+        body, offset = part.group(), part.start()
         label = re.match(r"^(.{1,6}?)[:：]", body)
         verb = re.search(f"(?:{verbs})$", body)
         if label and (role := _label_role(label.group(1))):  # a label says they are units, whatever their ending
