@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any, Literal
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from extractors.metadata import split_list
 from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, tag_of, text_of
@@ -138,7 +138,7 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         return None
     last: int | None = None
     chars = 0
-    levels_end = -1  # the closing bracket of levels inside the name: 省（区、市）人民政府
+    levels_end = _quote_end(doc, first) or -1  # … or of levels inside it: 省（区、市）人民政府
     for index in range(first, len(doc)):
         token = doc[index]
         chars += len(token)
@@ -259,13 +259,14 @@ def _names_a_field(doc: Doc, index: int) -> bool:
         and len(token) > 1
         and generic
         and token.text not in _cue_words()
-        and token.text not in _action_verbs()  # 加强|单位运行: a verb and its object
+        # 加强|单位运行: a verb and its object; after a noun, a field (物业|服务|企业)
+        and (token.text not in _action_verbs() or (index > 0 and doc[index - 1].tag_ in ("n", "nz")))
     )
 
 
 def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     token = doc[index]
-    if token.text in _rules()["names"]["openers"]:
+    if token.text in _rules()["names"]["openers"] or _quote_end(doc, index) is not None:
         return True
     if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
         following = doc[index + 1] if index + 1 < len(doc) else None
@@ -277,6 +278,17 @@ def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     after_cue = index > 0 and (doc[index - 1].text in _cue_words() or doc[index - 1].tag_ == "p")
     field = after_cue and _names_a_field(doc, index)
     return field or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
+
+
+def _quote_end(doc: Doc, index: int) -> int | None:
+    """The closing quote of a short quoted label that opens a name before a noun (“两客一危”企业,
+    “小散乱”企业), or None."""
+    if doc[index].text != "“":
+        return None
+    close = next((i for i in range(index + 1, min(index + 6, len(doc))) if doc[i].text == "”"), None)
+    if close is None or close + 1 >= len(doc) or not is_nominal(doc[close + 1]):
+        return None
+    return close if all(t.text not in PUNCTUATION for t in doc[index + 1 : close]) else None
 
 
 def _glued_to_suffix(doc: Doc, index: int) -> bool:
@@ -321,23 +333,30 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
 
 
 def _fields_sharing_a_noun(doc: Doc, first: int) -> int | None:
-    """各级财政、审计部门: fields, then the last with the generic noun they share, are one name; its
-    last token, or None.  A field is one or two words (市场监管)."""
-    openers, generic = _rules()["names"]["openers"], _generic()
-    index = first + 1 if doc[first].text in openers else first
+    """各级财政、审计部门: fields, then the last with the kind of unit they share, are one name; its
+    last token, or None.  A field is a word, or nouns (市场|监管); not a name of its own (垂直管理局)
+    nor a verb and its object (联系|政府)."""
+    rules = _rules()["names"]
+    nouns = rules["field_nouns"]
+    index = first + 1 if doc[first].text in rules["openers"] else first
     while index < len(doc):
         end = next((i for i in range(index, min(index + 3, len(doc))) if doc[i].text == "、"), None)
-        field = doc[index : end if end is not None else index]
-        if end is None or end == index or any(_barrier(t) or not (is_nominal(t) or t.tag_ == "v") for t in field):
+        if end is None or end == index or not _a_field(doc[index:end]):
             break
         index = end + 1
     if index == first or index >= len(doc) or doc[index - 1].text != "、":
         return None
     for last in range(index, min(index + 3, len(doc))):
-        ending = next((word for word in generic if doc[last].text.endswith(word)), None)
-        if ending and (last > index or len(doc[last]) > len(ending)):  # 审计|部门, 市场|监管部门
-            return last if all(is_nominal(t) or t.tag_ == "v" for t in doc[index:last]) else None
+        noun = next((word for word in nouns if doc[last].text.endswith(word)), None)
+        if noun and (last > index or len(doc[last]) > len(noun)):  # 审计|部门, 市场|监管部门
+            return last if last == index or _a_field(doc[index:last]) else None
     return None
+
+
+def _a_field(words: Span) -> bool:
+    if any(_barrier(t) for t in words) or _name_end().search(words.text):
+        return False
+    return is_nominal(words[0]) or (len(words) == 1 and words[0].tag_ == "v")  # 审计, 市场|监管, 氧气瓶|制造
 
 
 def _past_own_domain(doc: Doc, first: int) -> int:

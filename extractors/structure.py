@@ -144,12 +144,15 @@ def _mark_items(paras: list[_Para]) -> None:
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
-    """No text and no lower heading between a numbered paragraph and the next of its rank or above."""
+    """No text and no lower heading between a numbered paragraph and the next of its rank or above
+    (or the signature, or the next plan's title)."""
     following = paras[index + 1] if index + 1 < len(paras) else None
     if following is None or following.kind in _CLOSING:
         return True
-    if following.kind != "heading":
-        return False
+    if following.kind != "heading":  # a signature or the next plan's title ends the part
+        return following.kind is None and (
+            is_org_line(following.text) or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
+        )
     found = heading_style(following.text)
     return found is not None and found[1] <= rank
 

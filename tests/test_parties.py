@@ -102,6 +102,10 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("区市场监管局要督促本辖区内企业完成自查", [("区市场监管局", "lead"), ("企业", "other")]),
         ("督促各行业、各领域生产经营单位建立隐患台账", [("生产经营单位", "other")]),
         ("引导行业媒体发力，曝光典型案例", [("行业媒体", "other")]),
+        ("引导物业服务企业加强电动自行车充电管理", [("物业服务企业", "other")]),  # 服务 inside a name
+        ("要督促“两客一危”企业落实主体责任", [("“两客一危”企业", "other")]),  # a quoted label opens a name
+        ("县应急局要会同县教育局组织中小学生开展应急演练",  # not jieba's 会同县
+         [("县应急局", "lead"), ("县教育局", "co"), ("中小学生", "other")]),
         # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
         ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
         ("对存在问题的单位，要严肃处理", []),
@@ -154,6 +158,7 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("各设区市、县（市、区）人民政府要落实属地责任", [("设区市、县（市、区）人民政府", "lead")]),
         ("各级财政、审计部门要加强监督", [("财政、审计部门", "lead")]),
         ("财政、审计、市场监管部门要加强监督", [("财政、审计、市场监管部门", "lead")]),
+        ("推动氧气瓶制造、充装单位建成追溯体系", [("氧气瓶制造、充装单位", "other")]),
         ("各地方电力管理部门要加强监管", [("地方电力管理部门", "lead")]),  # stripping 各 eats no character
         ("重点林区县要组建专业扑火队", [("重点林区县", "lead")]),
         ("各省、自治区、直辖市，特别是长江、黄河流域沿江城市所在地人民政府，要加强防汛工作",
@@ -169,6 +174,8 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
          [("区应急局", "co"), ("区公安分局", "co")]),
         # a directive or a cue opens no subject
         ("鉴于首都圈地区的特殊重要性，建议将首都圈地区建成示范区", []),
+        ("发挥社会组织联系政府、服务企业作用", []),  # verbs and their objects, no fields of a unit
+        ("推进安全生产组织架构优化、专职人员配备", []),
         ("要加大统筹协调力度，会同有关部门建立完善促进综合保税区发展的部门协调机制", [("有关部门", "co")]),
         # who qualifies under a condition is not who acts
         ("符合申请条件的人员自主创业的，可申请创业担保贷款", []),
@@ -362,6 +369,10 @@ def test_a_joint_header_leads_with_both_issuers_as_the_notice_calls_them(tmp_pat
         ("国务院安委会办公室关于印发各部门治本攻坚方案的通知\n各省级安委会：\n现将方案印发给你们，请认真贯彻落实。\n国务院安委会办公室\n2024年2月1日\n",
          "卫生健康系统安全生产治本攻坚三年行动方案\n国家卫生健康委结合工作实际制定本方案。\n一、主要任务\n加强各类机构安全管理。\n",
          "国家卫生健康委"),
+        # an office issues its government's plan, and signs it again
+        ("东川县人民政府办公室关于印发《东川县防灾减灾工作方案》的通知\n各乡镇人民政府：\n《东川县防灾减灾工作方案》已经县政府同意，现印发给你们，请认真组织实施。\n东川县人民政府办公室\n2025年4月3日\n",
+         "东川县防灾减灾工作方案\n一、主要任务\n加强各类机构安全管理。\n东川县人民政府办公室\n2025年4月3日\n",
+         "县政府"),
         # an office issues its government's plan
         ("东江区人民政府办公室关于印发《东江区安全生产工作方案》的通知\n各镇人民政府：\n经区政府同意，现将《东江区安全生产工作方案》印发给你们，请认真贯彻落实。\n东江区人民政府办公室\n2025年3月1日\n",
          "东江区安全生产工作方案\n一、主要任务\n加强各类机构安全管理。\n",
@@ -374,6 +385,20 @@ def test_a_plan_belongs_to_its_drafter(tmp_path: Path, covering: str, plan: str,
     record = notice_of(path)
     assert record.meta.drafter == drafter
     assert [t.implicit_lead for t in record.tasks if t.origin == "body"] == [drafter]
+
+
+def test_a_bundled_plan_titled_by_its_drafter_is_led_by_it(tmp_path: Path) -> None:
+    path = tmp_path / "bundle.txt"
+    path.write_text(
+        "安徽省安全生产委员会办公室文件\n皖安办〔2025〕3号\n关于印发安全生产治本攻坚三年行动省直部门子方案的通知\n"
+        "各市安委会：\n现将省直有关部门子方案印发给你们，请认真贯彻落实。\n安徽省安全生产委员会办公室\n2025年2月10日\n"
+        "省交通运输厅道路运输安全治本攻坚三年行动实施方案\n一、重点任务\n（一）强化客运车辆动态监控。\n（二）开展企业标准化建设。\n"
+        "省教育厅校园安全治本攻坚三年行动实施方案\n一、重点任务\n（一）健全学校安全风险防控体系。\n（二）加强校车安全管理。\n",
+        encoding="utf-8",
+    )
+    plans = notices_of(path)
+    assert [p.meta.drafter for p in plans] == ["省交通运输厅", "省教育厅"]
+    assert [[t.implicit_lead for t in p.tasks] for p in plans] == [["省交通运输厅"] * 2, ["省教育厅"] * 2]
 
 
 def test_pdf02s_sub_plans_are_led_by_their_drafters() -> None:

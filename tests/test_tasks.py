@@ -96,6 +96,12 @@ def test_formulas_lead_ins_labels_arguments_and_forecasts_are_not_tasks(tmp_path
     assert notice(tmp_path, f"一、主要任务\n{sentence}\n各单位要开展隐患排查。\n") == ["各单位要开展隐患排查"]
 
 
+def test_the_last_item_before_the_signature_is_a_task(tmp_path: Path) -> None:
+    """Nothing stands under an item the signature follows: it is a task, not a heading."""
+    body = "一、加强校园安保\n（一）每所中小学校配备专职保安员不少于2名。\n（二）11月底前实现“一键报警”装置全覆盖。\n某区教育局\n2025年4月18日\n"
+    assert notice(tmp_path, body) == ["每所中小学校配备专职保安员不少于2名", "11月底前实现“一键报警”装置全覆盖"]
+
+
 def test_ordinals_that_number_a_paragraphs_sentences_are_no_part_of_a_task(tmp_path: Path) -> None:
     body = "一、主要任务\n一是加强安全教育培训；二是完善应急预案。\n第一，各单位要将消防安全纳入年度考核。\n"
     assert notice(tmp_path, body) == ["加强安全教育培训", "完善应急预案", "各单位要将消防安全纳入年度考核"]
