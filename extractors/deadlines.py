@@ -161,7 +161,8 @@ def _dates_a_noun(time: str, after: str, named: int | None, context: TimeContext
 
 
 def _quiet_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans inside 《》 and 〔〕 (titles of documents, document numbers): no deadlines there."""
+    """Spans inside 《》 and 〔〕 (titles of documents, document numbers), the quoted name of a year's
+    campaign, and words that name no date: no deadlines there."""
     settings = _settings()["not_deadlines"]
     ranges = []
     for opening, closing in zip(settings["quiet_open"], settings["quiet_close"], strict=True):
@@ -169,6 +170,7 @@ def _quiet_ranges(text: str) -> list[tuple[int, int]]:
             ranges.append((match.start(), match.end()))
     for word in settings["never"]:
         ranges += [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
+    ranges += [(m.start(), m.end()) for m in re.finditer(settings["quiet_names"], text)]
     return ranges
 
 

@@ -389,6 +389,8 @@ def _title_of(rest: str) -> tuple[str, int] | None:
     None when the text reads as a sentence (a numbered item), not a title.
     """
     stop = _title_stop(rest)
+    if stop is not None and re.search(table("normalise.toml")["join"]["heading_time"], rest.rstrip()):
+        stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's
     title_end = stop if stop is not None else len(rest)
     max_chars, sentence = _title_limits()
     if title_end > max_chars or title_end == 0 or sentence.search(rest[:title_end]):
