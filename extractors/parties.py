@@ -583,6 +583,8 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             names, after = ([phrase], phrase[1] + 1) if phrase else ([], start)
         if not names:
             continue
+        if after < len(doc) and doc[after].text == "由" and doc[names[-1][1]].text in rules["posts"]:
+            continue  # 领导小组组长由区长担任: a post, filled by whom 由 names
         predicate = _predicate_at(doc, after)
         if predicate is not None:
             yield from _parties(doc, names, _subject_role(doc, predicate))
