@@ -39,6 +39,7 @@ from schemas.notice import DeadlineKind, Recurrence
 class TimeContext:
     plan_year: int
     issue_date: dt.date | None = None
+    year_named: bool = False  # a title names the plan's year: its dates are that year's, however early
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +289,9 @@ def holiday(name: str, year: int) -> dt.date:
 
 
 def _roll_forward(date: dt.date, named: bool, context: TimeContext) -> dt.date:
-    """A date without a named year that falls well before the notice was issued is next year's."""
-    if named or context.issue_date is None or date >= context.issue_date - dt.timedelta(days=31):
+    """A date without a named year that falls well before the notice was issued is next year's,
+    unless the plan's title names its year (a 2025年工作要点 issued in April keeps its 3月前)."""
+    if named or context.year_named or context.issue_date is None or date >= context.issue_date - dt.timedelta(days=31):
         return date
     return date.replace(year=date.year + 1) if not (date.month == 2 and date.day == 29) else date
 

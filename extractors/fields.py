@@ -19,6 +19,7 @@ from extractors.nlp import make_doc
 from extractors.parties import (
     Assigned,
     FoundParty,
+    assigned_time,
     assignment_parties,
     column_parties,
     find_parties,
@@ -33,12 +34,17 @@ from schemas.notice import Deadline, Party, Section, Target
 def task_deadlines(
     doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext, inherited: dict[str, list[Deadline]]
 ) -> list[Deadline]:
-    """A task's deadlines: those its sentence names, else its table row's 完成时限 cell's, else
-    those of the nearest heading above it that names a time (`inherited`, by section id)."""
+    """A task's deadlines: those its sentence names, else its table row's 完成时限 cell's or its
+    item's bracket's (完成时限：9月底前), else those of the nearest heading above it that names a
+    time (`inherited`, by section id)."""
     own = _deadlines(doc, find_deadlines(sentence, context), draft.start)
     for cell in (draft.columns or {}).values():
         if not own and cell.role == "deadline" and cell.text:
             own = _deadlines(doc, find_deadlines(make_doc(cell.text), context), cell.start)
+    for text, offset in draft.assignments:
+        time = None if own else assigned_time(text)  # （责任单位：……；完成时限：9月底前）
+        if time:
+            own = _deadlines(doc, find_deadlines(make_doc(time[0]), context), offset + time[1])
     if own or draft.section is None:
         return own
     return inherited.get(draft.section.id, [])

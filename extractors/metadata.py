@@ -244,16 +244,23 @@ def plan_year_of(
     """The year a plan is for: named in its title, else in the notice's, else its number's or date's.
     A title that names two years names the plan's before what it plans (2024年工作情况和2025年
     工作计划: 2025)."""
-    for text in (plan_title, title):
-        planned = PLANNED_YEAR.search(text or "")
-        match = planned or YEAR.search(text or "")
-        if match:
-            return int(match.group(1))
+    titled = titled_year(plan_title, title)
+    if titled is not None:
+        return titled
     if doc_number:
         match = re.search(r"〔(\d{4})〕", doc_number)
         if match:
             return int(match.group(1))
     return issue_date.year if issue_date else None
+
+
+def titled_year(plan_title: str | None, title: str | None) -> int | None:
+    """The year the plan's or the notice's title names (2025年工作要点), or None."""
+    for text in (plan_title, title):
+        match = PLANNED_YEAR.search(text or "") or YEAR.search(text or "")
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def _openness(doc: Document) -> str | None:

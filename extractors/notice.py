@@ -14,7 +14,7 @@ from extractors.fields import (
     task_parties,
     task_targets,
 )
-from extractors.metadata import extract_meta
+from extractors.metadata import extract_meta, titled_year
 from extractors.nlp import make_doc
 from extractors.parties import canonical_names, issuer_forms
 from extractors.targets import find_goals
@@ -30,7 +30,10 @@ def extract(doc: Document) -> Notice:
     meta = meta.model_copy(update={"goals": find_goals(preamble)})
     sections = extract_sections(doc)
     drafts = extract_tasks(doc, sections, meta.plan_year)
-    time = TimeContext(plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date)
+    year_named = titled_year(meta.plan_title, meta.title) is not None
+    time = TimeContext(
+        plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date, year_named=year_named
+    )
     inherited = heading_deadlines(doc, sections.values(), time)
     body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees"))
     forms, issuer = issuer_forms(meta.issuers, body)

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import Any, Literal
 
 from spacy.matcher import Matcher
@@ -144,8 +145,12 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         chars += len(token)
         if index <= levels_end:
             continue
-        if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
+        if chars > rules["max_chars"]:
             break
+        if index > first and token.text in rules["separators"]:
+            if not ((last is None or not _ends_name(doc[last])) and _joins_fields(doc, first, index)):
+                break
+            continue  # 区住房|和|城乡建设局, 省文化|和|旅游厅: two fields of one body
         if index > first and (levels_end := _levels_inside(doc, index)) > index:
             if last == index - 1 and not (levels_end + 1 < len(doc) and is_nominal(doc[levels_end + 1])):
                 last = levels_end  # 各市、县（市、区）要……: the levels close the name
@@ -171,6 +176,21 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         elif not _inside_name(doc, index):
             break
     return last
+
+
+def _joins_fields(doc: Doc, first: int, index: int) -> bool:
+    """和 between two fields of one body's name (住房和城乡建设局, 发展和改革委员会): nouns before it
+    and a name of its own after it that ends in a government body's word (not 邮政和大型电商企业)."""
+    if doc[index].text != "和" or index + 1 >= len(doc):
+        return False
+    after = _one_name(doc, index + 1)
+    fields = doc[first:index]
+    return (
+        after is not None
+        and after - index <= 3
+        and doc[after].text.endswith(tuple(_rules()["names"]["joined_bodies"]))
+        and all(is_nominal(t) or t.text in _rules()["names"]["openers"] for t in fields)
+    )
 
 
 def _verb_and_object(doc: Doc, index: int) -> bool:
@@ -897,8 +917,7 @@ def assignment_parties(text: str) -> list[FoundParty]:
     found = []
     guides: list[tuple[str, int]] = []  # lists that guide: their role depends on the rest
     pending: int | None = None  # where a list without a verb began: （A、B，C按职责分工负责）
-    for part in re.finditer(r"[^（）()，,；;。]+", text):
-        body, offset = part.group(), part.start()
+    for body, offset in _assignment_parts(text):
         label = re.match(r"^(.{1,6}?)[:：]", body)
         verb = re.search(f"(?:{verbs})$", body)
         if label and (role := _label_role(label.group(1))):  # a label says they are units, whatever their ending
@@ -906,10 +925,22 @@ def assignment_parties(text: str) -> list[FoundParty]:
             pending = None
         elif verb:
             start = offset if pending is None else pending
+            units = text[start : offset + verb.start()]
+            joint = re.search(alternation(rules["joint_cues"]), units)
             if verb.group() in rules["guide_verbs"]:
-                guides.append((text[start : offset + verb.start()], start))
+                guides.append((units, start))
+            elif joint:  # （A会同B负责）: A leads, B joins in
+                found += _listed(units[: joint.start()], start, "lead") + _listed(
+                    units[joint.end() :], start + joint.end(), "co"
+                )
+            elif (
+                pending is not None
+                and verb.group() in rules["lead_verbs"]
+                and (own := _listed(body[: verb.start()], offset, "lead"))
+            ):
+                found += own + _listed(text[pending:offset], pending, "co")  # （A、B，A牵头）: the others join in
             else:
-                found += _listed(text[start : offset + verb.start()], start, _verb_role(verb.group()))
+                found += _listed(units, start, _verb_role(verb.group()))
             pending = None
         elif pending is None and _listed(body, offset, "co"):
             pending = offset
@@ -920,6 +951,34 @@ def assignment_parties(text: str) -> list[FoundParty]:
         units = text.strip("（）() ")
         found = _listed(units, text.find(units), "listed")
     return _best_roles(found)
+
+
+def _assignment_parts(text: str) -> Iterator[tuple[str, int]]:
+    """An assignment's parts and their offsets: split at 、-free separators (not inside a unit's own
+    bracket, 各县（区）人民政府) and before a label that follows a unit with no separator (the space
+    between them removed: 牵头部门：市教育局 协助部门：……); a leading 由 dropped (由市应急局牵头)."""
+    label = _rules()["roles"]["inline_label"]
+    inner = 1 if text[:1] in "（(" and text[-1:] in "）)" else 0
+    for part in re.finditer(
+        r"(?:[^（）()，,；;。]|[（(][^（）()，,；;。]{1,8}[）)])+", text[inner : len(text) - inner]
+    ):
+        cuts = [0, *(m.start() for m in re.finditer(label, part.group()) if m.start() > 0), len(part.group())]
+        for start, end in pairwise(cuts):
+            body = part.group()[start:end]
+            lead_by = 1 if body.startswith("由") else 0
+            yield body[lead_by:], inner + part.start() + start + lead_by
+
+
+def assigned_time(text: str) -> tuple[str, int] | None:
+    """The time an assignment says its tasks are due (（责任单位：……；完成时限：9月底前）) and its
+    offset in `text`, or None."""
+    found = _time_label().search(text)
+    return (found["time"], found.start("time")) if found else None
+
+
+@cache
+def _time_label() -> re.Pattern[str]:
+    return re.compile(_rules()["roles"]["time_label"])
 
 
 def standing_assignment(text: str, offset: int) -> tuple[str, int] | None:
@@ -966,7 +1025,8 @@ def _listed(text: str, base: int, role: Assigned, labelled: bool = False) -> lis
             name = clean_name(part)
             inner = list(make_doc(name))[:-1] if name else []
             named = labelled and len(name or "") <= _rules()["names"]["max_chars"]
-            if name and (named or _name_end().search(name)) and not any(_barrier(t) for t in inner if t.text != "和"):
+            barriers = (t for t in inner if t.text not in ("和", "（", "）", "(", ")"))  # 各县（区）人民政府
+            if name and (named or _name_end().search(name)) and not any(_barrier(t) for t in barriers):
                 end = base + at + len(part)
                 own: Role = ("co" if found and not _collective(found[0].name) else "lead") if role == "listed" else role
                 written = _counted().sub("", part.strip())

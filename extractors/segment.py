@@ -57,11 +57,10 @@ def segment(text: str) -> tuple[str, ...]:
     once however many stages read it."""
     repairs = _repairs()
     merged: list[str] = []
-    for word in tokenizer().cut(text, HMM=True):
-        if merged and any(merged[-1].endswith(end) and word == following for end, following in repairs["merge"]):
-            merged[-1] += word
-        elif len(word) == 2 and _glued(word, repairs):
-            merged += [word[0], word[1]]
-        else:
-            merged.append(word)
+    for cut in tokenizer().cut(text, HMM=True):
+        for word in (cut[0], cut[1]) if len(cut) == 2 and _glued(cut, repairs) else (cut,):
+            if merged and any(merged[-1].endswith(end) and word == following for end, following in repairs["merge"]):
+                merged[-1] += word
+            else:
+                merged.append(word)
     return tuple(merged)

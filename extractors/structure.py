@@ -172,7 +172,8 @@ def assignment_bracket() -> re.Pattern[str]:
     """A bracket that assigns units to an item: （牵头单位：……；配合单位：……）, （……按职责分工负责）,
     or one of nothing but units' names (（市公安局交警支队、市交通运输局、市住建局））."""
     rules = table("tasks.toml")["bracket_assignment"]
-    name = rf"[^（）()、，,；;：:。！？\s]{{1,30}}?(?:{alternation(words('org_suffixes.txt'))})"
+    suffixes = alternation(words("org_suffixes.txt"))
+    name = rf"(?:[^（）()、，,；;：:。！？\s]|[（(][^（）()]{{1,8}}[）)]){{1,30}}?(?:{suffixes})"  # 各县（区）人民政府
     remark = alternation(rules["remark_openers"])
     units = rf"[（(](?!{remark}){name}(?:[、，,；;]{name}){{0,{rules['max_units'] - 1}}}[）)]"
     return re.compile(f"{rules['pattern']}|{units}")

@@ -275,6 +275,14 @@ def test_a_year_named_before_applies_to_later_months() -> None:
 def test_a_date_before_the_notice_rolls_into_the_next_year() -> None:
     winter = TimeContext(plan_year=2021, issue_date=dt.date(2021, 12, 6))
     assert resolved("3月31日前报送", winter) == [("by", None, D(2022, 3, 31), None)]
+    # ... unless the title names the plan's year: a 2025年工作要点 issued in April keeps its 3月前
+    titled = TimeContext(plan_year=2025, issue_date=dt.date(2025, 4, 20), year_named=True)
+    assert resolved("3月前完成排查", titled) == [("by", None, D(2025, 2, 28), None)]
+
+
+def test_an_items_bracket_gives_its_tasks_their_time(tmp_path: Path) -> None:
+    body = "一、主要任务\n3.开展起重机械专项检查。（责任单位：区住建局；完成时限：9月底前）\n"
+    assert plan_tasks(tmp_path, body) == [("开展起重机械专项检查", [("9月底前", None, D(2025, 9, 30))])]
 
 
 # ---------------------------------------------------------------- issue #15: durations, periods, starts
