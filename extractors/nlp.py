@@ -68,10 +68,20 @@ def is_nominal(token: Token) -> bool:
 
 
 def make_doc(text: str) -> Doc:
-    words = list(segment(text))
-    doc = Doc(nlp().vocab, words=words, spaces=[False] * len(words), tags=[tag_of(w) for w in words])
+    words = segment(text)
+    doc = Doc(nlp().vocab, words=list(words), spaces=[False] * len(words), tags=[tag_of(w) for w in words])
     doc.user_data["text"] = text
+    doc.user_data["words"] = words
     return doc
+
+
+def words_of(doc: Doc) -> tuple[str, ...]:
+    """The doc's words, kept with it: a rule that looks for a word reads these strings, where
+    iterating the doc makes a spaCy `Token` object of each word, each time."""
+    words: tuple[str, ...] | None = doc.user_data.get("words")
+    if words is None:
+        words = doc.user_data["words"] = tuple(token.text for token in doc)
+    return words
 
 
 def text_of(doc: Doc) -> str:
