@@ -9,10 +9,10 @@ they end with), which the field rules read to tell a verb from a noun.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
-import jieba.posseg
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -38,7 +38,15 @@ def nlp() -> Language:
 
 @cache
 def _lexicon_tags() -> dict[str, str]:
-    tags = dict(jieba.posseg.dt.word_tag_tab)
+    """Each word's jieba tag: its dictionary's (the third field of each line of dict.txt, as
+    jieba.posseg reads it), then the project's.  Read here rather than from jieba.posseg, whose
+    import also loads its HMM tables, 50 MB and a third of a second that no stage uses."""
+    tags: dict[str, str] = {}
+    with tokenizer().get_dict_file() as lines:
+        for line in lines:
+            if entry := line.strip().decode("utf-8"):
+                word, _, tag = entry.split(" ")
+                tags[word] = sys.intern(tag)  # a few dozen tags, not one string per word
     tags.update(tokenizer().user_word_tag_tab)
     return tags
 
