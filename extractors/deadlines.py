@@ -167,17 +167,19 @@ def _dates_a_noun(time: str, after: str, named: int | None, context: TimeContext
 
 
 def _quiet_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans inside 《》 and 〔〕 (titles of documents, document numbers): no deadlines there."""
+    """Spans inside 《》 and 〔〕 (titles of documents, document numbers), the quoted name of a year's
+    campaign, and words that name no date: no deadlines there."""
     return [(match.start(), match.end()) for pattern in _quiet_patterns() for match in pattern.finditer(text)]
 
 
 @cache
 def _quiet_patterns() -> tuple[re.Pattern[str], ...]:
-    """What `_quiet_ranges` finds: a bracketed span, then the words that are never a time."""
+    """What `_quiet_ranges` finds: a bracketed span, the words that are never a time, a campaign's name."""
     settings = _settings()["not_deadlines"]
     brackets = zip(settings["quiet_open"], settings["quiet_close"], strict=True)
     spans = [f"{re.escape(opening)}[^{re.escape(closing)}]*{re.escape(closing)}" for opening, closing in brackets]
-    return tuple(re.compile(regex) for regex in [*spans, *map(re.escape, settings["never"])])
+    regexes = [*spans, *map(re.escape, settings["never"]), settings["quiet_names"]]
+    return tuple(re.compile(regex) for regex in regexes)
 
 
 def _named_year(match: re.Match[str]) -> int | None:

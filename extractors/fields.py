@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import cast
 
 from spacy.tokens import Doc as SentenceDoc
@@ -151,18 +152,24 @@ def task_parties(doc: Document, found: list[FoundParty], canonical: dict[str, st
     ]
 
 
-def implicit_leads(drafts: list[TaskDraft], found: list[list[FoundParty]], issuer: Owners) -> list[str | None]:
+def implicit_leads(
+    drafts: list[TaskDraft], found: list[list[FoundParty]], issuer: Owners, issuer_forms: frozenset[str]
+) -> list[str | None]:
     """Who leads a task that names no lead.  A Chinese sentence without a subject continues the
     one before it: in a paragraph, the lead of the task before it; an enumeration item, the lead
-    of the task that introduces it; the first task of a paragraph, whoever the document speaks
-    for there — `issuer` gives it for the covering notice and for the plan's body."""
+    of the task or the lead-in (各乡镇要按以下节点推进工作：) that introduces it; the first task of a
+    paragraph, whoever the document speaks for there — `issuer` gives it for the covering notice
+    and for the plan's body."""
     carried: list[str | None] = []  # each task's lead, named or implicit
     leads: list[str | None] = []
     for index, (draft, parties) in enumerate(zip(drafts, found, strict=True)):
         named = [p.name for p in parties if p.role == "lead"]
         previous = index - 1
+        introducing = _lead_in_lead(draft.lead_in[0], issuer_forms) if draft.lead_in else None
         if named:
             lead = None
+        elif introducing:
+            lead = introducing
         elif draft.introducer is not None and draft.introducer < index:
             lead = carried[draft.introducer]
         elif previous >= 0 and drafts[previous].block == draft.block and not draft.columns:
@@ -172,6 +179,13 @@ def implicit_leads(drafts: list[TaskDraft], found: list[list[FoundParty]], issue
         leads.append(lead)
         carried.append("、".join(dict.fromkeys(named)) or lead)
     return leads
+
+
+@lru_cache(maxsize=64)
+def _lead_in_lead(lead_in: str, issuer_forms: frozenset[str]) -> str | None:
+    """The units a lead-in names as leading (各乡镇要按以下节点推进工作： → 乡镇), joined with 、."""
+    leads = [p.name for p in find_parties(make_doc(lead_in), issuer_forms) if p.role == "lead"]
+    return "、".join(dict.fromkeys(leads)) or None
 
 
 @dataclass(frozen=True, slots=True)

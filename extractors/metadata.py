@@ -115,7 +115,8 @@ def _issuers(doc: Document, title: str | None) -> list[str]:
 
 def _drafter(doc: Document, title: str | None, issuers: list[str]) -> str | None:
     """Whose plan or report the notice carries, where not its issuer's: the plan names itself
-    (国家卫生健康委结合工作实际制定本方案), a report is signed (国家地震局), the title says whose
+    (国家卫生健康委结合工作实际制定本方案), a report is signed (国家地震局), a bundle's plan opens its
+    title with its drafter (省教育厅校园安全治本攻坚三年行动实施方案), the title says whose
     report it forwards (国务院办公厅转发国家地震局关于……的通知), or an office issues a plan its
     government approved (经区政府同意，现将《……》印发给你们: 区政府)."""
     for block in doc.blocks:
@@ -124,8 +125,12 @@ def _drafter(doc: Document, title: str | None, issuers: list[str]) -> str | None
             if author and is_org_line(author["org"]):
                 return _unless_issuer(author["org"], issuers)
     signed = [doc.text_of(b) for b in doc.blocks if b.kind == "signature" and b.part > 0]
-    if signed and is_org_line(signed[0]):
-        return _unless_issuer(signed[0], issuers)
+    if signed and is_org_line(signed[0]) and signed[0] not in issuers:  # the issuer signing again says nothing
+        return signed[0]
+    plan_titles = [doc.text_of(b) for b in doc.of_kind("plan_title")]
+    titled = notice_pattern("titled_owner").match(plan_titles[0]) if doc.plan and plan_titles else None
+    if titled and is_org_line(titled["org"]):  # a bundle's plan titled by its drafter: 省教育厅校园安全……方案
+        return _unless_issuer(titled["org"], issuers)
     forwarded = notice_pattern("forwarded_author").search(title or "")
     if forwarded and is_org_line(forwarded["org"]):
         return _unless_issuer(forwarded["org"], issuers)

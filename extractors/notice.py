@@ -43,7 +43,7 @@ def extract(doc: Document) -> Notice:
     ]
     named = [(p.name, p.written or p.name) for found in parties for p in found]
     canonical = canonical_names([*(name for name, _ in named), *meta.issuers], named)
-    leads = implicit_leads(drafts, parties, owners)
+    leads = implicit_leads(drafts, parties, owners, forms)
     tasks = [
         Task(
             id=f"T{number:03d}",

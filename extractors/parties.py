@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any, Literal
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from extractors.metadata import split_list
 from extractors.nlp import (
@@ -41,6 +41,7 @@ from extractors.nlp import (
     text_of,
     words_of,
 )
+from extractors.segment import segment
 from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
 
@@ -174,7 +175,7 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         return None
     last: int | None = None
     chars = 0
-    levels_end = -1  # the closing bracket of levels inside the name: 省（区、市）人民政府
+    levels_end = _quote_end(doc, first) or -1  # … or of levels inside it: 省（区、市）人民政府
     for index in range(first, len(doc)):
         token = doc[index]
         chars += len(token)
@@ -183,6 +184,8 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         if chars > rules["max_chars"] or (index > first and token.text in rules["separators"]):
             break
         if index > first and (levels_end := _levels_inside(doc, index)) > index:
+            if last == index - 1 and not (levels_end + 1 < len(doc) and is_nominal(doc[levels_end + 1])):
+                last = levels_end  # 各市、县（市、区）要……: the levels close the name
             continue
         if _ends_name(token, places) and (_ends_name(token) or _place_ends(doc, first, index)):
             last = index
@@ -231,11 +234,12 @@ def _one_char_suffixes() -> frozenset[str]:
 
 
 def _place_ends(doc: Doc, first: int, index: int) -> bool:
-    """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局), a
-    place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
+    """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局) or after
+    an area (重点林区县), a place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
     before = doc[first:index]
-    if len(doc[index]) == 1:
-        return all(token.text in _rules()["names"]["openers"] for token in before)
+    if len(doc[index]) == 1:  # and after an area, the area's level: 重点林区|县, 山区|县
+        area = index > first and doc[index - 1].text.endswith(_place_heads()) and doc[index - 1].tag_ in ("n", "ns")
+        return area or all(token.text in _rules()["names"]["openers"] for token in before)
     return not any(token.tag_ in ("v", "vn") for token in before)
 
 
@@ -247,14 +251,14 @@ def _opens_predicate(token: Token) -> bool:
 
 
 def _levels_inside(doc: Doc, index: int) -> int:
-    """The closing bracket of levels of government that a name holds after a level and before
-    its suffix (省（区、市）人民政府, 县（市、区）政府); -1 where there is none."""
+    """The closing bracket of levels of government that a name holds after a level, before its
+    suffix or at its end (省（区、市）人民政府, 县（市、区）政府, 各市、县（市、区）); -1 where there is none."""
     heads = _rules()["names"]["place_heads"]
     if doc[index].text not in "（(" or doc[index - 1].text not in heads:
         return -1
-    for close in range(index + 1, min(index + 8, len(doc) - 1)):
+    for close in range(index + 1, min(index + 8, len(doc))):
         if doc[close].text in "）)":
-            return close if close > index + 1 and is_nominal(doc[close + 1]) else -1
+            return close if close > index + 1 else -1
         if doc[close].text not in heads and doc[close].text not in ("、", "，"):
             return -1
     return -1
@@ -292,13 +296,14 @@ def _names_a_field(doc: Doc, index: int) -> bool:
         and len(token) > 1
         and generic
         and token.text not in _cue_words()
-        and token.text not in _action_verbs()  # 加强|单位运行: a verb and its object
+        # 加强|单位运行: a verb and its object; after a noun, a field (物业|服务|企业)
+        and (token.text not in _action_verbs() or (index > 0 and doc[index - 1].tag_ in ("n", "nz")))
     )
 
 
 def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     token = doc[index]
-    if token.text in _rules()["names"]["openers"]:
+    if token.text in _rules()["names"]["openers"] or _quote_end(doc, index) is not None:
         return True
     if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
         following = doc[index + 1] if index + 1 < len(doc) else None
@@ -310,6 +315,17 @@ def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     after_cue = index > 0 and (doc[index - 1].text in _cue_words() or doc[index - 1].tag_ == "p")
     field = after_cue and _names_a_field(doc, index)
     return field or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
+
+
+def _quote_end(doc: Doc, index: int) -> int | None:
+    """The closing quote of a short quoted label that opens a name before a noun (“两客一危”企业,
+    “小散乱”企业), or None."""
+    if doc[index].text != "“":
+        return None
+    close = next((i for i in range(index + 1, min(index + 6, len(doc))) if doc[i].text == "”"), None)
+    if close is None or close + 1 >= len(doc) or not is_nominal(doc[close + 1]):
+        return None
+    return close if all(t.text not in PUNCTUATION for t in doc[index + 1 : close]) else None
 
 
 def _glued_to_suffix(doc: Doc, index: int) -> bool:
@@ -330,9 +346,11 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
     """
     separators = set(_rules()["names"]["separators"])
     names: list[tuple[int, int]] = []
-    index = first
+    index = _past_own_domain(doc, first)
     while index < len(doc):
         last = _one_name(doc, index, places)
+        if last is None and not names:
+            last = _fields_sharing_a_noun(doc, index)
         if last is None:
             break
         names.append((index, last))
@@ -349,6 +367,53 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
             return _shared_noun(doc, names), loose[1] + 1
         return _split_collectives(doc, _shared_noun(doc, names)), _past_collective(doc, following)
     return _split_collectives(doc, _shared_noun(doc, names)), index
+
+
+def _fields_sharing_a_noun(doc: Doc, first: int) -> int | None:
+    """各级财政、审计部门: fields, then the last with the kind of unit they share, are one name; its
+    last token, or None.  A field is a word, or nouns (市场|监管); not a name of its own (垂直管理局)
+    nor a verb and its object (联系|政府)."""
+    rules = _rules()["names"]
+    nouns = rules["field_nouns"]
+    index = first + 1 if doc[first].text in rules["openers"] else first
+    while index < len(doc):
+        end = next((i for i in range(index, min(index + 3, len(doc))) if doc[i].text == "、"), None)
+        if end is None or end == index or not _a_field(doc[index:end]):
+            break
+        index = end + 1
+    if index == first or index >= len(doc) or doc[index - 1].text != "、":
+        return None
+    for last in range(index, min(index + 3, len(doc))):
+        noun = next((word for word in nouns if doc[last].text.endswith(word)), None)
+        if noun and (last > index or len(doc[last]) > len(noun)):  # 审计|部门, 市场|监管部门
+            return last if last == index or _a_field(doc[index:last]) else None
+    return None
+
+
+def _a_field(words: Span) -> bool:
+    if any(_barrier(t) for t in words) or _name_end().search(words.text):
+        return False
+    return is_nominal(words[0]) or (len(words) == 1 and words[0].tag_ == "v")  # 审计, 市场|监管, 氧气瓶|制造
+
+
+def _past_own_domain(doc: Doc, first: int) -> int:
+    """督促本行业、领域企业: the token where the units start after the writer's domain, or `first`
+    when no domain opens there or no name follows it."""
+    if first >= len(doc):
+        return first
+    start = doc[first].idx
+    domain = _own_domain().match(text_of(doc), start)
+    if domain is None or not (doc[first].text.startswith("本") or "、" in domain.group()):
+        return first
+    after = next((t.i for t in doc[first:] if t.idx >= domain.end()), None)
+    if after is None or doc[after].idx != domain.end() or _one_name(doc, after) is None:
+        return first
+    return after
+
+
+@cache
+def _own_domain() -> re.Pattern[str]:
+    return re.compile(_rules()["names"]["own_domain"])
 
 
 def _split_collectives(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -396,6 +461,8 @@ def _loose_name(doc: Doc, start: int, highlighted: bool = False) -> tuple[int, i
     limit = _rules()["names"]["max_chars"]
     for index in range(start, len(doc)):
         token = doc[index]
+        if token.text == "、" and doc[index - 1].tag_ == "ns" and index + 1 < len(doc) and doc[index + 1].tag_ == "ns":
+            continue  # 长江、黄河流域沿江城市所在地人民政府: places that describe the name
         if token.idx - doc[start].idx > limit or token.text in PUNCTUATION or token.tag_ in ("p", "c", "u"):
             return None
         particle = token.tag_ == "uj" and token.text != "的"  # 的 may join what describes a name to it
@@ -437,14 +504,15 @@ def _shared_noun(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]
     """(各)省、自治区、直辖市人民政府: bare levels, then the last with the noun they share, are one."""
     openers = _rules()["names"]["openers"]
 
-    def bare(first: int, last: int) -> bool:
-        return doc[last].text in _place_heads() and all(t.text in openers for t in doc[first:last])
+    def bare(first: int, last: int) -> bool:  # 省, 各设区市
+        level = doc[last].text in _place_heads() or (len(doc[last]) <= 3 and doc[last].text.endswith(_place_heads()))
+        return level and all(t.text in openers for t in doc[first:last])
 
     if len(names) < 2 or not all(bare(first, last) for first, last in names[:-1]):
         return names
     first, last = names[-1]
-    if first == last or doc[first].text not in _place_heads():
-        return names
+    if first == last or doc[first].text not in _place_heads() or doc[last].text in "）)":
+        return names  # 各市、县（市、区）: levels, no noun shared
     return [(names[0][0], last)]
 
 
@@ -458,7 +526,12 @@ def clean_name(name: str) -> str | None:
         changed = False
         for prefix in rules["strip_prefixes"]:
             rest = name[len(prefix) :]
-            if name.startswith(prefix) and (len(rest) > 1 or (prefix == "各" and rest in rules["place_heads"])):
+            whole_word = len(prefix) == 1 or _starts_with_word(name, prefix)  # 各地|方电力…: 各 only
+            if (
+                name.startswith(prefix)
+                and whole_word
+                and (len(rest) > 1 or (prefix == "各" and rest in rules["place_heads"]))
+            ):
                 name, changed = rest, True
     if not name or name.startswith(tuple(rules["self_prefixes"])):
         return None
@@ -487,6 +560,16 @@ def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
         return None
     written = _counted().sub("", raw.strip())
     return FoundParty(name, end - len(name), end, role, "" if written == name else written)
+
+
+def _starts_with_word(text: str, prefix: str) -> bool:
+    """Whether `prefix` is the whole of `text`'s first words (各地|卫生健康部门), not part of one (各|地方)."""
+    length = 0
+    for word in segment(text):
+        length += len(word)
+        if length >= len(prefix):
+            return length == len(prefix)
+    return False
 
 
 @cache
@@ -833,15 +916,16 @@ Assigned = Role | Literal["listed"]  # listed: the first unit leads, the others 
 
 
 def assignment_parties(text: str) -> list[FoundParty]:
-    """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）:
-    the units an item assigns, with their roles; a plain list (责任单位, 负责) is led by its first."""
+    """（牵头单位：A；配合单位：B、C）, （A牵头，B、C参与）, （责任单位：A、B、C）, （A、B等按职责分工负责）,
+    （A、B、C）: the units an item assigns, with their roles; a plain list (责任单位, 负责, no role
+    word) is led by its first."""
     rules = _rules()["roles"]
     verbs = alternation([*rules["lead_verbs"], *rules["co_verbs"], *rules["guide_verbs"], *rules["listed_verbs"]])
     found = []
     guides: list[tuple[str, int]] = []  # lists that guide: their role depends on the rest
     pending: int | None = None  # where a list without a verb began: （A、B，C按职责分工负责）
-    for segment in re.finditer(r"[^（）()，,；;。]+", text):
-        body, offset = segment.group(), segment.start()
+    for part in re.finditer(r"[^（）()，,；;。]+", text):
+        body, offset = part.group(), part.start()
         label = re.match(r"^(.{1,6}?)[:：]", body)
         verb = re.search(f"(?:{verbs})$", body)
         if label and (role := _label_role(label.group(1))):  # a label says they are units, whatever their ending
@@ -859,6 +943,9 @@ def assignment_parties(text: str) -> list[FoundParty]:
     led = any(p.role == "lead" for p in found)
     for units, start in guides:
         found += _listed(units, start, "co" if led else "listed")
+    if not found and not guides:  # （A、B、C）: units and no role word, the first leading
+        units = text.strip("（）() ")
+        found = _listed(units, text.find(units), "listed")
     return _best_roles(found)
 
 
@@ -948,7 +1035,7 @@ def name_key(name: str) -> str:
 def without_place(name: str) -> str:
     """上海市青浦区卫生健康委员会 → 区卫生健康委员会: the place names before a body's level go."""
     levels = alternation(_rules()["issuer"]["levels"])
-    place = re.compile(rf"^(?:{levels})?[\u4e00-\u9fff]{{2,8}}?(?=(?:{levels}))")
+    place = re.compile(rf"^(?:{levels})?(?:(?![和与及])[\u4e00-\u9fff]){{2,8}}?(?=(?:{levels}))")  # not 住房和城|乡
     while (match := place.match(name)) and match.end() < len(name) - 3:
         name = name[match.end() :]
     return name

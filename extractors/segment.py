@@ -42,9 +42,13 @@ def _repairs() -> dict[str, Any]:
 
 
 def _glued(word: str, repairs: dict[str, Any]) -> bool:
-    """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one."""
+    """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one; 由水, 委在, 长由: two
+    its HMM glues, a word it does not know that holds a preposition or a modal."""
     level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
-    return level or (word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"])
+    suffix = word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"]
+    function = repairs["split_prepositions"] + repairs["split_followers"]
+    unknown = word not in tokenizer().FREQ and (word[0] in function or word[1] in function)
+    return level or suffix or unknown
 
 
 @lru_cache(maxsize=8192)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from extractors.vocab import heading_style, notice_pattern, table, words
+from extractors.vocab import alternation, heading_style, notice_pattern, table, words
 from schemas.document import Block, BlockKind, Document, Heading
 from schemas.source import NormText
 
@@ -131,9 +131,9 @@ def _mark_items(paras: list[_Para]) -> None:
         title = _title_of(rest)
         if title is None:
             para.item = True
-        elif not _assignment().sub("", rest[title[1] :]).strip():  # the title is all there is
+        elif not assignment_bracket().sub("", rest[title[1] :]).strip():  # the title is all there is
             ends_sentence = rest.rstrip().endswith(tuple(SENTENCE_MARKS))
-            para.item = _assignment().search(rest) is not None or (
+            para.item = assignment_bracket().search(rest) is not None or (
                 ends_sentence and _nothing_under(paras, index, found[1])
             )
     share = table("headings.toml")["limits"]["item_style_share"]
@@ -144,12 +144,15 @@ def _mark_items(paras: list[_Para]) -> None:
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
-    """No text and no lower heading between a numbered paragraph and the next of its rank or above."""
+    """No text and no lower heading between a numbered paragraph and the next of its rank or above
+    (or the signature, or the next plan's title)."""
     following = paras[index + 1] if index + 1 < len(paras) else None
     if following is None or following.kind in _CLOSING:
         return True
-    if following.kind != "heading":
-        return False
+    if following.kind != "heading":  # a signature or the next plan's title ends the part
+        return following.kind is None and (
+            is_org_line(following.text) or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
+        )
     found = heading_style(following.text)
     return found is not None and found[1] <= rank
 
@@ -160,9 +163,14 @@ _CLOSING: frozenset[BlockKind | None] = frozenset(
 
 
 @cache
-def _assignment() -> re.Pattern[str]:
-    """A bracket that assigns units to an item: （牵头单位：……；配合单位：……）, （……按职责分工负责）."""
-    return re.compile(table("tasks.toml")["bracket_assignment"]["pattern"])
+def assignment_bracket() -> re.Pattern[str]:
+    """A bracket that assigns units to an item: （牵头单位：……；配合单位：……）, （……按职责分工负责）,
+    or one of nothing but units' names (（市公安局交警支队、市交通运输局、市住建局））."""
+    rules = table("tasks.toml")["bracket_assignment"]
+    name = rf"[^（）()、，,；;：:。！？\s]{{1,30}}?(?:{alternation(words('org_suffixes.txt'))})"
+    remark = alternation(rules["remark_openers"])
+    units = rf"[（(](?!{remark}){name}(?:[、，,；;]{name}){{0,{rules['max_units'] - 1}}}[）)]"
+    return re.compile(f"{rules['pattern']}|{units}")
 
 
 @cache
@@ -380,12 +388,27 @@ def _title_of(rest: str) -> tuple[str, int] | None:
 
     None when the text reads as a sentence (a numbered item), not a title.
     """
-    stop = re.search(r"[。：:]", rest)
-    title_end = stop.start() if stop else len(rest)
+    stop = _title_stop(rest)
+    if stop is not None and re.search(table("normalise.toml")["join"]["heading_time"], rest.rstrip()):
+        stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's
+    title_end = stop if stop is not None else len(rest)
     max_chars, sentence = _title_limits()
     if title_end > max_chars or title_end == 0 or sentence.search(rest[:title_end]):
         return None
-    return rest[:title_end].strip(), title_end + (1 if stop else 0)
+    return rest[:title_end].strip(), title_end + (1 if stop is not None else 0)
+
+
+def _title_stop(rest: str) -> int | None:
+    """Where a title ends: the first 。 or colon outside brackets (not 修订预案（责任单位：……）'s)."""
+    depth = 0
+    for index, char in enumerate(rest):
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(0, depth - 1)
+        elif char in "。：:" and depth == 0:
+            return index
+    return None
 
 
 def _heading_blocks(para: _Para, part: int) -> Iterator[Block]:

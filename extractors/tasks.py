@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from extractors.nlp import tag_of
 from extractors.parties import standing_assignment
 from extractors.segment import segment
-from extractors.structure import column_roles
+from extractors.structure import assignment_bracket, column_roles
 from extractors.vocab import notice_pattern, table
 from schemas.document import Block, Document
 from schemas.notice import Section, Span
@@ -51,6 +51,7 @@ class TaskDraft:
     origin: Origin
     block: int  # index of the block (paragraph) it came from
     introducer: int | None = None  # for an enumeration item, the index of the task that introduces it
+    lead_in: tuple[str, int] | None = None  # ... or the lead-in sentence that does, when it is no task (text, offset)
     assignments: tuple[tuple[str, int], ...] = ()  # the units assigned to its item (text, offset): （牵头单位：……）
     columns: dict[str, Cell] | None = None  # a table row's cells by column header
 
@@ -112,13 +113,15 @@ def _compiled() -> dict[str, re.Pattern[str]]:
     return {
         "non_task": re.compile(rules["sections"]["non_task_titles"]),
         "item_label": re.compile(rules["enumeration"]["item_label"]),
+        "ordinal": re.compile(rules["enumeration"]["ordinal"]),
         "deadline": re.compile(rules["descriptive"]["deadline"]),
         "copula": re.compile(rules["descriptive"]["copula"]),
         "past_year": re.compile(rules["descriptive"]["past_year"]),
-        "assignment": re.compile(rules["bracket_assignment"]["pattern"]),
+        "assignment": assignment_bracket(),
         "assignment_sentence": re.compile(rules["bracket_assignment"]["sentence"]),
         "vocative": re.compile(rules["address"]["vocative"]),
         "closing": re.compile(rules["closing"]["pattern"]),
+        "convention": re.compile(rules["convention"]["pattern"]),
         "label": re.compile(rules["labels"]["pattern"]),
         "lead_in": re.compile(rules["lead_ins"]["pattern"]),
         "lead_in_item": re.compile(rules["lead_ins"]["before_item"]),
@@ -140,7 +143,7 @@ class _SentenceFilter:
         if self.origin == "notice" and _is_forwarding(sentence):
             return False
         patterns = _compiled()
-        if any(patterns[name].search(sentence) for name in ("vocative", "closing", "label", "lead_in")):
+        if any(patterns[name].search(sentence) for name in ("vocative", "closing", "convention", "label", "lead_in")):
             return False
         return _states_an_action(sentence) and not _describes(sentence, self.plan_year)
 
@@ -197,9 +200,11 @@ class _Assignments:
         self.open: list[int] = []  # tasks no assignment covers yet
         self.covered: list[int] = []  # the tasks the last assignment covered, while no task follows it
         self.standing: tuple[str, int] | None = None  # units every assignment from here on covers
+        self.enumeration = _Enumeration()  # the enumeration the section's items continue, line after line
 
     def restart(self) -> None:
         self.open, self.covered = [], []
+        self.enumeration = _Enumeration()
 
     def task(self, draft: TaskDraft) -> None:
         self.drafts.append(draft)
@@ -216,6 +221,27 @@ class _Assignments:
                 added.append(self.standing)
             self.drafts[member] = replace(draft, assignments=(*draft.assignments, *added))
         self.open = []
+
+
+@dataclass(slots=True)
+class _Enumeration:
+    """What introduces the enumeration items (一季度：……) that follow, on its line or the next ones:
+    the task before them, or a lead-in that is no task (各乡镇要按以下节点推进工作：)."""
+
+    introducer: int | None = None
+    lead_in: tuple[str, int] | None = None
+    previous: int | None = None  # the last task
+
+    def sentence(self, sentence: str, start: int, kept: bool) -> None:
+        """Note a sentence of the section, kept as a task or not."""
+        if kept and _compiled()["item_label"].match(sentence):
+            if self.introducer is None and self.lead_in is None:
+                self.introducer = self.previous
+        elif kept:
+            self.introducer, self.lead_in = None, None
+        else:
+            self.introducer = None
+            self.lead_in = (sentence, start) if _compiled()["lead_in"].search(sentence) else None
 
 
 def _without_restated_rows(drafts: list[TaskDraft]) -> list[TaskDraft]:
@@ -310,20 +336,18 @@ def _block_tasks(
     doc: Document, block: Block, index: int, section: Section | None, keep: _SentenceFilter, units: _Assignments
 ) -> None:
     text = doc.text.text
-    introducer: int | None = None
-    previous: int | None = None
+    enumeration = units.enumeration
     for start, end, assignment in _sentences_and_assignments(text, block):
         if assignment is not None:
             units.assign(assignment)
             continue
+        ordinal = _compiled()["ordinal"].match(text[start:end])
+        start += ordinal.end() if ordinal else 0
         sentence = text[start:end]
-        if not keep.keeps(sentence):
+        kept = keep.keeps(sentence)
+        enumeration.sentence(sentence, start, kept)
+        if not kept:
             continue
-        is_item = _compiled()["item_label"].match(sentence) is not None
-        if is_item and introducer is None:
-            introducer = previous
-        elif not is_item:
-            introducer = None
         units.task(
             TaskDraft(
                 text=sentence,
@@ -333,10 +357,11 @@ def _block_tasks(
                 path=section.path if section else [],
                 origin=keep.origin,
                 block=index,
-                introducer=introducer if is_item else None,
+                introducer=enumeration.introducer,
+                lead_in=enumeration.lead_in,
             )
         )
-        previous = len(units.drafts) - 1
+        enumeration.previous = len(units.drafts) - 1
 
 
 def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, int, tuple[str, int] | None]]:
@@ -349,8 +374,20 @@ def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, i
         if found:
             yield found.start(), found.end(), (found.group(), found.start())
             start = found.end()
-        if start < end:
+        closing = _closing_assignment(text, start, end)
+        if closing is not None and start < closing.start():
+            yield start, closing.start(), None  # ……标准化建设（市交通运输局负责）: no full stop before it
+            yield closing.start(), closing.end(), (closing.group(), closing.start())
+        elif start < end:
             yield start, end, None
+
+
+def _closing_assignment(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The assignment bracket a sentence ends with, if it ends with one."""
+    if end <= start or text[end - 1] not in "）)":
+        return None
+    opening = max(text.rfind("（", start, end), text.rfind("(", start, end))
+    return _compiled()["assignment"].fullmatch(text, opening, end) if opening > start else None
 
 
 def _split_lead_ins(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -204,6 +204,7 @@ class _JoinRules:
     continuing_start: str
     sentence_end: str
     header_end: str
+    heading_time: str
     soft_wrap_min_width: float
     hard_wrap_share: float
     full_slack: float
@@ -321,8 +322,11 @@ def _completes_title(so_far: str, text: str, rules: _JoinRules) -> bool:
 
 
 def _runs_in(heading: str, rules: _JoinRules) -> bool:
-    """A heading line whose title ends on the line and whose first sentence follows it."""
-    return any(mark in heading[:-1] for mark in rules.sentence_end)
+    """A heading line whose title ends on the line and whose first sentence follows it (not the
+    colon of its number, 第三阶段：2025年7月至9月, nor the one before its time, ……阶段：2025年10月-12月)."""
+    found = heading_style(heading)
+    title = re.sub(rules.heading_time, "", heading[found[2].end() :] if found else heading)[:-1]
+    return any(mark in title for mark in rules.sentence_end)
 
 
 # OCR and typists mix the shapes of brackets (东卫健【2025]12号, (2025〕): any of these closes any

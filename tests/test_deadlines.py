@@ -243,6 +243,7 @@ def test_holiday_dates() -> None:
         "近三年内发生的事故要逐一复盘",
         "二、对今年政府工作的建议",
         "请于下月5日前报送",  # a month named relative to an unknown date
+        "深入开展“2025年就业援助月”活动",  # the quoted name of a year's campaign
     ],
 )
 def test_not_deadlines(sentence: str) -> None:
@@ -257,6 +258,7 @@ def test_not_deadlines(sentence: str) -> None:
         ("对2018年以前建成的老旧小区开展排查，6月底前完成", [("by", None, D(2025, 6, 30), None)]),
         ("对3月底前已排查的隐患逐项复核", []),
         ("各单位6月底前完成的整改情况要及时报送", [("by", None, D(2025, 6, 30), None)]),  # the plan's own year
+        ("对离校2年内未就业的青年开展就业帮扶", []),  # who qualifies, not when
     ],
 )
 def test_a_time_that_dates_a_noun(sentence: str, expected: list[tuple[str, object, object, object]]) -> None:
@@ -483,6 +485,15 @@ def test_a_heading_time_is_the_deadline_of_the_tasks_under_it_that_name_none(tmp
         ("各单位要在6月底前报送进展", [("6月底前", None, D(2025, 6, 30))]),  # its own time wins
         ("各单位要开展隐患排查整治", [("2025年4月—9月", D(2025, 4, 1), D(2025, 9, 30))]),  # the nearest heading's
         ("各单位要建立长效机制", []),
+    ]
+
+
+def test_a_heading_time_after_its_colon_is_the_headings(tmp_path: Path) -> None:
+    """（三）巩固提升阶段：2025年10月-12月 on a line of its own is a heading with its time, not a
+    heading running into the task below it."""
+    body = "一、工作步骤\n（三）巩固提升阶段：2025年10月-12月\n镇规建办要总结经验做法，形成长效机制。\n"
+    assert plan_tasks(tmp_path, body) == [
+        ("镇规建办要总结经验做法，形成长效机制", [("2025年10月-12月", D(2025, 10, 1), D(2025, 12, 31))]),
     ]
 
 

@@ -97,6 +97,15 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # 分行业领域 is how (by sector), not part of the name before it
         ("区有关部门要组织有关专家分行业领域制作视频", [("区有关部门", "lead"), ("有关专家", "other")]),
         ("电力企业总部要加强对下属企业的督促指导", [("电力企业总部", "lead"), ("下属企业", "other")]),
+        # the writer's domain is where the units are, not part of their name
+        ("各有关部门要指导和督促本行业、领域企业将判定标准纳入必学内容", [("有关部门", "lead"), ("企业", "other")]),
+        ("区市场监管局要督促本辖区内企业完成自查", [("区市场监管局", "lead"), ("企业", "other")]),
+        ("督促各行业、各领域生产经营单位建立隐患台账", [("生产经营单位", "other")]),
+        ("引导行业媒体发力，曝光典型案例", [("行业媒体", "other")]),
+        ("引导物业服务企业加强电动自行车充电管理", [("物业服务企业", "other")]),  # 服务 inside a name
+        ("要督促“两客一危”企业落实主体责任", [("“两客一危”企业", "other")]),  # a quoted label opens a name
+        ("县应急局要会同县教育局组织中小学生开展应急演练",  # not jieba's 会同县
+         [("县应急局", "lead"), ("县教育局", "co"), ("中小学生", "other")]),
         # 对X，要督促……: X the topic a supervision reaches; a treatment (严肃处理) makes no party
         ("对医院、养老托育机构等场所，要督促严格落实夜间值班值守", [("医院", "other"), ("养老托育机构", "other")]),
         ("对存在问题的单位，要严肃处理", []),
@@ -143,12 +152,30 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("各地各有关部门要积极开展政策宣传", [("各地", "lead"), ("有关部门", "lead")]),
         ("商务部、发展改革委、供销合作总社、财政部等部门要加强协调",
          [("商务部", "lead"), ("发展改革委", "lead"), ("供销合作总社", "lead"), ("财政部", "lead")]),
+        ("省应急厅、省水利厅、省自然资源厅等部门要加强会商",
+         [("省应急厅", "lead"), ("省水利厅", "lead"), ("省自然资源厅", "lead")]),
+        ("各市、县（市、区）要建立工作专班", [("市", "lead"), ("县（市、区）", "lead")]),
+        ("各设区市、县（市、区）人民政府要落实属地责任", [("设区市、县（市、区）人民政府", "lead")]),
+        ("各级财政、审计部门要加强监督", [("财政、审计部门", "lead")]),
+        ("财政、审计、市场监管部门要加强监督", [("财政、审计、市场监管部门", "lead")]),
+        ("推动氧气瓶制造、充装单位建成追溯体系", [("氧气瓶制造、充装单位", "other")]),
+        ("各地方电力管理部门要加强监管", [("地方电力管理部门", "lead")]),  # stripping 各 eats no character
+        ("重点林区县要组建专业扑火队", [("重点林区县", "lead")]),
+        ("各省、自治区、直辖市，特别是长江、黄河流域沿江城市所在地人民政府，要加强防汛工作",
+         [("省", "lead"), ("自治区", "lead"), ("直辖市", "lead"), ("长江、黄河流域沿江城市所在地人民政府", "lead")]),
+        # agents jieba's guesses glued to a preposition (委在, 由水, 长由)
+        ("请国家发展改革委在安排中央预算内投资时给予倾斜", [("国家发展改革委", "lead")]),
+        ("防洪工程的验收和备案分别由水行政主管部门和住房城乡建设部门办理",
+         [("水行政主管部门", "lead"), ("住房城乡建设部门", "lead")]),
+        ("城市防汛指挥部指挥长由市长担任", [("市长", "lead")]),
         # who joins in, and members of a group
         ("由区应急局牵头，区公安分局、区交警支队共同参与", [("区应急局", "lead"), ("区公安分局", "co"), ("区交警支队", "co")]),
         ("成立由分管副区长任组长，区应急局、区公安分局等部门负责同志为成员的领导小组",
          [("区应急局", "co"), ("区公安分局", "co")]),
         # a directive or a cue opens no subject
         ("鉴于首都圈地区的特殊重要性，建议将首都圈地区建成示范区", []),
+        ("发挥社会组织联系政府、服务企业作用", []),  # verbs and their objects, no fields of a unit
+        ("推进安全生产组织架构优化、专职人员配备", []),
         ("要加大统筹协调力度，会同有关部门建立完善促进综合保税区发展的部门协调机制", [("有关部门", "co")]),
         # who qualifies under a condition is not who acts
         ("符合申请条件的人员自主创业的，可申请创业担保贷款", []),
@@ -234,6 +261,11 @@ def test_not_parties(sentence: str) -> None:
         ("（人力资源社会保障部、科技部，各省级人民政府按职责分工负责）",
          [("人力资源社会保障部", "lead"), ("科技部", "co"), ("省级人民政府", "co")]),
         ("（人力资源社会保障部等有关部门和单位负责）", [("人力资源社会保障部", "lead")]),
+        # units and no role word: the first listed leads (列第一位的为牵头单位)
+        ("（市公安局交警支队、市交通运输局、市住建局）",
+         [("市公安局交警支队", "lead"), ("市交通运输局", "co"), ("市住建局", "co")]),
+        ("(市消防救援支队牵头;市公安局、市住建局,各区人民政府配合)",
+         [("市消防救援支队", "lead"), ("市公安局", "co"), ("市住建局", "co"), ("区人民政府", "co")]),
     ],
 )  # fmt: skip
 def test_bracketed_assignments(bracket: str, expected: list[tuple[str, str]]) -> None:
@@ -246,6 +278,10 @@ def test_the_issuer_in_the_form_the_notice_uses() -> None:
         == "区卫生健康委"
     )
     assert issuer_forms(["上海市金山区卫生健康委员会"], "修订区卫健委相关制度。推进区卫健委规划落地")[1] == "区卫健委"
+    # 城乡 is no place: 柳林区住房和城乡建设局 is 区住建局, not 乡建设局
+    assert issuer_forms(["柳林区住房和城乡建设局"], "区住建局要对起重机械开展检查")[1] == "区住建局"
+    # a government's committee goes by the committee alone
+    assert issuer_forms(["滨江市人民政府安全生产委员会办公室"], "市安委办牵头开展考核")[1] == "市安委办"
 
 
 def test_canonical_names_join_short_and_long_forms() -> None:
@@ -259,6 +295,22 @@ def test_an_enumeration_item_is_led_by_the_lead_of_its_introduction() -> None:
     assert tasks["一季度"].implicit_lead == "医疗卫生单位"
     assert tasks["四季度"].implicit_lead == "医疗卫生单位"
     assert tasks["修订安"].implicit_lead == "区卫生健康委"
+
+
+def test_enumeration_items_on_lines_of_their_own_are_led_by_the_lead_in(tmp_path: Path) -> None:
+    """各乡镇要按以下节点推进工作： is no task, but its subject leads the items under it."""
+    text = DISTRICT_HEAD + (
+        "现将《2024年工作安排》印发给你们，请认真贯彻落实。\n东江区市场监督管理局\n2024年2月26日\n"
+        "2024年工作安排\n一、主要任务\n（一）分阶段推进。各镇要按以下节点推进工作：\n一季度：完成培训；\n"
+        "二季度：完成监控改造。\n（二）加强抽检。区市场监管局要加强抽检。\n一季度：完成粮油抽检；\n二季度：完成肉类抽检。\n"
+    )
+    assert _leads(tmp_path, text) == [
+        ("一季度：完成培训", "镇", []),
+        ("二季度：完成监控改造", "镇", []),
+        ("区市场监管局要加强抽检", None, ["区市场监管局"]),
+        ("一季度：完成粮油抽检", "区市场监管局", []),
+        ("二季度：完成肉类抽检", "区市场监管局", []),
+    ]
 
 
 def test_units_of_a_table_row_come_from_its_columns() -> None:
@@ -317,6 +369,10 @@ def test_a_joint_header_leads_with_both_issuers_as_the_notice_calls_them(tmp_pat
         ("国务院安委会办公室关于印发各部门治本攻坚方案的通知\n各省级安委会：\n现将方案印发给你们，请认真贯彻落实。\n国务院安委会办公室\n2024年2月1日\n",
          "卫生健康系统安全生产治本攻坚三年行动方案\n国家卫生健康委结合工作实际制定本方案。\n一、主要任务\n加强各类机构安全管理。\n",
          "国家卫生健康委"),
+        # an office issues its government's plan, and signs it again
+        ("东川县人民政府办公室关于印发《东川县防灾减灾工作方案》的通知\n各乡镇人民政府：\n《东川县防灾减灾工作方案》已经县政府同意，现印发给你们，请认真组织实施。\n东川县人民政府办公室\n2025年4月3日\n",
+         "东川县防灾减灾工作方案\n一、主要任务\n加强各类机构安全管理。\n东川县人民政府办公室\n2025年4月3日\n",
+         "县政府"),
         # an office issues its government's plan
         ("东江区人民政府办公室关于印发《东江区安全生产工作方案》的通知\n各镇人民政府：\n经区政府同意，现将《东江区安全生产工作方案》印发给你们，请认真贯彻落实。\n东江区人民政府办公室\n2025年3月1日\n",
          "东江区安全生产工作方案\n一、主要任务\n加强各类机构安全管理。\n",
@@ -329,6 +385,20 @@ def test_a_plan_belongs_to_its_drafter(tmp_path: Path, covering: str, plan: str,
     record = notice_of(path)
     assert record.meta.drafter == drafter
     assert [t.implicit_lead for t in record.tasks if t.origin == "body"] == [drafter]
+
+
+def test_a_bundled_plan_titled_by_its_drafter_is_led_by_it(tmp_path: Path) -> None:
+    path = tmp_path / "bundle.txt"
+    path.write_text(
+        "安徽省安全生产委员会办公室文件\n皖安办〔2025〕3号\n关于印发安全生产治本攻坚三年行动省直部门子方案的通知\n"
+        "各市安委会：\n现将省直有关部门子方案印发给你们，请认真贯彻落实。\n安徽省安全生产委员会办公室\n2025年2月10日\n"
+        "省交通运输厅道路运输安全治本攻坚三年行动实施方案\n一、重点任务\n（一）强化客运车辆动态监控。\n（二）开展企业标准化建设。\n"
+        "省教育厅校园安全治本攻坚三年行动实施方案\n一、重点任务\n（一）健全学校安全风险防控体系。\n（二）加强校车安全管理。\n",
+        encoding="utf-8",
+    )
+    plans = notices_of(path)
+    assert [p.meta.drafter for p in plans] == ["省交通运输厅", "省教育厅"]
+    assert [[t.implicit_lead for t in p.tasks] for p in plans] == [["省交通运输厅"] * 2, ["省教育厅"] * 2]
 
 
 def test_pdf02s_sub_plans_are_led_by_their_drafters() -> None:

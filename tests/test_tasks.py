@@ -72,6 +72,8 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
     "sentence",
     [
         "以上意见如无不妥，请批转各地、各部门贯彻执行。",  # a report's closing formula
+        "以上方案如有不妥，请及时提出修改意见。",
+        "本要点中各项任务列第一位的单位为牵头单位，其他单位为配合单位。",  # how to read the brackets
         "妥否，请批示。",
         "为此，提出以下几点意见：",  # a list's lead-in
         "现就有关事项通知如下：",
@@ -92,6 +94,17 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
 )
 def test_formulas_lead_ins_labels_arguments_and_forecasts_are_not_tasks(tmp_path: Path, sentence: str) -> None:
     assert notice(tmp_path, f"一、主要任务\n{sentence}\n各单位要开展隐患排查。\n") == ["各单位要开展隐患排查"]
+
+
+def test_the_last_item_before_the_signature_is_a_task(tmp_path: Path) -> None:
+    """Nothing stands under an item the signature follows: it is a task, not a heading."""
+    body = "一、加强校园安保\n（一）每所中小学校配备专职保安员不少于2名。\n（二）11月底前实现“一键报警”装置全覆盖。\n某区教育局\n2025年4月18日\n"
+    assert notice(tmp_path, body) == ["每所中小学校配备专职保安员不少于2名", "11月底前实现“一键报警”装置全覆盖"]
+
+
+def test_ordinals_that_number_a_paragraphs_sentences_are_no_part_of_a_task(tmp_path: Path) -> None:
+    body = "一、主要任务\n一是加强安全教育培训；二是完善应急预案。\n第一，各单位要将消防安全纳入年度考核。\n"
+    assert notice(tmp_path, body) == ["加强安全教育培训", "完善应急预案", "各单位要将消防安全纳入年度考核"]
 
 
 def test_a_target_without_a_verb_is_a_task(tmp_path: Path) -> None:
@@ -187,6 +200,13 @@ def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> Non
         ("（一）加强组织领导\n各单位要成立领导小组。", ["各单位要成立领导小组"]),
         ("1.开展全覆盖检查。\n2.推进明厨亮灶建设。\n二、工作要求\n各单位要加强领导。",
          ["开展全覆盖检查", "推进明厨亮灶建设", "各单位要加强领导"]),
+        # a bracket of units with no role word, or with no full stop before it, is an assignment
+        ("7.完善事故多发点段排查整治机制。（市公安局交警支队、市交通运输局）", ["完善事故多发点段排查整治机制"]),
+        ("2.开展道路运输企业标准化建设（市交通运输局负责）", ["开展道路运输企业标准化建设"]),
+        ("6.推进消防车通道治理(市消防救援支队牵头;市公安局,各区人民政府配合)", ["推进消防车通道治理"]),
+        ("3. 修订医疗机构火灾事故应急预案（责任单位：区卫健委、区应急局）", ["修订医疗机构火灾事故应急预案"]),
+        # a remark in brackets is no assignment
+        ("4.组织职业院校（含技工院校）开展消防演练。", ["组织职业院校（含技工院校）开展消防演练"]),
     ],
 )  # fmt: skip
 def test_a_numbered_item_is_a_task_and_a_title_a_heading(tmp_path: Path, item: str, tasks: list[str]) -> None:
