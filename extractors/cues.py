@@ -46,7 +46,8 @@ def _in_item(op: Any, argument: Any) -> frozenset[str] | None:
     if op == _parser.IN:
         return _in_class(argument)
     if op == _parser.SUBPATTERN:
-        return _in_sequence(argument[-1])
+        _, added_flags, _, inner = argument
+        return None if added_flags & re.IGNORECASE else _in_sequence(inner)  # (?i:…): any case matches
     if op == _parser.ATOMIC_GROUP:
         return _in_sequence(argument)
     if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):

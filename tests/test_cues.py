@@ -43,6 +43,8 @@ def test_no_cue_where_none_is_sure(regex: str) -> None:
 
 def test_ignorecase_makes_no_cue() -> None:
     assert required_chars(re.compile("q", re.IGNORECASE)) is None
+    assert required_chars(re.compile("(?i:q)x")) == frozenset("x")  # a group's own flag: its letters are no cue
+    assert required_chars(re.compile("(?i:q)")) is None
 
 
 def test_every_time_rule_match_in_the_sample_notices_holds_a_cue() -> None:
