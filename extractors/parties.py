@@ -620,6 +620,8 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             names, after = ([phrase], phrase[1] + 1) if phrase else ([], start)
         if not names:
             continue
+        if after < len(doc) and doc[after].text == "由" and doc[names[-1][1]].text in rules["posts"]:
+            continue  # 领导小组组长由区长担任: a post, filled by whom 由 names
         predicate = _predicate_at(doc, after)
         if predicate is not None:
             yield from _parties(doc, names, _subject_role(doc, predicate))
@@ -735,12 +737,20 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, "co")
         elif label == "other" and _acts(doc, after):
             yield from _parties(doc, names, "other")
+        elif label in ("addressed", "needed") and _joins_in(doc, after):
+            yield from _parties(doc, names, "co")  # 请区公安分局配合……, 需要其他相关部门支持配合的
         elif label == "addressed" and after < len(doc) and _predicate(doc[after]):
             yield from _parties(doc, names, "lead")  # 请各单位按照要求……报送
     yield from _fields_joined(doc)
     yield from _supervised(doc)
     yield from _roles_played(doc)
     yield from _duty_holders(doc)
+
+
+def _joins_in(doc: Doc, after: int) -> bool:
+    """X配合, X支持配合, X协助: the words after a name make it join in."""
+    co_verbs = _rules()["roles"]["co_verbs"]
+    return any(doc[i].text in co_verbs for i in range(after, min(after + 2, len(doc))))
 
 
 def _a_range(doc: Doc, after: int) -> bool:

@@ -48,7 +48,12 @@ def parse_structure(text: NormText) -> Document:
     else:
         first, last = title
         blocks += _header_blocks(paras[:first])
-        blocks.append(Block("title", paras[first].start, _title_end(paras[last])))
+        title_start = _title_start(paras[first])
+        if title_start > paras[first].start:  # the 发文字号 the title line opens with
+            number = notice_pattern("doc_number").search(paras[first].text)
+            assert number is not None
+            blocks.append(Block("doc_number", paras[first].start, paras[first].start + number.end()))
+        blocks.append(Block("title", title_start, _title_end(paras[last])))
         cursor = last + 1
     cursor, front = _after_title(paras, cursor)
     blocks += front
@@ -234,19 +239,34 @@ def _titleish(para: _Para) -> bool:
 
 
 def _title_text(text: str) -> str:
-    """A title line without a 发文字号 printed after it (as web pages do)."""
+    start, end = _title_bounds(text)
+    return text[start:end]
+
+
+def _title_bounds(text: str) -> tuple[int, int]:
+    """Where a title line's title starts and ends: without a 发文字号 printed before it on the
+    same line (河阳府办〔2025〕22号 关于印发……的通知) or after it (as web pages do)."""
     number = notice_pattern("doc_number").search(text)
-    if number is None or number.start() == 0 or text[number.end() :].strip():
-        return text
+    if number is None:
+        return 0, len(text)
+    if number.start() == 0:
+        rest = text[number.end() :]
+        return (len(text) - len(rest.lstrip()), len(text)) if rest.strip() else (0, len(text))
+    if text[number.end() :].strip():
+        return 0, len(text)
     # with the space between them gone, the number's prefix runs into the title's last word:
     # the title ends at the last document type that leaves a prefix of two characters or more
     bracket = number.start("year") - 1
     cuts = [m.end() for m in _doc_type_word().finditer(text, 0, bracket) if bracket - m.end() >= 2]
-    return text[: cuts[-1]] if cuts else text[: number.start()]
+    return 0, cuts[-1] if cuts else number.start()
+
+
+def _title_start(para: _Para) -> int:
+    return para.start + _title_bounds(para.text)[0]
 
 
 def _title_end(para: _Para) -> int:
-    return para.start + len(_title_text(para.text))
+    return para.start + _title_bounds(para.text)[1]
 
 
 # ---------------------------------------------------------------- header and title

@@ -205,7 +205,8 @@ def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
         return False
     bounded = bool(match["before"] or match["after"] or match["approx"] or match["approx_after"])
     if unit in numeric["needs_comparator_unit"]:
-        return bounded
+        ranks = not number[:1].isdigit() and "\u4e00" <= text[match.end() : match.end() + 1] <= "\u9fff"  # 二级以上医院
+        return bounded and not ranks
     if number == "一" and unit not in numeric["event_units"]:
         return bounded  # 建立一套机制: the article; 至少一个: a count
     if (number and not number[0].isdigit()) or unit in numeric["needs_governing_unit"]:
@@ -217,15 +218,18 @@ def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
 
 def _closes_a_delivered_phrase(doc: Doc, match: re.Match[str]) -> bool:
     """A count written after its noun, closing the clause, where a delivering verb opens the
-    noun phrase (新建社区卫生服务站5个, 打造示范街区两个) or the phrase follows another such
-    count (…5个、养老服务中心3个)."""
+    noun phrase or its clause (新建社区卫生服务站5个, 打造示范街区两个, 新建公共充电桩1500个) or the
+    phrase follows another such count (…5个、养老服务中心3个)."""
     text = text_of(doc)
     if match.end() < len(text) and text[match.end()] not in PUNCTUATION:
         return False
     start = _noun_phrase_start(doc, match.start())
     before = text[:start]
     listed = before.endswith("、") and before[:-1].endswith(match["unit"])
-    return start < match.start() and (listed or before.endswith(tuple(_rules()["object"]["governing"])))
+    governing = _rules()["object"]["governing"]
+    clause_start = max((t.idx + len(t) for t in doc if t.idx < start and t.text in PUNCTUATION), default=0)
+    opened = any(t.text in governing for t in doc if clause_start <= t.idx < start)  # 新建|公共|充电|桩1500个
+    return start < match.start() and (listed or before.endswith(tuple(governing)) or opened)
 
 
 def _counts_the_document(text: str, number_start: int) -> bool:

@@ -164,6 +164,7 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     header: list[str] = []
     previous_row: list[Cell] = []
     findings = False  # in an attached list of problems found: no tasks
+    listed_findings = False  # in such a list set inside the plan, under its label line
     report = False  # in a report, which tells before it proposes
     units = _Assignments(drafts)
     for index, block in enumerate(doc.blocks):
@@ -177,6 +178,12 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
             units.restart()
         if findings:
             continue
+        if block.kind == "body" and listed_findings:
+            listed_findings = _item_text(doc, index)
+            if listed_findings:
+                continue  # 1.部分乡镇应急物资储备不足: a finding of the list above
+        if block.kind == "body" and _opens_findings(doc.text_of(block)):
+            listed_findings = True
         if block.kind == "body" and not _in_non_task_section(current) and not (report and _tells(current)):
             _block_tasks(doc, block, index, current, _SentenceFilter("body", plan_year), units)
         elif block.kind == "notice":
@@ -320,6 +327,21 @@ def _row_task(cells: list[Cell], section: Section | None, index: int) -> TaskDra
 
 def _lists_findings(title: str) -> bool:
     return any(word in title for word in _rules()["lists"]["problem_titles"])
+
+
+def _opens_findings(text: str) -> bool:
+    """附：2024年省级督查反馈问题清单 — a list of findings inside the plan starts after this line."""
+    return re.match(_rules()["lists"]["inline_list"], text) is not None and _lists_findings(text)
+
+
+def _item_text(doc: Document, index: int) -> bool:
+    """Whether body block `index` is a numbered item's own text, on the line of its number."""
+    before = doc.blocks[index - 1] if index > 0 else None
+    return (
+        before is not None
+        and before.kind == "heading"
+        and "\n" not in doc.text.text[before.end : doc.blocks[index].start]
+    )
 
 
 def _tells(section: Section | None) -> bool:

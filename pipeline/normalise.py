@@ -40,9 +40,8 @@ class _Line:
 
 
 def normalise(source: SourceText) -> NormText:
-    lines = [
-        line for line in (_clean_line(source.text, src) for src in source.lines if src.zone == "body") if line.chars
-    ]
+    parts = (part for src in source.lines if src.zone == "body" for part in _split_run_in_title(source.text, src))
+    lines = [line for line in (_clean_line(source.text, part) for part in parts) if line.chars]
     _restore_cjk_punctuation(lines)
     lines = _merge_stray_punctuation(lines)
     full_width = _hard_wrap_width(lines) if source.format == "txt" else None
@@ -119,6 +118,21 @@ def _unified_ideographs() -> dict[int, str]:
     found = {code: unicodedata.normalize("NFKC", chr(code)) for block in blocks for code in block}
     found.update((ord(pair[0]), pair[1]) for pair in rules["radicals"].split())
     return {code: ch for code, ch in found.items() if len(ch) == 1 and ch != chr(code)}
+
+
+def _split_run_in_title(text: str, source: SourceLine) -> tuple[SourceLine, ...]:
+    """A heading line whose title a wide space, not a full stop, ends before its first sentence
+    （三）抓好包保责任制落实　各企业要…… is two lines: the space would be gone once removed."""
+    raw = text[source.start : source.end]
+    gap = re.search(_join_rules().title_gap, raw) if TAB not in raw else None  # not a table's row
+    if gap is None or not raw[gap.end() :].strip():
+        return (source,)
+    found = heading_style(raw[: gap.start()].strip())
+    title = raw[: gap.start()].strip()[found[2].end() :] if found else ""
+    if not title or len(title) > TITLE_MAX or any(mark in title for mark in _join_rules().sentence_end):
+        return (source,)
+    head = replace(source, end=source.start + gap.start(), ends_paragraph=True, reaches_margin=False)
+    return head, replace(source, start=source.start + gap.end(), indented=True)
 
 
 def _clean_line(text: str, source: SourceLine) -> _Line:
@@ -205,6 +219,7 @@ class _JoinRules:
     sentence_end: str
     header_end: str
     heading_time: str
+    title_gap: str
     soft_wrap_min_width: float
     hard_wrap_share: float
     full_slack: float
@@ -219,6 +234,7 @@ def _join_rules() -> _JoinRules:
 
 TITLE_TAIL = 24  # characters of a paragraph enough to see it end with a document type
 TITLE_LAST_LINE = 8  # a centred line this short may end the title above it
+TITLE_MAX = 30  # characters of a heading's title that a wide space may end
 INDENT_CHARS = 2  # official documents indent a paragraph's first line by two characters
 SIZE_CHANGE = 0.15  # lines whose type sizes differ by more than this belong to different paragraphs
 

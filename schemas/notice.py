@@ -212,6 +212,17 @@ class Notice(Record):
     tasks: list[Task]
     text: str  # the normalised text every span points into
 
+    def inferred_leads(self) -> dict[str, str]:
+        """Each task's implicit lead (by task id) as the matrix names units: each unit by the
+        canonical name the notice's parties give it (单位 → 各单位, 镇 → 各镇); the record keeps the
+        short form the text uses, as the GUIDELINE writes it."""
+        names = {p.name: p.canonical for task in self.tasks for p in task.parties}
+        return {
+            task.id: "、".join(names.get(unit, unit) for unit in task.implicit_lead.split("、"))
+            for task in self.tasks
+            if task.implicit_lead
+        }
+
     @model_validator(mode="after")
     def _spans_inside_text(self) -> Self:
         limit = len(self.text)

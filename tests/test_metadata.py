@@ -143,6 +143,19 @@ def test_version_block_and_addressees() -> None:
     assert (pdf02.printed_by, pdf02.printed_date) == ("国务院安委会办公室", dt.date(2024, 1, 25))
 
 
+def test_a_title_line_opening_with_its_doc_number(tmp_path: Path) -> None:
+    """河阳府办〔2025〕22号 关于印发……的通知 on one line: the number is the 发文字号, not the title's."""
+    path = tmp_path / "notice.txt"
+    path.write_text(
+        "河阳区人民政府办公室\n河阳府办〔2025〕22号 关于印发《河阳区2025年城市管理工作要点》的通知\n各街道办事处：\n"
+        "现将《河阳区2025年城市管理工作要点》印发给你们，请认真执行。\n河阳区人民政府办公室\n2025年5月6日\n"
+        "河阳区2025年城市管理工作要点\n一、市容环境整治\n各街道要开展占道经营整治。\n",
+        encoding="utf-8",
+    )
+    meta = notice_of(path).meta
+    assert (meta.doc_number, meta.title) == ("河阳府办〔2025〕22号", "关于印发《河阳区2025年城市管理工作要点》的通知")
+
+
 def test_a_split_printed_line_keeps_its_printer(tmp_path: Path) -> None:
     """hd05: a page break falls between the printer and its 印发 date."""
     meta = notice_of(RAW / "hd05_shandong_2024_luanfa1_xiaofang.txt").meta

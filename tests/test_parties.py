@@ -168,10 +168,14 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("防洪工程的验收和备案分别由水行政主管部门和住房城乡建设部门办理",
          [("水行政主管部门", "lead"), ("住房城乡建设部门", "lead")]),
         ("城市防汛指挥部指挥长由市长担任", [("市长", "lead")]),
+        ("领导小组组长由区长担任", [("区长", "lead")]),  # a post is no one who acts
         # who joins in, and members of a group
         ("由区应急局牵头，区公安分局、区交警支队共同参与", [("区应急局", "lead"), ("区公安分局", "co"), ("区交警支队", "co")]),
         ("成立由分管副区长任组长，区应急局、区公安分局等部门负责同志为成员的领导小组",
          [("区应急局", "co"), ("区公安分局", "co")]),
+        # who is asked or needed to join in
+        ("请区公安分局配合做好交通疏导", [("区公安分局", "co")]),
+        ("需要其他相关部门支持配合的，地方各级人民政府要加强统筹协调", [("其他相关部门", "co"), ("地方各级人民政府", "lead")]),
         # a directive or a cue opens no subject
         ("鉴于首都圈地区的特殊重要性，建议将首都圈地区建成示范区", []),
         ("发挥社会组织联系政府、服务企业作用", []),  # verbs and their objects, no fields of a unit

@@ -154,6 +154,9 @@ def test_units_of_visits_shares_and_concentrations(
         ("今年新建社区卫生服务站5个、养老服务中心3个",
          [(5, "个", "社区卫生服务站", None), (3, "个", "养老服务中心", None)]),
         ("改造提升农贸市场6个，新增停车泊位500个", [(6, "个", "农贸市场", None), (500, "个", "停车泊位", None)]),
+        # ... or opens its clause, a verb inside the noun phrase
+        ("新建公共充电桩1500个", [(1500, "个", "公共充电桩", None)]),
+        ("全年开发见习岗位3000个", [(3000, "个", "见习岗位", None)]),
         # the object ends where a verb opens the predicate, and begins after a time
         ("对12所小学开展安全检查", [(12, "所", "小学", None)]),
         ("对全区36所中小学校组织开展消防演练", [(36, "所", "中小学校", None)]),
@@ -256,6 +259,7 @@ def test_qualitative_results_have_no_value(sentence: str, text: str) -> None:
         "开展重大事故隐患动态清零行动",
         "实施新一轮千亿斤粮食产能提升行动",
         "加强三级公立医院绩效考核",
+        "完成二级以上医院消防控制室标准化建设",  # a grade that ranks the noun after it
         "坚持标准一成不变",
         # counts after a noun that no verb delivers: what there is, what a check found
         "涉及重点企业12个",

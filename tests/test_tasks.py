@@ -163,6 +163,16 @@ def test_an_annexed_problem_list_gives_no_tasks_and_the_instructions_do() -> Non
     assert notice.tasks[0].text.startswith("对国务院安委会明查暗访检查组发现的问题隐患，要加强跟踪督办")
 
 
+def test_a_problem_list_inside_the_plan_gives_no_tasks(tmp_path: Path) -> None:
+    """附：……问题清单 and the numbered findings under it are no tasks; the instruction after them is."""
+    body = (
+        "一、主要任务\n（三）抓好督查问题整改。\n附：2024年省级督查反馈问题清单\n"
+        "1.部分乡镇应急物资储备不足，帐篷数量未达标。\n2.个别隐患点监测员未到岗。\n3.县级应急预案未及时修订。\n"
+        "各有关单位要对照问题清单逐项整改，9月底前全部整改销号。\n"
+    )
+    assert notice(tmp_path, body) == ["各有关单位要对照问题清单逐项整改，9月底前全部整改销号"]
+
+
 def test_a_bracketed_assignment_is_not_a_task(tmp_path: Path) -> None:
     body = "一、主要任务\n（一）健全统计制度。完善建筑垃圾统计方法。（区生态环境局牵头，区统计局参与）\n"
     assert notice(tmp_path, body) == ["完善建筑垃圾统计方法"]
@@ -205,6 +215,9 @@ def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> Non
         ("2.开展道路运输企业标准化建设（市交通运输局负责）", ["开展道路运输企业标准化建设"]),
         ("6.推进消防车通道治理(市消防救援支队牵头;市公安局,各区人民政府配合)", ["推进消防车通道治理"]),
         ("3. 修订医疗机构火灾事故应急预案（责任单位：区卫健委、区应急局）", ["修订医疗机构火灾事故应急预案"]),
+        # a title a wide space ends runs into the item's sentence
+        ("（三）抓好重大危险源包保责任制落实\u3000各重大危险源企业要完成包保责任人培训。", ["各重大危险源企业要完成包保责任人培训"]),
+        ("（四）推进老旧装置更新改造  各区要制定淘汰改造计划。", ["各区要制定淘汰改造计划"]),
         # a remark in brackets is no assignment
         ("4.组织职业院校（含技工院校）开展消防演练。", ["组织职业院校（含技工院校）开展消防演练"]),
     ],

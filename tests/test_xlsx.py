@@ -43,6 +43,22 @@ def test_every_sheet_and_header(tmp_path: Path, qingpu: Notice) -> None:
     assert tasks["H20"].number_format == "yyyy-mm-dd"
 
 
+def test_an_inferred_collective_reads_as_the_text_writes_it(tmp_path: Path) -> None:
+    """各单位要……。要…… : the second task's inferred lead is 各单位（推定）, one matrix column with the first's."""
+    path = tmp_path / "notice.txt"
+    path.write_text(
+        "某区卫生健康委员会文件\n某卫〔2025〕1号\n关于印发《2025年工作计划》的通知\n各单位：\n"
+        "现将《2025年工作计划》印发你们，请认真贯彻执行。\n某区卫生健康委员会\n2025年3月3日\n"
+        "2025年工作计划\n一、主要任务\n各单位要开展隐患排查。要建立整改台账。\n",
+        encoding="utf-8",
+    )
+    book = load_workbook(write_xlsx(notice_of(path), tmp_path))
+    assert [row[4].value for row in book["任务分解表"].iter_rows(min_row=2)] == ["各单位", "各单位（推定）"]
+    matrix = book["责任矩阵"]
+    assert [c.value for c in matrix[1]][2:] == ["各单位"]
+    assert [matrix.cell(r, 3).value for r in (2, 3)] == ["牵头", "牵头*"]
+
+
 def test_review_column_and_deadline_highlights(tmp_path: Path, qingpu: Notice) -> None:
     tasks = load_workbook(write_xlsx(qingpu, tmp_path))["任务分解表"]
     (validation,) = tasks.data_validations.dataValidation

@@ -69,12 +69,13 @@ def notice_rows(notice: Notice, record: str, json_path: Path, xlsx_path: Path) -
          meta.issue_date, meta.printed_by, meta.printed_date, meta.addressees, meta.plan_title, meta.plan_year,
          meta.openness, meta.goals, len(notice.tasks), readable(json_path), readable(xlsx_path), record)
     )  # fmt: skip
+    inferred = notice.inferred_leads()
     for number, task in enumerate(notice.tasks, start=1):
         start, end = task.date_range()
         recurrence = list(dict.fromkeys(d.recurrence for d in task.deadlines if d.recurrence))
         rows["tasks"].append(
             (*key, number, task.id, task.origin, task.section, task.text, task.units("lead"), task.units("co"),
-             task.units("other"), task.implicit_lead, task.when(), start, end, recurrence,
+             task.units("other"), inferred.get(task.id), task.when(), start, end, recurrence,
              [t.text for t in task.targets], *_where(task.span))
         )  # fmt: skip
         for d in task.deadlines:

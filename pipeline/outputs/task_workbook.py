@@ -101,6 +101,7 @@ def location(task: Task) -> str:
 
 def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]]) -> None:
     sheet.header(TASK_HEADERS, freeze_columns=4)
+    inferred = notice.inferred_leads()
     for row, task in enumerate(notice.tasks, start=2):
         start, end = task.date_range()
         leads = "、".join(task.units("lead"))
@@ -110,7 +111,7 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
             "一级标题": task.section[0] if task.section else "",
             "二级标题": task.section[1] if len(task.section) > 1 else "",
             "工作任务": task.text,
-            "牵头单位": leads or (f"{task.implicit_lead}{INFERRED}" if task.implicit_lead else ""),
+            "牵头单位": leads or (f"{inferred[task.id]}{INFERRED}" if task.id in inferred else ""),
             "配合单位": "、".join(task.units("co")),
             "完成时限": task.when(),
             "截止": end,
@@ -246,10 +247,12 @@ def matched_by_text(texts: Mapping[K, str], entries: Mapping[str, V]) -> dict[K,
 
 def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
     roles: list[dict[str, str]] = []
+    inferred = notice.inferred_leads()
     for task in notice.tasks:
         cells = {p.canonical: {"lead": "牵头", "co": "配合", "other": "相关"}[p.role] for p in reversed(task.parties)}
-        if task.implicit_lead and not any(p.role == "lead" for p in task.parties):
-            cells.setdefault(task.implicit_lead, "牵头*")
+        if task.id in inferred and not any(p.role == "lead" for p in task.parties):
+            for unit in inferred[task.id].split("、"):
+                cells.setdefault(unit, "牵头*")
         roles.append(cells)
     weight = Counter(unit for cells in roles for unit in cells)
     units = [unit for unit, _ in weight.most_common()]
