@@ -23,7 +23,9 @@ proportional set sizes (PSS: shared pages counted once, in shares) and, for comp
 of their resident sizes (RSS, which counts the pages the workers share with the fork
 server once per process).  Reading a process's PSS takes the kernel 1.6 ms (it walks the
 process's page tables): sampled every 20 ms, five processes took 40 % of one of the two
-cores the batch is measured on.
+cores the batch is measured on.  The same samples give the CPU seconds the process tree spent,
+which other work on a shared machine inflates far less than the wall time: twice the pages over
+them is the rate two otherwise idle cores would give the batch if it kept both busy.
 """
 
 from __future__ import annotations
@@ -191,27 +193,44 @@ def bare_pypdfium2(folder: Path) -> tuple[int, float]:
 
 
 class MemorySampler(threading.Thread):
-    """The peak, over the run, of the summed PSS and RSS of this process and its descendants."""
+    """The peak, over the run, of the summed PSS and RSS of this process and its descendants,
+    and the CPU seconds (user and system) they spent in it, this thread's own excepted: unlike
+    the wall time, a figure other work on the machine hardly changes.  A process's CPU is read
+    at each sample, so a worker's last tenth of a second before it exits goes uncounted."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_pss = self.peak_rss = 0
         self.peak_processes = 0
         self.running = True
+        self.cpu_before: dict[int, float] = {}  # by pid: at the first sample, for the processes already there
+        self.cpu_last: dict[int, float] = {}  # by pid: at the last sample that saw the process
+        self.own_cpu = 0.0  # this thread's, spent sampling
+
+    @property
+    def cpu_seconds(self) -> float:
+        spent = sum(last - self.cpu_before.get(pid, 0.0) for pid, last in self.cpu_last.items())
+        return spent - self.own_cpu
 
     def run(self) -> None:
         me = psutil.Process()
+        first = True
         while self.running:
             pss = rss = 0
             processes = [me, *me.children(recursive=True)]
             for process in processes:
                 try:
-                    info = process.memory_full_info()
+                    info, cpu = process.memory_full_info(), process.cpu_times()
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 pss, rss = pss + info.pss, rss + info.rss
+                self.cpu_last[process.pid] = cpu.user + cpu.system
+                if first:
+                    self.cpu_before[process.pid] = cpu.user + cpu.system
+            first = False
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
             self.peak_processes = max(self.peak_processes, len(processes))
+            self.own_cpu = time.thread_time()
             time.sleep(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -268,6 +287,12 @@ def main() -> None:
         print(
             f"gongwen run, {name:<10}  {rate}  {seconds:6.2f} s   peak memory {memory.peak_pss / 2**20:4.0f} MB PSS"
             f" ({memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_processes} processes)"
+            f"   CPU {memory.cpu_seconds:5.1f} s"
+            + (
+                f" ({args.workers * done_pages / memory.cpu_seconds:.0f} pages per {args.workers} CPU-s)"
+                if done_pages
+                else ""
+            )
         )
     print("the parent's time (s):  " + "  ".join(f"{name:>13}" for name in PARENT_PHASES))
     for name, (*_, phases) in runs.items():

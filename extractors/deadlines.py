@@ -29,6 +29,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 from lunardate import LunarDate
 from spacy.tokens import Doc
 
+from extractors.cues import required_chars
 from extractors.nlp import next_token, text_of
 from extractors.numerals import parse_int
 from extractors.vocab import table
@@ -89,6 +90,7 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     resolve: str
+    cues: frozenset[str] | None  # a sentence with none of these characters cannot match (`required_chars`)
 
 
 @cache
@@ -99,7 +101,8 @@ def _grammar() -> tuple[_Rule, ...]:
     def expand(regex: str) -> str:
         return re.sub(r"\{(\w+)\}", lambda m: f"(?:{macros[m.group(1)]})", regex)
 
-    return tuple(_Rule(r["name"], re.compile(expand(r["regex"])), r["resolve"]) for r in rules["rule"])
+    compiled = [(r, re.compile(expand(r["regex"]))) for r in rules["rule"]]
+    return tuple(_Rule(r["name"], pattern, r["resolve"], required_chars(pattern)) for r, pattern in compiled)
 
 
 @cache
@@ -122,8 +125,11 @@ def find_deadlines(doc: Doc, context: TimeContext) -> list[FoundDeadline]:
     """The deadlines a sentence states, in order, without repeats."""
     text = text_of(doc)
     taken = _quiet_ranges(text)
+    chars = set(text)
     matches: list[tuple[re.Match[str], _Rule]] = []
     for rule in _grammar():
+        if rule.cues is not None and rule.cues.isdisjoint(chars):
+            continue
         for match in rule.pattern.finditer(text):
             if match.end() > match.start() and not any(
                 match.start() < end and start < match.end() for start, end in taken
@@ -164,15 +170,17 @@ def _dates_a_noun(time: str, after: str, named: int | None, context: TimeContext
 def _quiet_ranges(text: str) -> list[tuple[int, int]]:
     """Spans inside 《》 and 〔〕 (titles of documents, document numbers), the quoted name of a year's
     campaign, and words that name no date: no deadlines there."""
+    return [(match.start(), match.end()) for pattern in _quiet_patterns() for match in pattern.finditer(text)]
+
+
+@cache
+def _quiet_patterns() -> tuple[re.Pattern[str], ...]:
+    """What `_quiet_ranges` finds: a bracketed span, the words that are never a time, a campaign's name."""
     settings = _settings()["not_deadlines"]
-    ranges = []
-    for opening, closing in zip(settings["quiet_open"], settings["quiet_close"], strict=True):
-        for match in re.finditer(f"{re.escape(opening)}[^{re.escape(closing)}]*{re.escape(closing)}", text):
-            ranges.append((match.start(), match.end()))
-    for word in settings["never"]:
-        ranges += [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
-    ranges += [(m.start(), m.end()) for m in re.finditer(settings["quiet_names"], text)]
-    return ranges
+    brackets = zip(settings["quiet_open"], settings["quiet_close"], strict=True)
+    spans = [f"{re.escape(opening)}[^{re.escape(closing)}]*{re.escape(closing)}" for opening, closing in brackets]
+    regexes = [*spans, *map(re.escape, settings["never"]), settings["quiet_names"]]
+    return tuple(re.compile(regex) for regex in regexes)
 
 
 def _named_year(match: re.Match[str]) -> int | None:

@@ -9,10 +9,10 @@ they end with), which the field rules read to tell a verb from a noun.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
-import jieba.posseg
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -38,7 +38,15 @@ def nlp() -> Language:
 
 @cache
 def _lexicon_tags() -> dict[str, str]:
-    tags = dict(jieba.posseg.dt.word_tag_tab)
+    """Each word's jieba tag: its dictionary's (the third field of each line of dict.txt, as
+    jieba.posseg reads it), then the project's.  Read here rather than from jieba.posseg, whose
+    import also loads its HMM tables, 50 MB and a third of a second that no stage uses."""
+    tags: dict[str, str] = {}
+    with tokenizer().get_dict_file() as lines:
+        for line in lines:
+            if entry := line.strip().decode("utf-8"):
+                word, _, tag = entry.split(" ")
+                tags[word] = sys.intern(tag)  # a few dozen tags, not one string per word
     tags.update(tokenizer().user_word_tag_tab)
     return tags
 
@@ -68,10 +76,20 @@ def is_nominal(token: Token) -> bool:
 
 
 def make_doc(text: str) -> Doc:
-    words = list(segment(text))
-    doc = Doc(nlp().vocab, words=words, spaces=[False] * len(words), tags=[tag_of(w) for w in words])
+    words = segment(text)
+    doc = Doc(nlp().vocab, words=list(words), spaces=[False] * len(words), tags=[tag_of(w) for w in words])
     doc.user_data["text"] = text
+    doc.user_data["words"] = words
     return doc
+
+
+def words_of(doc: Doc) -> tuple[str, ...]:
+    """The doc's words, kept with it: a rule that looks for a word reads these strings, where
+    iterating the doc makes a spaCy `Token` object of each word, each time."""
+    words: tuple[str, ...] | None = doc.user_data.get("words")
+    if words is None:
+        words = doc.user_data["words"] = tuple(token.text for token in doc)
+    return words
 
 
 def text_of(doc: Doc) -> str:

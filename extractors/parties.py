@@ -31,7 +31,17 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.metadata import split_list
-from extractors.nlp import IDIOM_TAGS, PREDICATE_TAGS, PUNCTUATION, is_nominal, make_doc, nlp, tag_of, text_of
+from extractors.nlp import (
+    IDIOM_TAGS,
+    PREDICATE_TAGS,
+    PUNCTUATION,
+    is_nominal,
+    make_doc,
+    nlp,
+    tag_of,
+    text_of,
+    words_of,
+)
 from extractors.segment import segment
 from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
@@ -62,6 +72,33 @@ def _matcher() -> Matcher:
     for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
         matcher.add(entry["label"], [entry["pattern"]])
     return matcher
+
+
+@cache
+def _cue_openers() -> frozenset[str] | None:
+    """The words a pattern of roles.json can open with (its first token's ORTH or ORTH IN); None
+    when a pattern opens otherwise (an optional token, a tag), and any sentence may match."""
+    openers: set[str] = set()
+    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
+        first = entry["pattern"][0]
+        orth = first.get("ORTH") if set(first) == {"ORTH"} else None
+        if isinstance(orth, str):
+            openers.add(orth)
+        elif isinstance(orth, dict) and set(orth) == {"IN"}:
+            openers.update(orth["IN"])
+        else:
+            return None
+    return frozenset(openers)
+
+
+def _cues(doc: Doc) -> list[tuple[int, int, int]]:
+    """The Matcher's matches of roles.json; a sentence with none of the words a pattern opens
+    with (two in three) is not run through it."""
+    openers = _cue_openers()
+    if openers is not None and openers.isdisjoint(words_of(doc)):
+        return []
+    matches: list[tuple[int, int, int]] = _matcher()(doc)
+    return matches
 
 
 @cache
@@ -573,14 +610,14 @@ def is_self_reference(name: str) -> bool:
 def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
     """Token ranges of the clauses of a sentence, split at ，；： outside brackets."""
     start, depth = 0, 0
-    for token in doc:
-        if token.text in "（(《“":
+    for index, word in enumerate(words_of(doc)):
+        if word in "（(《“":
             depth += 1
-        elif token.text in "）)》”":
+        elif word in "）)》”":
             depth = max(0, depth - 1)
-        elif token.text in "，；：,;:" and depth == 0:
-            yield start, token.i
-            start = token.i + 1
+        elif word in "，；：,;:" and depth == 0:
+            yield start, index
+            start = index + 1
     yield start, len(doc)
 
 
@@ -694,7 +731,7 @@ def _predicate(token: Token) -> bool:
 
 def _cued(doc: Doc) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
-    for label_id, _, cue_end in _matcher()(doc):
+    for label_id, _, cue_end in _cues(doc):
         label = nlp().vocab.strings[label_id]
         if label == "other" and cue_end < len(doc) and doc[cue_end].text == "对":
             cue_end += 1  # 组织对各医疗卫生机构进行培训
@@ -756,9 +793,9 @@ def _roles_played(doc: Doc) -> Iterator[FoundParty]:
     """发挥X（在……中的）作用 opening a clause: X is made to act (充分发挥国家融资担保基金作用); after a
     subject, X is the subject's own role (地震部门要充分发挥主管部门的作用)."""
     text = text_of(doc)
-    for token in doc:
-        if token.text.endswith("发挥") and token.i + 1 < len(doc) and _opens_clause(doc, token.i):
-            names, after = names_from(doc, token.i + 1)
+    for index, word in enumerate(words_of(doc)):
+        if word.endswith("发挥") and index + 1 < len(doc) and _opens_clause(doc, index):
+            names, after = names_from(doc, index + 1)
             rest = text[doc[after].idx :] if after < len(doc) else ""
             if names and _role_noun().match(rest):
                 yield from _parties(doc, names, "other")
@@ -767,9 +804,9 @@ def _roles_played(doc: Doc) -> Iterator[FoundParty]:
 def _duty_holders(doc: Doc) -> Iterator[FoundParty]:
     """……是各级各部门的一项重要政治任务: whose task, duty or responsibility it is leads."""
     text = text_of(doc)
-    for token in doc:
-        if token.text == "是" and token.i + 1 < len(doc):
-            names, after = names_from(doc, token.i + 1, places=True)
+    for index, word in enumerate(words_of(doc)):
+        if word == "是" and index + 1 < len(doc):
+            names, after = names_from(doc, index + 1, places=True)
             rest = text[doc[after].idx :] if after < len(doc) else ""
             if names and _duty_noun().match(rest):
                 yield from _parties(doc, names, "lead")
@@ -835,10 +872,10 @@ def _supervised(doc: Doc) -> Iterator[FoundParty]:
     """加强对下属企业的督促指导, 对医院等场所，要督促……: the units a supervision reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
     modals = set(_rules()["roles"]["modals"])
-    for token in doc:
-        if token.text != "对":
+    for index, word in enumerate(words_of(doc)):
+        if word != "对":
             continue
-        names, after = names_from(doc, token.i + 1)
+        names, after = names_from(doc, index + 1)
         if not names or after + 1 >= len(doc) or doc[after].text not in ("的", "，"):
             continue
         verb = after + 1
@@ -858,10 +895,10 @@ def _compound(doc: Doc, first: int, names: list[tuple[int, int]]) -> bool:
 
 def _responsible(doc: Doc) -> Iterator[FoundParty]:
     """压实医疗卫生单位主体责任: the unit whose 主体责任 is at stake."""
-    for token in doc:
-        if token.text not in _rules()["roles"]["responsibility"]:
+    for index, word in enumerate(words_of(doc)):
+        if word not in _rules()["roles"]["responsibility"]:
             continue
-        end = token.i - 1
+        end = index - 1
         if end >= 0 and doc[end].text == "安全生产":
             end -= 1
         start = end

@@ -126,7 +126,7 @@ def write_tracked(
 def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     """The workbook's bytes."""
     buffer = io.BytesIO()
-    book = Book(buffer)
+    book = Book(buffer, large=True)
     counts = unit_counts(tracked, as_of)
     sheets = _unit_sheets(counts)
     _overview_sheet(book, counts, sheets, tracked, as_of)
