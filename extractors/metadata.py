@@ -54,7 +54,7 @@ def normalise_doc_number(text: str) -> str | None:
     match = notice_pattern("doc_number").search(text)
     if match is None:
         return None
-    return f"{match['prefix']}〔{match['year']}〕{int(match['serial'])}号"
+    return f"{match['prefix']}〔{match['year']}〕{match['nth'] or ''}{int(match['serial'])}号"
 
 
 def _doc_number(doc: Document) -> str | None:

@@ -154,9 +154,11 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
     following = paras[index + 1] if index + 1 < len(paras) else None
     if following is None or following.kind in _CLOSING:
         return True
-    if following.kind != "heading":  # a signature or the next plan's title ends the part
+    if following.kind != "heading":  # a signature, a closing formula or the next plan's title ends the part
         return following.kind is None and (
-            is_org_line(following.text) or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
+            is_org_line(following.text)
+            or re.match(table("tasks.toml")["closing"]["pattern"], following.text) is not None
+            or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
         )
     found = heading_style(following.text)
     return found is not None and found[1] <= rank

@@ -22,6 +22,7 @@ from extractors.parties import standing_assignment
 from extractors.segment import segment
 from extractors.structure import assignment_bracket, column_roles
 from extractors.vocab import notice_pattern, table
+from extractors.vocab import words as word_list
 from schemas.document import Block, Document
 from schemas.notice import Section, Span
 
@@ -123,10 +124,12 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "closing": re.compile(rules["closing"]["pattern"]),
         "convention": re.compile(rules["convention"]["pattern"]),
         "label": re.compile(rules["labels"]["pattern"]),
+        "caption": re.compile(rules["labels"]["caption"]),
         "lead_in": re.compile(rules["lead_ins"]["pattern"]),
         "lead_in_item": re.compile(rules["lead_ins"]["before_item"]),
         "telling": re.compile(rules["reports"]["telling_titles"]),
         "forecast": re.compile(rules["descriptive"]["forecast"]),
+        "observation": re.compile(rules["descriptive"]["observation"]),
         "forwarding": notice_pattern("forwarding"),
         "carry_out": notice_pattern("carry_out"),
     }
@@ -143,9 +146,28 @@ class _SentenceFilter:
         if self.origin == "notice" and _is_forwarding(sentence):
             return False
         patterns = _compiled()
-        if any(patterns[name].search(sentence) for name in ("vocative", "closing", "convention", "label", "lead_in")):
+        if any(patterns[name].search(sentence) for name in ("vocative", "closing", "convention", "label")):
             return False
-        return _states_an_action(sentence) and not _describes(sentence, self.plan_year)
+        if patterns["lead_in"].search(sentence) and not _directs_before_lead_in(sentence):
+            return False
+        return _states_an_action(sentence) and not _captions(sentence) and not _describes(sentence, self.plan_year)
+
+
+def _directs_before_lead_in(sentence: str) -> bool:
+    """各街道办事处要组织企业参加竞赛，具体安排如下： directs before it announces its list (为此，提出以下
+    几点意见： does not)."""
+    before = sentence[: sentence.rfind("，")] if "，" in sentence else ""
+    return bool(set(segment(before)) & set(_rules()["descriptive"]["directive"]))
+
+
+def _captions(sentence: str) -> bool:
+    """重点任务分工表 on a line of its own: a caption, not 全面实施跨境服务贸易负面清单 or 各单位要修订
+    安全生产责任清单, which direct (a verb opens it, a directive or action word is in it)."""
+    if _compiled()["caption"].match(sentence) is None:
+        return False
+    words = segment(sentence)
+    directing = set(_rules()["descriptive"]["directive"]) | set(word_list("action_verbs.txt"))
+    return tag_of(words[0]) != "v" and not directing & set(words)
 
 
 def _states_an_action(sentence: str) -> bool:
@@ -479,6 +501,8 @@ def _describes(sentence: str, plan_year: int | None) -> bool:
     patterns = _compiled()
     if patterns["deadline"].search(sentence):
         return False
+    if patterns["observation"].match(sentence):
+        return True  # 但也要看到，基层应急能力依然薄弱
     ordered = segment(sentence)
     words = set(ordered)
     directs = bool(words & set(rules["directive"]))

@@ -292,6 +292,10 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         return False  # a table row is a line of its own
     if text[0] in rules.continuing_start or re.match(rules.leader_line, text):
         return True
+    if re.search(r"[^\s.…·\d]\d{1,3}$", prev_text) and re.match(r"\d{1,2}[.．]\d", text) and not _complete(prev_text):
+        return (
+            True  # a date broken across lines (……，1 / 1.9消防安全周), not a heading's 1.9 (nor ……年） 36 / 7.住房……)
+        )
     if heading_style(text) or _standalone(text):
         return False
     if _complete(prev_text):

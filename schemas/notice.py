@@ -8,6 +8,7 @@ from, so an analyst can find it in the original.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import PurePath
@@ -212,13 +213,14 @@ class Notice(Record):
     tasks: list[Task]
     text: str  # the normalised text every span points into
 
-    def inferred_leads(self) -> dict[str, str]:
-        """Each task's implicit lead (by task id) as the matrix names units: each unit by the
-        canonical name the notice's parties give it (单位 → 各单位, 镇 → 各镇); the record keeps the
-        short form the text uses, as the GUIDELINE writes it."""
+    def inferred_leads(self) -> dict[str, list[str]]:
+        """Each task's implicit lead (by task id) as the matrix names units: each unit of it (split
+        at 、, not inside a bracket: 县（市、区）商务主管部门 is one) by the canonical name the notice's
+        parties give it (单位 → 各单位, 镇 → 各镇); the record keeps the short form the text uses, as
+        the GUIDELINE writes it."""
         names = {p.name: p.canonical for task in self.tasks for p in task.parties}
         return {
-            task.id: "、".join(names.get(unit, unit) for unit in task.implicit_lead.split("、"))
+            task.id: [names.get(unit, unit) for unit in re.split(r"、(?![^（(]*[）)])", task.implicit_lead)]
             for task in self.tasks
             if task.implicit_lead
         }

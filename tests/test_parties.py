@@ -407,6 +407,18 @@ def test_a_plan_belongs_to_its_drafter(tmp_path: Path, covering: str, plan: str,
     assert [t.implicit_lead for t in record.tasks if t.origin == "body"] == [drafter]
 
 
+def test_a_plan_whose_preamble_names_its_drafter_after_a_comma_is_led_by_it(tmp_path: Path) -> None:
+    path = tmp_path / "bundle.txt"
+    path.write_text(
+        "某省安全生产委员会办公室文件\n某安办〔2025〕3号\n关于印发省直部门子方案的通知\n各市安委会：\n"
+        "现将省直有关部门子方案印发给你们，请认真贯彻落实。\n某省安全生产委员会办公室\n2025年2月10日\n"
+        "城镇燃气安全治本攻坚实施方案\n省住房和城乡建设厅结合工作实际，制定本方案。\n一、重点任务\n（一）开展燃气管道排查整治。\n"
+        "校园安全治本攻坚实施方案\n省教育厅结合工作实际，制定本方案。\n一、重点任务\n（一）健全学校安全风险防控体系。\n",
+        encoding="utf-8",
+    )
+    assert [p.meta.drafter for p in notices_of(path)] == ["省住房和城乡建设厅", "省教育厅"]
+
+
 def test_a_bundled_plan_titled_by_its_drafter_is_led_by_it(tmp_path: Path) -> None:
     path = tmp_path / "bundle.txt"
     path.write_text(

@@ -73,6 +73,14 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
     [
         "以上意见如无不妥，请批转各地、各部门贯彻执行。",  # a report's closing formula
         "以上方案如有不妥，请及时提出修改意见。",
+        "本方案由区应急局负责解释。",  # a plan's last words on itself
+        "本要点自印发之日起执行。",
+        "举办时间：5月12日至18日。",  # label lines of any kind
+        "参会对象：各企业安全管理人员。",
+        "咨询电话：0871-1234567。",
+        "重点任务分工表",  # a caption
+        "但也要看到，基层应急能力依然薄弱。",  # an observation
+        "应当指出，部分地区隐患排查还不够深入。",
         "本要点中各项任务列第一位的单位为牵头单位，其他单位为配合单位。",  # how to read the brackets
         "妥否，请批示。",
         "为此，提出以下几点意见：",  # a list's lead-in
@@ -94,6 +102,19 @@ def test_descriptive_sentences_and_background_sections_are_not_tasks(tmp_path: P
 )
 def test_formulas_lead_ins_labels_arguments_and_forecasts_are_not_tasks(tmp_path: Path, sentence: str) -> None:
     assert notice(tmp_path, f"一、主要任务\n{sentence}\n各单位要开展隐患排查。\n") == ["各单位要开展隐患排查"]
+
+
+def test_a_lead_in_that_directs_is_a_task_and_a_sentence_with_近期_too(tmp_path: Path) -> None:
+    body = "一、主要任务\n各街道要组织辖区企业参加安全知识竞赛，具体安排如下：\n近期组织开展一次专项督查。\n"
+    assert notice(tmp_path, body) == [
+        "各街道要组织辖区企业参加安全知识竞赛，具体安排如下：",
+        "近期组织开展一次专项督查",
+    ]
+
+
+def test_the_item_before_a_closing_formula_is_a_task(tmp_path: Path) -> None:
+    body = "一、主要任务\n（一）年底前完成隐患整改。\n以上报告如无不妥，请批转各地执行。\n"
+    assert notice(tmp_path, body) == ["年底前完成隐患整改"]
 
 
 def test_the_last_item_before_the_signature_is_a_task(tmp_path: Path) -> None:
@@ -218,6 +239,10 @@ def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> Non
         # a title a wide space ends runs into the item's sentence
         ("（三）抓好重大危险源包保责任制落实\u3000各重大危险源企业要完成包保责任人培训。", ["各重大危险源企业要完成包保责任人培训"]),
         ("（四）推进老旧装置更新改造  各区要制定淘汰改造计划。", ["各区要制定淘汰改造计划"]),
+        # numbers of other styles: 1.1, ⑴, a）, Ⅰ.
+        ("1.1加强安全教育培训。\n1.2完善应急救援预案。", ["加强安全教育培训", "完善应急救援预案"]),
+        ("⑴开展隐患排查。\n⑵建立整改台账。", ["开展隐患排查", "建立整改台账"]),
+        ("a）落实企业主体责任。\nb）强化部门监管责任。", ["落实企业主体责任", "强化部门监管责任"]),
         # a remark in brackets is no assignment
         ("4.组织职业院校（含技工院校）开展消防演练。", ["组织职业院校（含技工院校）开展消防演练"]),
     ],

@@ -75,7 +75,7 @@ def notice_rows(notice: Notice, record: str, json_path: Path, xlsx_path: Path) -
         recurrence = list(dict.fromkeys(d.recurrence for d in task.deadlines if d.recurrence))
         rows["tasks"].append(
             (*key, number, task.id, task.origin, task.section, task.text, task.units("lead"), task.units("co"),
-             task.units("other"), inferred.get(task.id), task.when(), start, end, recurrence,
+             task.units("other"), "、".join(inferred.get(task.id, [])) or None, task.when(), start, end, recurrence,
              [t.text for t in task.targets], *_where(task.span))
         )  # fmt: skip
         for d in task.deadlines:

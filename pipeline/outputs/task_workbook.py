@@ -111,7 +111,7 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
             "一级标题": task.section[0] if task.section else "",
             "二级标题": task.section[1] if len(task.section) > 1 else "",
             "工作任务": task.text,
-            "牵头单位": leads or (f"{inferred[task.id]}{INFERRED}" if task.id in inferred else ""),
+            "牵头单位": leads or (f"{'、'.join(inferred[task.id])}{INFERRED}" if task.id in inferred else ""),
             "配合单位": "、".join(task.units("co")),
             "完成时限": task.when(),
             "截止": end,
@@ -251,7 +251,7 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
     for task in notice.tasks:
         cells = {p.canonical: {"lead": "牵头", "co": "配合", "other": "相关"}[p.role] for p in reversed(task.parties)}
         if task.id in inferred and not any(p.role == "lead" for p in task.parties):
-            for unit in inferred[task.id].split("、"):
+            for unit in inferred[task.id]:
                 cells.setdefault(unit, "牵头*")
         roles.append(cells)
     weight = Counter(unit for cells in roles for unit in cells)
