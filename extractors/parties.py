@@ -643,7 +643,15 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
         if after < len(doc) and doc[after].text == "由" and doc[names[-1][1]].text in rules["posts"]:
             continue  # 领导小组组长由区长担任: a post, filled by whom 由 names
         predicate = _predicate_at(doc, after)
-        if predicate is not None:
+        if predicate is None:
+            continue
+        joined = next(
+            (i for i, (first, _) in enumerate(names) if first > 0 and doc[first - 1].text in ("与", "同")), None
+        )
+        if joined is not None and after < len(doc) and doc[after].text in rules["co_with_verbs"]:
+            yield from _parties(doc, names[:joined], "lead")  # 市应急局与市公安局、市交通局共同开展……
+            yield from _parties(doc, names[joined:], "co")
+        else:
             yield from _parties(doc, names, _subject_role(doc, predicate))
 
 
@@ -655,7 +663,10 @@ def _subject_role(doc: Doc, predicate: int) -> Role:
     while verb < len(doc) - 1 and doc[verb].tag_ in ("d", "ad"):
         verb += 1
     member = "".join(t.text for t in doc[verb : verb + 2]) in _rules()["names"]["member_of"]
-    return "co" if doc[verb].text in rules["co_verbs"] or member else "lead"
+    object_follows = verb + 1 < len(doc) and is_nominal(doc[verb + 1])
+    working_with = doc[verb].text in rules["joint_cues"] and object_follows  # 市人防办协同公安……部门开展: it leads
+    joins = doc[verb].text in rules["co_verbs"] and not working_with
+    return "co" if joins or member else "lead"
 
 
 def _levels(doc: Doc, start: int, end: int) -> Iterator[FoundParty]:
@@ -759,8 +770,8 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, "other")
         elif label in ("addressed", "needed") and _joins_in(doc, after):
             yield from _parties(doc, names, "co")  # 请区公安分局配合……, 需要其他相关部门支持配合的
-        elif label == "addressed" and after < len(doc) and _predicate(doc[after]):
-            yield from _parties(doc, names, "lead")  # 请各单位按照要求……报送
+        elif label == "addressed" and after < len(doc) and (_predicate(doc[after]) or doc[after].text in _cue_words()):
+            yield from _parties(doc, names, "lead")  # 请各单位按照要求……报送, 请财政部会同我部……
     yield from _fields_joined(doc)
     yield from _supervised(doc)
     yield from _roles_played(doc)

@@ -41,14 +41,20 @@ def _repairs() -> dict[str, Any]:
     return table("segment_repairs.toml")
 
 
-def _glued(word: str, repairs: dict[str, Any]) -> bool:
-    """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one; 由水, 委在, 长由: two
-    its HMM glues, a word it does not know that holds a preposition or a modal."""
-    level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
-    suffix = word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"]
+def _parts(word: str, repairs: dict[str, Any]) -> tuple[str, ...]:
+    """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one; 由水, 委在, 长由, 局与市:
+    words its HMM glues, which it does not know and which hold a preposition or a modal."""
+    if len(word) == 2:
+        level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
+        suffix = word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"]
+        if level or suffix:
+            return word[0], word[1]
     function = repairs["split_prepositions"] + repairs["split_followers"]
-    unknown = word not in tokenizer().FREQ and (word[0] in function or word[1] in function)
-    return level or suffix or unknown
+    if len(word) in (2, 3) and word not in tokenizer().FREQ:
+        at = next((i for i, char in enumerate(word) if char in function), None)
+        if at is not None:
+            return tuple(part for part in (word[:at], word[at], word[at + 1 :]) if part)
+    return (word,)
 
 
 @lru_cache(maxsize=8192)
@@ -58,7 +64,7 @@ def segment(text: str) -> tuple[str, ...]:
     repairs = _repairs()
     merged: list[str] = []
     for cut in tokenizer().cut(text, HMM=True):
-        for word in (cut[0], cut[1]) if len(cut) == 2 and _glued(cut, repairs) else (cut,):
+        for word in _parts(cut, repairs):
             if merged and any(merged[-1].endswith(end) and word == following for end, following in repairs["merge"]):
                 merged[-1] += word
             else:
