@@ -586,7 +586,7 @@ def _five_year_plan(match: re.Match[str], year: int, context: TimeContext, doc: 
 def _start_of(match: re.Match[str], year: int, context: TimeContext) -> dt.date | None:
     """Where a span the text counts from begins: 即日 and 印发之日 are the issue date."""
     groups = match.groupdict()
-    if groups.get("today") or groups.get("issued"):
+    if groups.get("today") or groups.get("issued") or groups.get("issued_after"):
         return context.issue_date
     if groups.get("this_year"):
         return dt.date(context.issue_date.year if context.issue_date else context.plan_year, 1, 1)

@@ -201,7 +201,7 @@ def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
     if text[match.end() :].startswith(tuple(numeric["scope_after"])):
         return False
     number = match["number"] or match["percent"] or ""
-    if number[:1] in "千百":  # 若千条, 百张: not a number standing alone
+    if number[:1] in "千百" and not match["percent"]:  # 若千条, 百张: not a number standing alone (百分之百 is)
         return False
     bounded = bool(match["before"] or match["after"] or match["approx"] or match["approx_after"])
     if unit in numeric["needs_comparator_unit"]:

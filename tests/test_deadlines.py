@@ -331,8 +331,10 @@ def test_an_items_bracket_gives_its_tasks_their_time(tmp_path: Path) -> None:
         ("自即日起3个月内完成自查", [("within", D(2025, 3, 3), D(2025, 6, 3), None)]),
         ("自即日起10个工作日内报送名单", [("within", D(2025, 3, 3), D(2025, 3, 17), None)]),
         ("自2025年4月1日起15日内完成登记", [("within", D(2025, 4, 1), D(2025, 4, 16), None)]),
+        ("在本意见下发后三个月内完成清理", [("within", D(2025, 3, 3), D(2025, 6, 3), None)]),
         # a start without an end
         ("自4月8日起，要组织开展专项执法检查", [("within", D(2025, 4, 8), None, None)]),
+        ("从本通知印发之日起，各单位要开展自查", [("within", D(2025, 3, 3), None, None)]),
         ("从即日起，各单位要开展隐患排查", [("within", D(2025, 3, 3), None, None)]),
         ("从2019年1月1日起施行新的补贴标准", [("within", D(2019, 1, 1), None, None)]),
         ("2024年4月起，全面推行电子证照", [("within", D(2024, 4, 1), None, None)]),
