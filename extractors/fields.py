@@ -40,11 +40,11 @@ def task_deadlines(
     own = _deadlines(doc, find_deadlines(sentence, context), draft.start)
     for cell in (draft.columns or {}).values():
         if not own and cell.role == "deadline" and cell.text:
-            own = _deadlines(doc, find_deadlines(make_doc(cell.text), context), cell.start)
+            own = _deadlines(doc, _due_by(find_deadlines(make_doc(cell.text), context)), cell.start)
     for text, offset in draft.assignments:
         time = None if own else assigned_time(text)  # （责任单位：……；完成时限：9月底前）
         if time:
-            own = _deadlines(doc, find_deadlines(make_doc(time[0]), context), offset + time[1])
+            own = _deadlines(doc, _due_by(find_deadlines(make_doc(time[0]), context)), offset + time[1])
     if own or draft.section is None:
         return own
     return inherited.get(draft.section.id, [])
@@ -77,6 +77,14 @@ def _programme(found: FoundDeadline, plan_year: int) -> bool:
         and start <= dt.date(plan_year, 1, 1)
         and end >= dt.date(plan_year, 12, 31)
     )
+
+
+def _due_by(found: list[FoundDeadline]) -> list[FoundDeadline]:
+    """A day a 完成时限 names (2025年5月31日) is the day the task is due by, not a day it runs on."""
+    return [
+        replace(d, kind="by", start_date=None) if d.kind == "within" and d.start_date == d.end_date else d
+        for d in found
+    ]
 
 
 def _deadlines(doc: Document, found: list[FoundDeadline], offset: int) -> list[Deadline]:

@@ -205,20 +205,21 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
             named_on = (  # 区|退役军人|事务局: a verb's set phrase that names a field (not 依法办理)
                 index + 1 < len(doc) and _ends_name(doc[index + 1]) and tag_of(token.text[:2]) == "v"
             )
-            if _barrier(token) or not is_nominal(token) or (_opens_predicate(token) and not named_on):
+            ends = _barrier(token) or not is_nominal(token) or (_opens_predicate(token) and not named_on)
+            if ends and not _joins_fields(doc, first, index + 1):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
             if doc[index - 1].text not in rules["openers"]:
                 break
-        elif not _inside_name(doc, index):
-            break
+        elif not _inside_name(doc, index) and not _joins_fields(doc, first, index + 1):
+            break  # (not 政务|服务|和|数据管理局: a field before 和 may end in a verb)
     return last
 
 
 def _joins_fields(doc: Doc, first: int, index: int) -> bool:
     """和 between two fields of one body's name (住房和城乡建设局, 发展和改革委员会): nouns before it
     and a name of its own after it that ends in a government body's word (not 邮政和大型电商企业)."""
-    if doc[index].text != "和" or index + 1 >= len(doc):
+    if index + 1 >= len(doc) or doc[index].text != "和":
         return False
     after = _one_name(doc, index + 1)
     fields = doc[first:index]
@@ -226,7 +227,8 @@ def _joins_fields(doc: Doc, first: int, index: int) -> bool:
         after is not None
         and after - index <= 3
         and doc[after].text.endswith(tuple(_rules()["names"]["joined_bodies"]))
-        and all(is_nominal(t) or t.text in _rules()["names"]["openers"] for t in fields)
+        and is_nominal(fields[0])
+        and all(is_nominal(t) or t.tag_ in ("v", "vn") or t.text in _rules()["names"]["openers"] for t in fields)
     )
 
 
@@ -333,7 +335,8 @@ def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     # a verb opens a name only right after a cue (督促包保干部); at a clause's start it is the
     # clause's verb (走访企业, 培训从业人员)
     after_cue = index > 0 and (doc[index - 1].text in _cue_words() or doc[index - 1].tag_ == "p")
-    field = after_cue and _names_a_field(doc, index)
+    subject = _modal_follows(doc, index + 2)  # 拆解|企业|要……: a subject, not a verb and its object
+    field = (after_cue or subject) and _names_a_field(doc, index)
     return field or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
 
 
@@ -996,7 +999,7 @@ def assignment_parties(text: str) -> list[FoundParty]:
     for units, start in guides:
         found += _listed(units, start, "co" if led else "listed")
     if not found and not guides:  # （A、B、C）: units and no role word, the first leading
-        units = text.strip("（）() ")
+        units = text.strip("（）()【】 ")
         found = _listed(units, text.find(units), "listed")
     return _best_roles(found)
 
@@ -1006,7 +1009,7 @@ def _assignment_parts(text: str) -> Iterator[tuple[str, int]]:
     bracket, 各县（区）人民政府) and before a label that follows a unit with no separator (the space
     between them removed: 牵头部门：市教育局 协助部门：……); a leading 由 dropped (由市应急局牵头)."""
     label = _rules()["roles"]["inline_label"]
-    inner = 1 if text[:1] in "（(" and text[-1:] in "）)" else 0
+    inner = 1 if text[:1] in "（(【" and text[-1:] in "）)】" else 0
     for part in re.finditer(
         r"(?:[^（）()，,；;。]|[（(][^（）()，,；;。]{1,8}[）)])+", text[inner : len(text) - inner]
     ):

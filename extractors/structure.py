@@ -136,16 +136,22 @@ def _mark_items(paras: list[_Para]) -> None:
         title = _title_of(rest)
         if title is None:
             para.item = True
-        elif not assignment_bracket().sub("", rest[title[1] :]).strip():  # the title is all there is
+        elif _only_assignments(rest[title[1] :]):  # the title is all there is
             ends_sentence = rest.rstrip().endswith(tuple(SENTENCE_MARKS))
-            para.item = assignment_bracket().search(rest) is not None or (
-                ends_sentence and _nothing_under(paras, index, found[1])
-            )
+            assigned = assignment_bracket().search(rest) is not None or bool(rest[title[1] :].strip())
+            para.item = assigned or (ends_sentence and _nothing_under(paras, index, found[1]))
     share = table("headings.toml")["limits"]["item_style_share"]
     for numbered in styles.values():
         if sum(para.item for para in numbered) >= share * len(numbered):
             for para in numbered:
                 para.item = True
+
+
+def _only_assignments(text: str) -> bool:
+    """Nothing but units assigned, in brackets or written out (牵头单位：市供水集团；配合单位：……)."""
+    written_out = re.compile(table("tasks.toml")["bracket_assignment"]["sentence"])
+    rest = assignment_bracket().sub("", text)
+    return all(written_out.fullmatch(part.strip()) for part in re.split(r"[。；;]", rest) if part.strip())
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
@@ -157,6 +163,7 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
     if following.kind != "heading":  # a signature, a closing formula or the next plan's title ends the part
         return following.kind is None and (
             is_org_line(following.text)
+            or assignment_bracket().fullmatch(following.text.strip()) is not None  # its units, on a line of their own
             or re.match(table("tasks.toml")["closing"]["pattern"], following.text) is not None
             or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
         )
@@ -425,9 +432,9 @@ def _title_stop(rest: str) -> int | None:
     """Where a title ends: the first 。 or colon outside brackets (not 修订预案（责任单位：……）'s)."""
     depth = 0
     for index, char in enumerate(rest):
-        if char in "（(":
+        if char in "（(【":
             depth += 1
-        elif char in "）)":
+        elif char in "）)】":
             depth = max(0, depth - 1)
         elif char in "。：:" and depth == 0:
             return index

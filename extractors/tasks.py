@@ -428,9 +428,14 @@ def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, i
 
 def _closing_assignment(text: str, start: int, end: int) -> re.Match[str] | None:
     """The assignment bracket a sentence ends with, if it ends with one."""
-    if end <= start or text[end - 1] not in "）)":
+    if end <= start or text[end - 1] not in "）)】":
         return None
-    opening = max(text.rfind("（", start, end), text.rfind("(", start, end))
+    depth, opening = 0, -1
+    for index in range(end - 1, start - 1, -1):  # the bracket that closes last, with any inside it
+        depth += (text[index] in "）)】") - (text[index] in "（(【")
+        if depth == 0:
+            opening = index
+            break
     return _compiled()["assignment"].fullmatch(text, opening, end) if opening > start else None
 
 
@@ -450,7 +455,7 @@ def _with_remarks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int
     assignment = _compiled()["assignment"]
     merged: list[tuple[int, int]] = []
     for start, end in sentences:
-        remark = text[start] in "（(" and text[end - 1] in "）)" and not assignment.fullmatch(text, start, end)
+        remark = text[start] in "（(【" and text[end - 1] in "）)】" and not assignment.fullmatch(text, start, end)
         if merged and remark:
             merged[-1] = (merged[-1][0], end)
         else:

@@ -327,7 +327,8 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
 
 def _ends_sentence(text: str, rules: _JoinRules) -> bool:
     """The line ends a sentence, perhaps with a bracket after it: ……统计方法。（生态环境部牵头）"""
-    text = re.sub(r"[（(][^（）()]*[）)]$", "", text) if text.endswith(("）", ")")) else text
+    trailing = r"[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$"  # （责任单位：各县（区）住建局） holds a bracket too
+    text = re.sub(trailing, "", text) if text.endswith(("）", ")")) else text
     return not text or text[-1] in rules.sentence_end
 
 

@@ -281,8 +281,14 @@ def test_a_date_before_the_notice_rolls_into_the_next_year() -> None:
 
 
 def test_an_items_bracket_gives_its_tasks_their_time(tmp_path: Path) -> None:
-    body = "一、主要任务\n3.开展起重机械专项检查。（责任单位：区住建局；完成时限：9月底前）\n"
-    assert plan_tasks(tmp_path, body) == [("开展起重机械专项检查", [("9月底前", None, D(2025, 9, 30))])]
+    body = (
+        "一、主要任务\n3.开展起重机械专项检查。（责任单位：区住建局；完成时限：9月底前）\n"
+        "4.完成易涝点改造。（牵头单位：区水务局；完成时限：2025年5月31日）\n"
+    )
+    assert plan_tasks(tmp_path, body) == [
+        ("开展起重机械专项检查", [("9月底前", None, D(2025, 9, 30))]),
+        ("完成易涝点改造", [("2025年5月31日", None, D(2025, 5, 31))]),  # a day named as the time limit: by it
+    ]
 
 
 # ---------------------------------------------------------------- issue #15: durations, periods, starts

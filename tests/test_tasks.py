@@ -117,6 +117,11 @@ def test_the_item_before_a_closing_formula_is_a_task(tmp_path: Path) -> None:
     assert notice(tmp_path, body) == ["年底前完成隐患整改"]
 
 
+def test_an_item_whose_bracket_holds_a_bracket_before_the_signature(tmp_path: Path) -> None:
+    body = "一、任务\n10.开展起重机械专项检查。（责任单位：市住建局、各县（区）住建局；完成时限：9月底前）\n某市住建局\n2025年2月21日\n"
+    assert notice(tmp_path, body) == ["开展起重机械专项检查"]
+
+
 def test_the_last_item_before_the_signature_is_a_task(tmp_path: Path) -> None:
     """Nothing stands under an item the signature follows: it is a task, not a heading."""
     body = "一、加强校园安保\n（一）每所中小学校配备专职保安员不少于2名。\n（二）11月底前实现“一键报警”装置全覆盖。\n某区教育局\n2025年4月18日\n"
@@ -243,6 +248,10 @@ def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> Non
         ("1.1加强安全教育培训。\n1.2完善应急救援预案。", ["加强安全教育培训", "完善应急救援预案"]),
         ("⑴开展隐患排查。\n⑵建立整改台账。", ["开展隐患排查", "建立整改台账"]),
         ("a）落实企业主体责任。\nb）强化部门监管责任。", ["落实企业主体责任", "强化部门监管责任"]),
+        # an assignment in 【】, written out after the item, or on the line below it
+        ("1．6月底前完成二次供水设施改造120座【牵头单位：市水务局；配合单位：市住建局】", ["6月底前完成二次供水设施改造120座"]),
+        ("（1）实施老旧供水管网更新改造八十公里。牵头单位：市供水集团；配合单位：市财政局", ["实施老旧供水管网更新改造八十公里"]),
+        ("5. 食堂从业人员持健康证上岗。\n（区民政局牵头，区市场监管局配合）", ["食堂从业人员持健康证上岗"]),
         # a remark in brackets is no assignment
         ("4.组织职业院校（含技工院校）开展消防演练。", ["组织职业院校（含技工院校）开展消防演练"]),
     ],
