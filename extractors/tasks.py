@@ -192,7 +192,7 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
-            units.restart()
+            units.restart(current)
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
             findings = block.kind == "plan_title" and _lists_findings(doc.text_of(block))
@@ -230,10 +230,24 @@ class _Assignments:
         self.covered: list[int] = []  # the tasks the last assignment covered, while no task follows it
         self.standing: tuple[str, int] | None = None  # units every assignment from here on covers
         self.enumeration = _Enumeration()  # the enumeration the section's items continue, line after line
+        self.list_head: int | None = None  # the task announcing the numbered list being read
 
-    def restart(self) -> None:
+    def restart(self, section: Section | None = None) -> None:
         self.open, self.covered = [], []
-        self.enumeration = _Enumeration()
+        self.enumeration = _Enumeration(carried=self._announcing(section))
+
+    def _announcing(self, section: Section | None) -> int | None:
+        """The task that announces the numbered list a new section below it is an item of (各街道要
+        组织……，具体安排如下： / 1.4月份完成初赛 / 2.……): the list's items continue it."""
+        if self.list_head is None and self.drafts and self.drafts[-1].text.endswith(("：", ":")):
+            self.list_head = len(self.drafts) - 1
+        if self.list_head is None or section is None:
+            return None
+        above = self.drafts[self.list_head].path
+        if len(section.path) > len(above) and section.path[: len(above)] == above:
+            return self.list_head
+        self.list_head = None
+        return None
 
     def task(self, draft: TaskDraft) -> None:
         self.drafts.append(draft)
@@ -260,10 +274,13 @@ class _Enumeration:
     introducer: int | None = None
     lead_in: tuple[str, int] | None = None
     previous: int | None = None  # the last task
+    carried: int | None = None  # the task announcing the numbered list this section's item belongs to
 
     def sentence(self, sentence: str, start: int, kept: bool) -> None:
         """Note a sentence of the section, kept as a task or not."""
-        if kept and _compiled()["item_label"].match(sentence):
+        if kept and self.carried is not None:
+            self.introducer, self.carried = self.carried, None  # the item's first sentence
+        elif kept and _compiled()["item_label"].match(sentence):
             if self.introducer is None and self.lead_in is None:
                 self.introducer = self.previous
         elif kept:

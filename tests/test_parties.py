@@ -346,6 +346,21 @@ def test_enumeration_items_on_lines_of_their_own_are_led_by_the_lead_in(tmp_path
     ]
 
 
+def test_numbered_items_a_task_announces_are_led_by_it(tmp_path: Path) -> None:
+    """各街道要……，具体安排如下： then 1.…… 2.……: each item continues the task that announces the list."""
+    text = DISTRICT_HEAD + (
+        "现将《2024年工作安排》印发给你们，请认真贯彻落实。\n东江区市场监督管理局\n2024年2月26日\n"
+        "2024年工作安排\n一、主要任务\n（一）开展知识竞赛\n各街道办事处要组织辖区企业参加知识竞赛，具体安排如下：\n"
+        "1.4月份完成初赛；\n2.6月份完成决赛。\n（二）加强宣传\n推广食品安全公益广告。\n"
+    )
+    assert [(task, lead) for task, lead, _ in _leads(tmp_path, text)] == [
+        ("各街道办事处要组织辖区企业参加知识竞赛，具体安排如下：", None),
+        ("4月份完成初赛", "街道办事处"),
+        ("6月份完成决赛", "街道办事处"),
+        ("推广食品安全公益广告", "区市场监督管理局"),  # the issuer, as no short form of it is used
+    ]
+
+
 def test_units_of_a_table_row_come_from_its_columns() -> None:
     row = next(t for t in notice_of(RAW / "hd10_guobanfa_2018_126_chuangxin_tuiguang_table.txt").tasks if t.columns)
     assert [(p.name, p.role) for p in row.parties] == [  # 指导部门: the first listed leads
