@@ -918,6 +918,8 @@ def _responsible(doc: Doc) -> Iterator[FoundParty]:
         start = end
         while start > 0 and is_nominal(doc[start - 1]) and doc[start - 1].text not in PUNCTUATION:
             start -= 1
+        if start > 0 and doc[start - 1].text in _rules()["roles"]["aims"]:
+            continue  # 聚焦企业安全生产主体责任落实: what a task aims at, not who acts
         for first in range(start, end + 1):
             last = _one_name(doc, first)
             if last is not None and last >= end:

@@ -201,6 +201,7 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # a directive or a cue opens no subject
         ("鉴于首都圈地区的特殊重要性，建议将首都圈地区建成示范区", []),
         ("发挥社会组织联系政府、服务企业作用", []),  # verbs and their objects, no fields of a unit
+        ("各部门要聚焦企业安全生产主体责任落实", [("部门", "lead")]),  # what a task aims at
         ("推进安全生产组织架构优化、专职人员配备", []),
         ("要加大统筹协调力度，会同有关部门建立完善促进综合保税区发展的部门协调机制", [("有关部门", "co")]),
         # who qualifies under a condition is not who acts

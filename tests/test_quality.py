@@ -18,7 +18,7 @@ FLOORS: dict[str, tuple[float, ...]] = {
     "hd01_guowuyuan_anwei_2024_zhiben": (1.00, 1.00, 1.00, 0.89, 0.92, 0.94, 1.00),
     "hd02_nea_2021_dongchun_huozai": (1.00, 1.00, 1.00, 1.00, 1.00, 1.00, 1.00),
     "hd05_shandong_2024_luanfa1_xiaofang": (1.00, 1.00, 1.00, 0.94, 1.00, 1.00, 1.00),
-    "hd06_taian_lvkaiqu_2024_yinhuan": (1.00, 1.00, 1.00, 0.94, 1.00, 1.00, 1.00),
+    "hd06_taian_lvkaiqu_2024_yinhuan": (1.00, 1.00, 1.00, 0.96, 1.00, 1.00, 1.00),
     "hd07_nhc_2024_weijian_zhiben": (1.00, 1.00, 1.00, 0.93, 1.00, 1.00, 1.00),
     "hd12_guobanfa_2019_3_youeryuan_zhili": (1.00, 1.00, 1.00, 0.95, 1.00, 0.97, 1.00),
     "hd14_guobanfa_1996_2_dizhenju_fangzhen_jianzai": (1.00, 0.95, 1.00, 0.91, 1.00, 0.82, 1.00),
