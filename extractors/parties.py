@@ -847,8 +847,11 @@ def _acts(doc: Doc, after: int) -> bool:
     """After 督促X, 推动X: X is made to act when a predicate follows it or the clause ends; not
     when a noun does (推进区卫健委建设项目: X modifies the noun).  After people a verbal noun
     is their verb (组织有关专家制作……)."""
-    if after >= len(doc) or doc[after].text in PUNCTUATION or doc[after].tag_ == "c":
+    if after >= len(doc) or doc[after].text in PUNCTUATION:
         return True
+    if doc[after].tag_ == "c":  # X和Y……: unless the list goes on to modify a noun (X、Y和Z的规范化管理)
+        rest = next((t for t in doc[after + 1 : after + 7] if t.text in PUNCTUATION or t.text == "的"), None)
+        return rest is None or rest.text != "的" or _one_name(doc, rest.i + 1) is not None  # ……和符合条件的企业
     token = doc[after]
     if token.tag_ == "vn" and doc[after - 1].text.endswith(_people()):
         return True
