@@ -527,7 +527,10 @@ def _shared_noun(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]
     """(各)省、自治区、直辖市人民政府: bare levels, then the last with the noun they share, are one."""
     openers = _rules()["names"]["openers"]
 
-    def bare(first: int, last: int) -> bool:  # 省, 各设区市
+    def bare(first: int, last: int) -> bool:  # 省, 各设区市, 市（州）
+        if doc[last].text in "）)":
+            opening = next((i for i in range(last - 1, first, -1) if doc[i].text in "（("), None)
+            last = opening - 1 if opening is not None else last
         level = doc[last].text in _place_heads() or (len(doc[last]) <= 3 and doc[last].text.endswith(_place_heads()))
         return level and all(t.text in openers for t in doc[first:last])
 
@@ -639,7 +642,7 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             continue
         names, after = names_from(doc, start, places=True)
         if not names:
-            phrase = _loose_name(doc, start) or _modified_name(doc, start, end)
+            phrase = _loose_name(doc, start) or _modified_name(doc, start, end) or _venue(doc, start)
             names, after = ([phrase], phrase[1] + 1) if phrase else ([], start)
         if not names:
             continue
@@ -656,6 +659,20 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names[joined:], "co")
         else:
             yield from _parties(doc, names, _subject_role(doc, predicate))
+
+
+def _venue(doc: Doc, start: int) -> tuple[int, int] | None:
+    """营业性演出场所要……, A级旅游景区要……: a venue a modal makes act, as its operator does (a venue
+    elsewhere is where, not who)."""
+    for index in range(start, min(start + 6, len(doc) - 1)):
+        if doc[index].text in PUNCTUATION or _barrier(doc[index]):
+            return None
+        if (
+            doc[index].text.endswith(tuple(_rules()["names"]["venues"]))
+            and doc[index + 1].text in _rules()["roles"]["modals"]
+        ):
+            return start, index
+    return None
 
 
 def _subject_role(doc: Doc, predicate: int) -> Role:

@@ -161,6 +161,10 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         ("拆解企业要落实危险废物贮存管理规定", [("拆解企业", "lead")]),  # a verb's field before a modal
         ("省退役军人事务厅要做好优抚工作", [("省退役军人事务厅", "lead")]),
         ("旅行社要严格执行安全制度", [("旅行社", "lead")]),
+        ("营业性演出场所要落实观众疏散预案", [("营业性演出场所", "lead")]),  # a venue a modal makes act
+        ("各市（州）应急管理局、消防救援支队要开展联合演练", [("市（州）应急管理局", "lead"), ("消防救援支队", "lead")]),
+        ("市（州）、县（市、区）人民政府要落实属地责任", [("市（州）、县（市、区）人民政府", "lead")]),
+        ("各州、市要加强领导", [("州", "lead"), ("市", "lead")]),
         ("文化馆、图书馆、博物馆要开展安全检查", [("文化馆", "lead"), ("图书馆", "lead"), ("博物馆", "lead")]),
         ("各镇街要落实属地责任", [("镇街", "lead")]),
         ("鼓励供销合作社、邮政和大型电商企业参与", [("供销合作社", "other")]),  # 和 between two names
@@ -204,6 +208,7 @@ def test_roles(sentence: str, expected: list[tuple[str, str]]) -> None:
         # a directive or a cue opens no subject
         ("鉴于首都圈地区的特殊重要性，建议将首都圈地区建成示范区", []),
         ("发挥社会组织联系政府、服务企业作用", []),  # verbs and their objects, no fields of a unit
+        ("对人员密集场所开展检查", []),  # a venue inspected is where, not who
         ("各部门要聚焦企业安全生产主体责任落实", [("部门", "lead")]),  # what a task aims at
         ("推进安全生产组织架构优化、专职人员配备", []),
         ("要加大统筹协调力度，会同有关部门建立完善促进综合保税区发展的部门协调机制", [("有关部门", "co")]),
