@@ -214,9 +214,7 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
             header, previous_row = [cell.strip() for cell in doc.text_of(block).split("\t")], []
         elif block.kind == "table_row" and header:
             previous_row = _row_cells(doc, block, header, previous_row)
-            draft = _row_task(previous_row, current, index)
-            if draft:
-                drafts.append(draft)
+            drafts += _row_tasks(doc, previous_row, current, index)
     return _without_restated_rows(drafts)
 
 
@@ -344,24 +342,27 @@ def _row_cells(doc: Document, block: Block, header: list[str], above: list[Cell]
     return result
 
 
-def _row_task(cells: list[Cell], section: Section | None, index: int) -> TaskDraft | None:
-    """The task a row states, from its task column (else its first long cell)."""
+def _row_tasks(doc: Document, cells: list[Cell], section: Section | None, index: int) -> list[TaskDraft]:
+    """The tasks a row states, from its task column (else its first long cell): one per sentence
+    of the cell, each with the row's cells (GUIDELINE: a task cell of several sentences)."""
     task = next((c for c in cells if c.role == "task" and c.text), None)
     task = task or next((c for c in cells if c.role not in ("number", "group") and len(c.text) > 4), None)
     if task is None:
-        return None
-    text = task.text.rstrip("。；")
+        return []
     groups = [c.text for c in cells if c.role == "group" and c.text]
-    return TaskDraft(
-        text=text,
-        start=task.start,
-        end=task.start + len(text),
-        section=section,
-        path=[*(section.path if section else []), *groups],
-        origin="body",
-        block=index,
-        columns={cell.column: cell for cell in cells},
-    )
+    return [
+        TaskDraft(
+            text=doc.text.text[start:end],
+            start=start,
+            end=end,
+            section=section,
+            path=[*(section.path if section else []), *groups],
+            origin="body",
+            block=index,
+            columns={cell.column: cell for cell in cells},
+        )
+        for start, end in split_sentences(doc.text.text, task.start, task.end)
+    ]
 
 
 def _lists_findings(title: str) -> bool:

@@ -24,6 +24,8 @@ from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
 
 TAB = "\t"  # separates the cells of a table row in a text file; kept
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a row of a table drawn with pipes, its cells become TAB-separated
+_PIPE_RULE = re.compile(r"[\s|:\-–—]+")
 
 
 @dataclass(slots=True)
@@ -138,6 +140,11 @@ def _split_run_in_title(text: str, source: SourceLine) -> tuple[SourceLine, ...]
 def _clean_line(text: str, source: SourceLine) -> _Line:
     cleaned = text[source.start : source.end].translate(_translation())  # one character for one
     offsets = list(range(source.start, source.end))
+    if _PIPE_ROW.match(cleaned) and cleaned.count("|") >= 3:  # | 序号 | 任务内容 |: a table drawn with pipes
+        if _PIPE_RULE.fullmatch(cleaned):
+            return _Line([], [], source)  # |---|---|: its rule under the header
+        first, last = cleaned.index("|"), cleaned.rindex("|")
+        cleaned = cleaned[:first] + " " + cleaned[first + 1 : last].replace("|", TAB) + " " + cleaned[last + 1 :]
     if " " not in cleaned:
         return _Line(list(cleaned), offsets, source)
     return _drop_spaces(list(cleaned), offsets, source)

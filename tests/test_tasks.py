@@ -189,6 +189,33 @@ def test_an_annexed_problem_list_gives_no_tasks_and_the_instructions_do() -> Non
     assert notice.tasks[0].text.startswith("对国务院安委会明查暗访检查组发现的问题隐患，要加强跟踪督办")
 
 
+def test_a_table_cell_of_two_sentences_gives_two_tasks_with_the_rows_units(tmp_path: Path) -> None:
+    body = (
+        "一、重点任务\n序号\t工作任务\t牵头单位\t完成时限\n"
+        "1\t开展高层建筑消防设施专项检测。对检测不合格的限期整改。\t区消防救援支队\t6月底前\n"
+    )
+    notice(tmp_path, body)
+    tasks = notice_of(tmp_path / "notice.txt").tasks
+    assert [(t.text, t.units("lead"), [str(d.end) for d in t.deadlines]) for t in tasks] == [
+        ("开展高层建筑消防设施专项检测", ["区消防救援支队"], ["2025-06-30"]),
+        ("对检测不合格的限期整改", ["区消防救援支队"], ["2025-06-30"]),
+    ]
+
+
+def test_a_table_drawn_with_pipes_is_a_table(tmp_path: Path) -> None:
+    body = (
+        "一、重点任务\n| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
+        "| 1 | 完成老旧电梯更新改造60台 | 区市场监管局 | 11月底前 |\n"
+    )
+    notice(tmp_path, body)
+    [task] = notice_of(tmp_path / "notice.txt").tasks
+    assert (task.text, task.units("lead"), [str(d.end) for d in task.deadlines]) == (
+        "完成老旧电梯更新改造60台",
+        ["区市场监管局"],
+        ["2025-11-30"],
+    )
+
+
 def test_a_problem_list_inside_the_plan_gives_no_tasks(tmp_path: Path) -> None:
     """附：……问题清单 and the numbered findings under it are no tasks; the instruction after them is."""
     body = (
