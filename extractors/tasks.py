@@ -370,8 +370,11 @@ def _lists_findings(title: str) -> bool:
 
 
 def _opens_findings(text: str) -> bool:
-    """附：2024年省级督查反馈问题清单 — a list of findings inside the plan starts after this line."""
-    return re.match(_rules()["lists"]["inline_list"], text) is not None and _lists_findings(text)
+    """附：2024年省级督查反馈问题清单, 检查发现的主要问题： — a list of findings inside the plan starts
+    after this line."""
+    lists = _rules()["lists"]
+    labelled = re.match(lists["inline_list"], text) is not None and _lists_findings(text)
+    return labelled or re.search(lists["findings_lead"], text) is not None
 
 
 def _item_text(doc: Document, index: int) -> bool:

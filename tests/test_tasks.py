@@ -189,6 +189,14 @@ def test_an_annexed_problem_list_gives_no_tasks_and_the_instructions_do() -> Non
     assert notice.tasks[0].text.startswith("对国务院安委会明查暗访检查组发现的问题隐患，要加强跟踪督办")
 
 
+def test_findings_a_check_reported_are_no_tasks(tmp_path: Path) -> None:
+    body = (
+        "一、主要任务\n（二）整改上级检查发现问题。\n2024年市级专项检查发现的主要问题：\n（1）部分服务站档案资料不齐全；\n"
+        "（2）个别乡镇优待证发放进度滞后；\n（3）走访慰问记录缺失。\n各服务站要对照上述问题建立整改台账。\n"
+    )
+    assert notice(tmp_path, body) == ["各服务站要对照上述问题建立整改台账"]
+
+
 def test_a_table_cell_of_two_sentences_gives_two_tasks_with_the_rows_units(tmp_path: Path) -> None:
     body = (
         "一、重点任务\n序号\t工作任务\t牵头单位\t完成时限\n"
