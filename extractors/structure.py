@@ -149,9 +149,12 @@ def _mark_items(paras: list[_Para]) -> None:
 
 def _only_assignments(text: str) -> bool:
     """Nothing but units assigned, in brackets or written out (牵头单位：市供水集团；配合单位：……)."""
-    written_out = re.compile(table("tasks.toml")["bracket_assignment"]["sentence"])
     rest = assignment_bracket().sub("", text)
-    return all(written_out.fullmatch(part.strip()) for part in re.split(r"[。；;]", rest) if part.strip())
+    return all(
+        _rule("tasks.toml", "bracket_assignment", "sentence").fullmatch(part.strip())
+        for part in re.split(r"[。；;]", rest)
+        if part.strip()
+    )
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
@@ -164,7 +167,7 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
         return following.kind is None and (
             is_org_line(following.text)
             or assignment_bracket().fullmatch(following.text.strip()) is not None  # its units, on a line of their own
-            or re.match(table("tasks.toml")["closing"]["pattern"], following.text) is not None
+            or _rule("tasks.toml", "closing", "pattern").match(following.text) is not None
             or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
         )
     found = heading_style(following.text)
@@ -174,6 +177,13 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
 _CLOSING: frozenset[BlockKind | None] = frozenset(
     {"attachment", "date", "printed", "cc", "contact", "openness", "note", "toc"}
 )
+
+
+@cache
+def _rule(file: str, section: str, key: str) -> re.Pattern[str]:
+    """A pattern of another stage's rules that the structure reads too (a closing formula, an
+    assignment written out, a heading's time), compiled once."""
+    return re.compile(table(file)[section][key])
 
 
 @cache
@@ -419,7 +429,7 @@ def _title_of(rest: str) -> tuple[str, int] | None:
     None when the text reads as a sentence (a numbered item), not a title.
     """
     stop = _title_stop(rest)
-    if stop is not None and re.search(table("normalise.toml")["join"]["heading_time"], rest.rstrip()):
+    if stop is not None and _rule("normalise.toml", "join", "heading_time").search(rest.rstrip()):
         stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's
     title_end = stop if stop is not None else len(rest)
     max_chars, sentence = _title_limits()
