@@ -9,7 +9,6 @@ they end with), which the field rules read to tell a verb from a noun.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
@@ -17,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from extractors.segment import segment, tokenizer
+from extractors.segment import segment, word_tags
 
 # jieba tags of words that never belong to a noun phrase: verbs, prepositions, adverbs,
 # particles, conjunctions, pronouns, time words, punctuation; everything else may.
@@ -36,21 +35,6 @@ def nlp() -> Language:
     return spacy.blank("zh")
 
 
-@cache
-def _lexicon_tags() -> dict[str, str]:
-    """Each word's jieba tag: its dictionary's (the third field of each line of dict.txt, as
-    jieba.posseg reads it), then the project's.  Read here rather than from jieba.posseg, whose
-    import also loads its HMM tables, 50 MB and a third of a second that no stage uses."""
-    tags: dict[str, str] = {}
-    with tokenizer().get_dict_file() as lines:
-        for line in lines:
-            if entry := line.strip().decode("utf-8"):
-                word, _, tag = entry.split(" ")
-                tags[word] = sys.intern(tag)  # a few dozen tags, not one string per word
-    tags.update(tokenizer().user_word_tag_tab)
-    return tags
-
-
 @lru_cache(maxsize=65536)
 def tag_of(word: str) -> str:
     """jieba's tag for a word; a word of an adverb and a verb is an adverb (认真总结, which jieba
@@ -63,7 +47,7 @@ def tag_of(word: str) -> str:
         return "eng"
     if word.startswith("每"):
         return "t"  # 每, 每年度, 每季度: a frequency
-    tags = _lexicon_tags()
+    tags = word_tags()
     if len(word) == 1:
         return tags.get(word, "x")
     if len(word) > 2 and tags.get(word[:2]) in ("d", "ad") and tags.get(word[2:]) in ("v", "vn"):
