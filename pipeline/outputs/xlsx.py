@@ -106,11 +106,11 @@ class Styles:
         self.cache: dict[tuple[str, str | None], Format] = {}
 
     def get(self, style: str, fill: str | None = None) -> Format:
-        key = (style, fill)
-        if key not in self.cache:
+        made = self.cache.get((style, fill))
+        if made is None:
             properties = {**self.base, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
-            self.cache[key] = self.book.add_format(properties)
-        return self.cache[key]
+            made = self.cache[style, fill] = self.book.add_format(properties)
+        return made
 
     def run(self, name: str) -> Format:
         key = ("run", name)
