@@ -140,11 +140,13 @@ class Task(Record):
 
     def units(self, role: Role) -> list[str]:
         """The units in a role, each once by its canonical name, in the order written."""
-        return list(dict.fromkeys(p.canonical for p in self.parties if p.role == role))
+        found = [p.canonical for p in self.parties if p.role == role]
+        return list(dict.fromkeys(found)) if len(found) > 1 else found  # most tasks name none or one
 
     def when(self) -> str:
         """The time expressions as written, each once (4月、9月、12月 gives three deadlines)."""
-        return "；".join(dict.fromkeys(d.text for d in self.deadlines))
+        texts = [d.text for d in self.deadlines]
+        return "；".join(dict.fromkeys(texts) if len(texts) > 1 else texts)
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         """The earliest start and the latest end of the task's deadlines."""

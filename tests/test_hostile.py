@@ -140,8 +140,8 @@ def unstorable(job: Job) -> Outcome:
     outcome = run(job)
     if not job.path.name.startswith("unstorable"):
         return outcome
-    spoilt = b'"end_date": "not a date '
-    rows = tuple({**r, "deadlines": r["deadlines"].replace(b'"end_date": "', spoilt)} for r in outcome.rows)
+    spoilt = b'"end_date":"not a date '
+    rows = tuple({**r, "deadlines": r["deadlines"].replace(b'"end_date":"', spoilt)} for r in outcome.rows)
     return dataclasses.replace(outcome, rows=rows)
 
 

@@ -56,14 +56,15 @@ def doubts(notice: Notice) -> dict[str, list[str]]:
     """Why an analyst should look twice at each task: signs the extractor may have got it wrong."""
     with_lead = sum(1 for task in notice.tasks if task.units("lead") or task.implicit_lead)
     leads_usual = with_lead >= LEADS_USUAL * len(notice.tasks)  # a report names no leads at all
-    return {task.id: _task_doubts(task, notice, leads_usual) for task in notice.tasks}
+    forwarding = _forwarding_office(notice)
+    return {task.id: _task_doubts(task, notice, leads_usual, forwarding) for task in notice.tasks}
 
 
-def _task_doubts(task: Task, notice: Notice, leads_usual: bool) -> list[str]:
+def _task_doubts(task: Task, notice: Notice, leads_usual: bool, forwarding: frozenset[str]) -> list[str]:
     found = []
     if leads_usual and not task.units("lead") and not task.implicit_lead:
         found.append("未找到牵头单位，而本文多数任务有")
-    if _led_only_by_the_forwarding_office(task, notice):
+    if _led_only_by(task, forwarding):
         found.append(f"牵头单位仅为推定的转发机关（{task.implicit_lead}），请核对计划的实际牵头单位")
     if len(task.text) > LONG_TASK:
         found.append(f"任务文字长达{len(task.text)}字，可能并入了下一段")
@@ -81,15 +82,23 @@ def _task_doubts(task: Task, notice: Notice, leads_usual: bool) -> list[str]:
     return found
 
 
-def _led_only_by_the_forwarding_office(task: Task, notice: Notice) -> bool:
-    """A plan's task whose only lead is inferred, and is the office that forwards the plan, not
-    its drafter (who drafted it was not found): the analyst must say who leads."""
+def _forwarding_office(notice: Notice) -> frozenset[str]:
+    """The forms of the name of the office that forwards a plan, when it issued the notice and
+    who drafted the plan was not found; else none."""
     meta = notice.meta
     offices = [name for name in meta.issuers if name.endswith(FORWARDING_OFFICES)]
-    if task.origin != "body" or task.units("lead") or not task.implicit_lead or meta.drafter or not offices:
-        return False
+    if meta.drafter or not offices or meta.plan_title is None:
+        return frozenset()
     forms, _ = issuer_forms(offices, "")
-    return meta.plan_title is not None and is_issuer(task.implicit_lead, forms)
+    return forms
+
+
+def _led_only_by(task: Task, forwarding: frozenset[str]) -> bool:
+    """A plan's task whose only lead is inferred, and is the `forwarding` office (its forms), not
+    its drafter: the analyst must say who leads."""
+    if not forwarding or task.origin != "body" or task.units("lead") or not task.implicit_lead:
+        return False
+    return is_issuer(task.implicit_lead, forwarding)
 
 
 def review_html(notice: Notice) -> str:
@@ -161,11 +170,13 @@ def _text(notice: Notice, found: list[Mark], unsure: set[str]) -> str:
     """The text cut at every span boundary; each piece a span naming the records over it."""
     anchors = {section.span.start: section.id for section in notice.sections}
     numbers = {task.span.start: number for number, task in enumerate(notice.tasks, 1)}
-    headings = [(section.span.start, section.span.end) for section in notice.sections]
+    headings = sorted((section.span.start, section.span.end) for section in notice.sections)
     ends = {end for _, end in headings}
     cuts = sorted({0, len(notice.text), *anchors, *ends, *(m.start for m in found), *(m.end for m in found)})
     waiting = deque(sorted(found, key=lambda m: m.start))
     active: list[Mark] = []
+    heading_ends = deque(headings)  # a piece lies in a heading when it starts in one: its end is a cut
+    heading_end = -1
     pieces = []
     for start, end in pairwise(cuts):
         if start in anchors:
@@ -174,11 +185,12 @@ def _text(notice: Notice, found: list[Mark], unsure: set[str]) -> str:
             pieces.append(f'<sup class="number">{numbers[start]}</sup>')
         while waiting and waiting[0].start <= start:
             active.append(waiting.popleft())
+        while heading_ends and heading_ends[0][0] <= start:
+            heading_end = max(heading_end, heading_ends.popleft()[1])
         active = [m for m in active if m.end > start]
         text = html.escape(notice.text[start:end])
         if not active:
-            heading = any(first <= start and end <= last for first, last in headings)
-            pieces.append(f"<b>{text}</b>" if heading else text)
+            pieces.append(f"<b>{text}</b>" if start < heading_end else text)
             continue
         kinds = " ".join(dict.fromkeys(m.kind for m in active))
         doubt = " doubt" if any(m.kind == "task" and m.id in unsure for m in active) else ""

@@ -71,8 +71,9 @@ def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None
     book = Book(buffer)
     texts = {task.id: task.text for task in notice.tasks}
     _task_sheet(book.sheet("任务分解表"), notice, matched_by_text(texts, reviews or {}))
-    _matrix_sheet(book.sheet("责任矩阵"), notice)
-    _timeline_sheet(book.sheet("时间表"), notice)
+    short = [abridged(task.text) for task in notice.tasks]  # the grid sheets' labels, cut once for both
+    _matrix_sheet(book.sheet("责任矩阵"), notice, short)
+    _timeline_sheet(book.sheet("时间表"), notice, short)
     _targets_sheet(book.sheet("量化目标"), notice)
     _info_sheet(book.sheet("文件信息"), notice)
     _legend_sheet(book.sheet("说明"))
@@ -245,7 +246,7 @@ def matched_by_text(texts: Mapping[K, str], entries: Mapping[str, V]) -> dict[K,
 # ---------------------------------------------------------------- 责任矩阵
 
 
-def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
+def _matrix_sheet(sheet: Sheet, notice: Notice, short: Sequence[str]) -> None:
     roles: list[dict[str, str]] = []
     inferred = notice.inferred_leads()
     for task in notice.tasks:
@@ -259,9 +260,9 @@ def _matrix_sheet(sheet: Sheet, notice: Notice) -> None:
     columns = {unit: column for column, unit in enumerate(units, start=3)}
     headers = ["序号", "工作任务", *units]
     sheet.header(headers, freeze_columns=2)
-    for row, (task, cells) in enumerate(zip(notice.tasks, roles, strict=True), start=2):
+    for row, (text, cells) in enumerate(zip(short, roles, strict=True), start=2):
         sheet.put(row, 1, row - 1)
-        sheet.put(row, 2, abridged(task.text), "line")
+        sheet.put(row, 2, text, "line")
         for unit, mark in cells.items():  # only the marked cells: a matrix is mostly empty
             sheet.put(row, columns[unit], mark, "mark", MARK_FILLS[mark])
     marked = Counter((unit, mark.rstrip("*")) for cells in roles for unit, mark in cells.items())
@@ -313,14 +314,14 @@ def _marks(task: Task, months: list[tuple[int, int]]) -> dict[tuple[int, int], s
     return {**dict.fromkeys(recurring, "↻"), **dict.fromkeys(spans, "▬"), **dict.fromkeys(due, "●")}
 
 
-def _timeline_sheet(sheet: Sheet, notice: Notice) -> None:
+def _timeline_sheet(sheet: Sheet, notice: Notice, short: Sequence[str]) -> None:
     months = plan_months(notice)
     headers = ["序号", "工作任务", "完成时限", *(f"{y}-{m:02d}" for y, m in months)]
     sheet.header(headers, freeze_columns=3)
     columns = {key: column for column, key in enumerate(months, start=4)}
-    for row, task in enumerate(notice.tasks, start=2):
+    for row, (task, text) in enumerate(zip(notice.tasks, short, strict=True), start=2):
         sheet.put(row, 1, row - 1)
-        sheet.put(row, 2, abridged(task.text), "line")
+        sheet.put(row, 2, text, "line")
         sheet.put(row, 3, task.when(), "line")
         for key, mark in _marks(task, months).items():
             if key in columns:  # a deadline outside the plan's span shows in 完成时限 only

@@ -35,6 +35,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "align": "center", "valign": "vcenter",
                "text_wrap": True},
 }  # fmt: skip
+WRAPPED = frozenset(name for name, style in STYLES.items() if style.get("text_wrap"))
 FILLS = {"due": "#F4B183", "span": "#DDEBF7", "recur": "#E2EFDA", "lead": "#F8CBAD", "co": "#BDD7EE",
          "other": "#E2EFDA", "doubt": "#FFEB9C"}  # fmt: skip
 
@@ -76,8 +77,13 @@ class Book:
 
 def _lines(text: str, width: float) -> int:
     """The lines a wrapped text takes in a column `width` wide."""
+    return _lines_of([excel_width(part) for part in text.split("\n")], width)
+
+
+def _lines_of(widths: Sequence[int], width: float) -> int:
+    """The lines a wrapped text of lines `widths` wide takes in a column `width` wide."""
     room = max(width - 1, 1)
-    return sum(math.ceil(excel_width(part) / room) or 1 for part in text.split("\n"))
+    return sum(math.ceil(part / room) or 1 for part in widths)
 
 
 def _height(lines: int) -> float:
@@ -89,7 +95,7 @@ _ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def safe(text: str) -> str:
     """Text fit for a cell: control characters XML cannot hold removed (not fatal)."""
-    return _ILLEGAL_IN_XML.sub("", text)
+    return text if text.isprintable() else _ILLEGAL_IN_XML.sub("", text)  # the test alone takes a third of the time
 
 
 class Styles:
@@ -100,11 +106,11 @@ class Styles:
         self.cache: dict[tuple[str, str | None], Format] = {}
 
     def get(self, style: str, fill: str | None = None) -> Format:
-        key = (style, fill)
-        if key not in self.cache:
+        made = self.cache.get((style, fill))
+        if made is None:
             properties = {**self.base, **STYLES[style], **({"bg_color": FILLS[fill]} if fill else {})}
-            self.cache[key] = self.book.add_format(properties)
-        return self.cache[key]
+            made = self.cache[style, fill] = self.book.add_format(properties)
+        return made
 
     def run(self, name: str) -> Format:
         key = ("run", name)
@@ -128,25 +134,24 @@ class Sheet:
         self.ws = worksheet
         self.styles = styles
         self.measured = measured
-        self.wrapped: list[tuple[int, int, str]] = []
+        self.wrapped: list[tuple[int, int, Sequence[int]]] = []  # row, column, the width of each line
         self.longest: dict[int, int] = {}
 
     def put(self, row: int, column: int, value: CellValue, style: str = "body", fill: str | None = None) -> None:
         """Write a value as data: text that starts with = + - @ stays text, never a formula."""
-        if (value is None or value == "") and not self.measured:
-            return
-        fmt = self.styles.get("date" if isinstance(value, dt.date) else style, fill)
         r, c = row - 1, column - 1
-        if value is None or value == "":
-            self.ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, str):
+        if isinstance(value, str) and value:
             text = safe(value)
-            self.ws.write_string(r, c, text, fmt)
-            self._measure(row, column, text, style)
+            self.ws.write_string(r, c, text, self.styles.get(style, fill))
+            if row > 1 and self.measured:
+                self._measure(row, column, text, style)
+        elif value is None or value == "":
+            if self.measured:
+                self.ws.write_blank(r, c, None, self.styles.get(style, fill))
         elif isinstance(value, dt.date):
-            self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
+            self.ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), self.styles.get("date", fill))
         else:
-            self.ws.write_number(r, c, value, fmt)
+            self.ws.write_number(r, c, value, self.styles.get(style, fill))
             if self.measured:
                 self.longest[column] = max(self.longest.get(column, 0), len(str(value)))
 
@@ -172,13 +177,16 @@ class Sheet:
         if len(fragments) == 2:  # xlsxwriter wants two fragments at least: a wholly marked text in two halves
             fragments = [fragments[0], text[:1], fragments[0], text[1:]]
         self.ws.write_rich_string(row - 1, column - 1, *fragments, self.styles.get("body"))
-        self._measure(row, column, text, "body")
+        if row > 1 and self.measured:
+            self._measure(row, column, text, "body")
 
     def _measure(self, row: int, column: int, text: str, style: str) -> None:
-        if row > 1 and self.measured:
-            self.longest[column] = max(self.longest.get(column, 0), excel_width(text))
-            if STYLES[style].get("text_wrap"):
-                self.wrapped.append((row, column, text))
+        width = excel_width(text)
+        if width > self.longest.get(column, 0):
+            self.longest[column] = width
+        if style in WRAPPED:
+            lines = [excel_width(part) for part in text.split("\n")] if "\n" in text else (width,)
+            self.wrapped.append((row, column, lines))
 
     def header(self, headers: Sequence[str], freeze_columns: int = 1) -> None:
         for column, name in enumerate(headers, start=1):
@@ -210,8 +218,8 @@ class Sheet:
         for column, width in widths.items():
             ws.set_column(column - 1, column - 1, width)
         lines: dict[int, int] = {}
-        for row, column, text in self.wrapped:
-            lines[row] = max(lines.get(row, 1), _lines(text, widths.get(column, 10)))
+        for row, column, line_widths in self.wrapped:
+            lines[row] = max(lines.get(row, 1), _lines_of(line_widths, widths.get(column, 10)))
         for row, count in lines.items():
             ws.set_row(row - 1, _height(count))
         if filter_rows:
