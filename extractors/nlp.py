@@ -89,8 +89,8 @@ class Sentence:
     def __init__(self, text: str, words: tuple[str, ...]) -> None:
         self.text = text
         self.words = words
-        self.starts = list(accumulate((len(w) for w in words[:-1]), initial=0)) if words else []
-        self.tokens = tuple(Word(w, tag_of(w), i, at) for i, (w, at) in enumerate(zip(words, self.starts, strict=True)))
+        self.starts = [0, *accumulate(map(len, words[:-1]))] if words else []
+        self.tokens = tuple(map(Word, words, map(tag_of, words), range(len(words)), self.starts))
 
     def __len__(self) -> int:
         return len(self.tokens)

@@ -62,6 +62,18 @@ def _rules() -> dict[str, Any]:
 
 
 @cache
+def _vocabulary(section: str, key: str) -> frozenset[str]:
+    """A word list of roles.toml as a set: the name rules ask whether each word is in one."""
+    return frozenset(_rules()[section][key])
+
+
+@cache
+def _endings(section: str, key: str) -> tuple[str, ...]:
+    """A list of roles.toml of what a word may end with, for `str.endswith`."""
+    return tuple(_rules()[section][key])
+
+
+@cache
 def _cue_labels() -> dict[str, str]:
     """Each cue word of roles.toml's [cues] → its label (co, other, lead_by …)."""
     return {word: label for label, cue_words in _rules()["cues"].items() for word in cue_words}
@@ -91,7 +103,7 @@ def _ends_name(token: Word, places: bool = False) -> bool:
         return False  # a person's name; 宣传部, which jieba tags as one, is a body
     if token.tag_ == "l" and not token.text.endswith((*_people(), *_long_suffixes())):
         return False  # a set phrase (依法查处), unless it names people or a body (从业人员, 高等学校)
-    if token.tag_ != "nt" and token.text.endswith(tuple(_rules()["names"]["not_names"])):
+    if token.tag_ != "nt" and token.text.endswith(_endings("names", "not_names")):
         return False  # 境外政局, 城乡社区; not 民政局, which jieba knows as a body
     return _name_end().search(token.text) is not None or (places and token.text.endswith(_place_heads()))
 
@@ -127,7 +139,7 @@ def _barrier(token: Word) -> bool:
     return (
         token.text in PUNCTUATION
         or token.tag_ in ("p", "d", "u", "uj", "ul", "c")
-        or token.text in _rules()["roles"]["modals"]
+        or token.text in _vocabulary("roles", "modals")
         or token.text in _cue_words()
     )
 
@@ -155,7 +167,7 @@ def _one_name(doc: Sentence, first: int, places: bool = False) -> int | None:
             continue
         if chars > rules["max_chars"]:
             break
-        if index > first and token.text in rules["separators"]:
+        if index > first and token.text in _vocabulary("names", "separators"):
             if not ((last is None or not _ends_name(doc[last])) and _joins_fields(doc, first, index)):
                 break
             continue  # 区住房|和|城乡建设局, 省文化|和|旅游厅: two fields of one body
@@ -168,7 +180,7 @@ def _one_name(doc: Sentence, first: int, places: bool = False) -> int | None:
         elif index > first and _suffix_after_field(doc, index):
             last = index  # 市场监管|所, 卫生监督|所: a suffix jieba reads as a particle
         elif last is not None:
-            if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
+            if token.text in _vocabulary("names", "openers") and index + 1 < len(doc) and is_nominal(doc[index + 1]):
                 continue
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
@@ -180,7 +192,7 @@ def _one_name(doc: Sentence, first: int, places: bool = False) -> int | None:
             if ends and not _joins_fields(doc, first, index + 1):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
-            if doc[index - 1].text not in rules["openers"]:
+            if doc[index - 1].text not in _vocabulary("names", "openers"):
                 break
         elif not _inside_name(doc, index) and not _joins_fields(doc, first, index + 1):
             break  # (not 政务|服务|和|数据管理局: a field before 和 may end in a verb)
@@ -197,23 +209,18 @@ def _joins_fields(doc: Sentence, first: int, index: int) -> bool:
     return (
         after is not None
         and after - index <= 3
-        and doc[after].text.endswith(tuple(_rules()["names"]["joined_bodies"]))
+        and doc[after].text.endswith(_endings("names", "joined_bodies"))
         and is_nominal(fields[0])
-        and all(is_nominal(t) or t.tag_ in ("v", "vn") or t.text in _rules()["names"]["openers"] for t in fields)
+        and all(is_nominal(t) or t.tag_ in ("v", "vn") or t.text in _vocabulary("names", "openers") for t in fields)
     )
 
 
 def _verb_and_object(doc: Sentence, index: int) -> bool:
     """培训|从业人员, 面向|社会公众: a verb that takes units as its object, before a whole name, is a
     verb and its object (检查|人员, before a bare generic word, is a name)."""
-    if doc[index].text not in _rules()["names"]["object_verbs"] or index + 1 >= len(doc):
+    if doc[index].text not in _vocabulary("names", "object_verbs") or index + 1 >= len(doc):
         return False
-    return doc[index + 1].text not in _generic() and _one_name(doc, index + 1) is not None
-
-
-@cache
-def _generic() -> frozenset[str]:
-    return frozenset(_rules()["names"]["generic"])
+    return doc[index + 1].text not in _vocabulary("names", "generic") and _one_name(doc, index + 1) is not None
 
 
 def _suffix_after_field(doc: Sentence, index: int) -> bool:
@@ -232,7 +239,7 @@ def _place_ends(doc: Sentence, first: int, index: int) -> bool:
     before = doc[first:index]
     if len(doc[index]) == 1:  # and after an area, the area's level: 重点林区|县, 山区|县
         area = index > first and doc[index - 1].text.endswith(_place_heads()) and doc[index - 1].tag_ in ("n", "ns")
-        return area or all(token.text in _rules()["names"]["openers"] for token in before)
+        return area or all(token.text in _vocabulary("names", "openers") for token in before)
     return not any(token.tag_ in ("v", "vn") for token in before)
 
 
@@ -273,7 +280,7 @@ def _inside_name(doc: Sentence, index: int) -> bool:
     """Whether a word can stand inside a name before its suffix: a noun, an opener (各级), or
     a verb right before a generic word (机构编制|部门, 住房城乡建设|部门; not 完成|吕巷镇)."""
     token = doc[index]
-    if token.text in _rules()["names"]["openers"] or (is_nominal(token) and not _barrier(token)):
+    if token.text in _vocabulary("names", "openers") or (is_nominal(token) and not _barrier(token)):
         return True
     return _names_a_field(doc, index) or _glued_to_suffix(doc, index)
 
@@ -283,7 +290,7 @@ def _names_a_field(doc: Sentence, index: int) -> bool:
     包保|干部); a one-character verb moves (安全宣传进|企业: a slogan, not a name)."""
     token = doc[index]
     following = doc[index + 1] if index + 1 < len(doc) else None
-    generic = following is not None and following.text in _rules()["names"]["generic"]
+    generic = following is not None and following.text in _vocabulary("names", "generic")
     return (
         token.tag_ in ("v", "vn")
         and len(token) > 1
@@ -296,11 +303,11 @@ def _names_a_field(doc: Sentence, index: int) -> bool:
 
 def _opens_name(doc: Sentence, index: int, places: bool = False) -> bool:
     token = doc[index]
-    if token.text in _rules()["names"]["openers"] or _quote_end(doc, index) is not None:
+    if token.text in _vocabulary("names", "openers") or _quote_end(doc, index) is not None:
         return True
     if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
         following = doc[index + 1] if index + 1 < len(doc) else None
-        return following is not None and following.text in _rules()["names"]["counters"]
+        return following is not None and following.text in _vocabulary("names", "counters")
     if is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token):
         return True
     # a verb opens a name only right after a cue (督促包保干部); at a clause's start it is the
@@ -369,7 +376,7 @@ def _fields_sharing_a_noun(doc: Sentence, first: int) -> int | None:
     nor a verb and its object (联系|政府)."""
     rules = _rules()["names"]
     nouns = rules["field_nouns"]
-    index = first + 1 if doc[first].text in rules["openers"] else first
+    index = first + 1 if doc[first].text in _vocabulary("names", "openers") else first
     while index < len(doc):
         end = next((i for i in range(index, min(index + 3, len(doc))) if doc[i].text == "、"), None)
         if end is None or end == index or not _a_field(doc[index:end]):
@@ -472,9 +479,8 @@ def _loose_name(doc: Sentence, start: int, highlighted: bool = False) -> tuple[i
 
 def _modal_follows(doc: Sentence, index: int) -> bool:
     """A modal at `index`, or after an adverb or a comma there (……所在地，也要)."""
-    modals = _rules()["roles"]["modals"]
-    ahead = [t for t in doc[index : index + 3] if t.text not in "，," and t.tag_ not in ("d", "ad")]
-    return bool(ahead) and ahead[0].text in modals
+    ahead = next((t for t in doc[index : index + 3] if t.text not in "，," and t.tag_ not in ("d", "ad")), None)
+    return ahead is not None and ahead.text in _vocabulary("roles", "modals")
 
 
 @cache
@@ -638,10 +644,8 @@ def _venue(doc: Sentence, start: int) -> tuple[int, int] | None:
     for index in range(start, min(start + 6, len(doc) - 1)):
         if doc[index].text in PUNCTUATION or _barrier(doc[index]):
             return None
-        if (
-            doc[index].text.endswith(tuple(_rules()["names"]["venues"]))
-            and doc[index + 1].text in _rules()["roles"]["modals"]
-        ):
+        venue = doc[index].text.endswith(_endings("names", "venues"))
+        if venue and doc[index + 1].text in _vocabulary("roles", "modals"):
             return start, index
     return None
 
@@ -685,7 +689,7 @@ def _predicate_at(doc: Sentence, index: int) -> int | None:
         return index
     if doc[index].text in "，," and index + 1 < len(doc):
         following = doc[index + 1 : index + 3]
-        if any(token.text in _rules()["roles"]["modals"] for token in following):
+        if any(token.text in _vocabulary("roles", "modals") for token in following):
             return index + 1
     return None
 
@@ -728,7 +732,7 @@ def _predicate(token: Word) -> bool:
     a set phrase that opens with an adverb (依法办理; not 生态环境)."""
     if token.tag_ == "l":
         return _opens_predicate(token)
-    return token.tag_ in PREDICATE_TAGS or token.text in _rules()["roles"]["modals"]
+    return token.tag_ in PREDICATE_TAGS or token.text in _vocabulary("roles", "modals")
 
 
 def _cued(doc: Sentence) -> Iterator[FoundParty]:
@@ -751,7 +755,7 @@ def _cued(doc: Sentence) -> Iterator[FoundParty]:
         elif label == "lead_by" and _a_range(doc, after):
             continue  # 由企业在职职工……放宽至……: from what to what, not by whom
         elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
-            members = cue_end > 1 and doc[cue_end - 2].text in _rules()["names"]["member_words"]
+            members = cue_end > 1 and doc[cue_end - 2].text in _vocabulary("names", "member_words")
             yield from _parties(doc, names, "co" if members else "lead")  # 由X牵头; 成员由X组成
             yield from _joining(doc, after + 1)  # 由X牵头、Y共同参与
         elif label == "co_with" and (following in rules["co_with_verbs"] or _joint_noun(doc, after)):
@@ -842,7 +846,7 @@ def _acts(doc: Sentence, after: int) -> bool:
     token = doc[after]
     if token.tag_ == "vn" and doc[after - 1].text.endswith(_people()):
         return True
-    return not is_nominal(token) or token.tag_ in IDIOM_TAGS or token.text in _rules()["roles"]["modals"]
+    return not is_nominal(token) or token.tag_ in IDIOM_TAGS or token.text in _vocabulary("roles", "modals")
 
 
 def _joint_noun(doc: Sentence, after: int) -> bool:
@@ -875,7 +879,7 @@ def _field_list() -> re.Pattern[str]:
 def _supervised(doc: Sentence) -> Iterator[FoundParty]:
     """加强对下属企业的督促指导, 对医院等场所，要督促……: the units a supervision reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
-    modals = set(_rules()["roles"]["modals"])
+    modals = _vocabulary("roles", "modals")
     for index, word in enumerate(doc.words):
         if word != "对":
             continue
@@ -894,13 +898,13 @@ def _compound(doc: Sentence, first: int, names: list[tuple[int, int]]) -> bool:
     if len(names) != 1:
         return False
     start, last = names[0]
-    return start == last == first and doc[first].text in _rules()["names"]["generic"]
+    return start == last == first and doc[first].text in _vocabulary("names", "generic")
 
 
 def _responsible(doc: Sentence) -> Iterator[FoundParty]:
     """压实医疗卫生单位主体责任: the unit whose 主体责任 is at stake."""
     for index, word in enumerate(doc.words):
-        if word not in _rules()["roles"]["responsibility"]:
+        if word not in _vocabulary("roles", "responsibility"):
             continue
         end = index - 1
         if end >= 0 and doc[end].text == "安全生产":
@@ -908,7 +912,7 @@ def _responsible(doc: Sentence) -> Iterator[FoundParty]:
         start = end
         while start > 0 and is_nominal(doc[start - 1]) and doc[start - 1].text not in PUNCTUATION:
             start -= 1
-        if start > 0 and doc[start - 1].text in _rules()["roles"]["aims"]:
+        if start > 0 and doc[start - 1].text in _vocabulary("roles", "aims"):
             continue  # 聚焦企业安全生产主体责任落实: what a task aims at, not who acts
         for first in range(start, end + 1):
             last = _one_name(doc, first)
@@ -1079,7 +1083,7 @@ def _listed(text: str, base: int, role: Assigned, labelled: bool = False) -> lis
 
 def _collective(name: str) -> bool:
     """有关部门, 单位: no named unit — a list of collectives has no first to lead it."""
-    return re.sub("^(?:有关|相关|其他|其余|各)", "", name) in _generic()
+    return re.sub("^(?:有关|相关|其他|其余|各)", "", name) in _vocabulary("names", "generic")
 
 
 @cache

@@ -26,6 +26,7 @@ from extractors.vocab import alternation, table, words
 CHINESE_NUMBER = "零〇一二两三四五六七八九十百千"
 QUIET = [("《", "》"), ("“", "”"), ("〔", "〕"), ("【", "】")]
 CLAUSE_MARKS = "，；。：,;:"
+_CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
 VERB_TAGS = frozenset({"v", "vn", "vd"})
 EVENT_MARKS = PUNCTUATION - frozenset("、“”《》")  # 开展一次“回头看”, 面向A、B的培训: one action
 ACTION_TAGS = frozenset({"v", "vd"})  # a verb, not a verbal noun: what opens a predicate
@@ -84,10 +85,12 @@ def find_targets(doc: Sentence) -> list[FoundTarget]:
 
 
 def _quiet(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for opening, closing in QUIET:
-        spans += [(m.start(), m.end()) for m in re.finditer(f"{opening}[^{closing}]*{closing}", text)]
-    return spans
+    return [(m.start(), m.end()) for pattern in _quoted_spans() for m in pattern.finditer(text)]
+
+
+@cache
+def _quoted_spans() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(f"{opening}[^{closing}]*{closing}") for opening, closing in QUIET)
 
 
 def _inside(target: FoundTarget, spans: list[tuple[int, int]]) -> bool:
@@ -122,7 +125,7 @@ def _conditions(text: str) -> list[tuple[int, int]]:
     ends, not_ends = tuple(context["condition_ends"]), tuple(context["not_condition_ends"])
     openers = tuple(context["condition_openers"])
     spans, start = [], 0
-    for mark in re.finditer(f"[{CLAUSE_MARKS}]", text):
+    for mark in _CLAUSE_MARK.finditer(text):
         clause = text[start : mark.start()].strip()
         closed = mark.group() in "，," and clause.endswith(ends) and not clause.endswith(not_ends)
         if closed or clause.startswith(openers):
