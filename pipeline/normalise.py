@@ -15,6 +15,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -40,7 +41,7 @@ class _Line:
     """A cleaned line: its characters and, for each, the source offset."""
 
     chars: list[str]
-    offsets: list[int]
+    offsets: Sequence[int]  # a range until spaces are dropped or lines merged
     source: SourceLine
 
     @property
@@ -146,7 +147,7 @@ def _split_run_in_title(text: str, source: SourceLine) -> tuple[SourceLine, ...]
 
 def _clean_line(text: str, source: SourceLine) -> _Line:
     cleaned = text[source.start : source.end].translate(_translation())  # one character for one
-    offsets = list(range(source.start, source.end))
+    offsets = range(source.start, source.end)
     if _PIPE_ROW.match(cleaned) and cleaned.count("|") >= 3:  # | 序号 | 任务内容 |: a table drawn with pipes
         if _PIPE_RULE.fullmatch(cleaned):
             return _Line([], [], source)  # |---|---|: its rule under the header
@@ -169,7 +170,7 @@ def _merge_stray_punctuation(lines: list[_Line]) -> list[_Line]:
         if merged and line.chars[0] in starts:
             above = merged[-1]
             source = replace(above.source, end=line.source.end, reaches_margin=line.source.reaches_margin)
-            merged[-1] = _Line(above.chars + line.chars, above.offsets + line.offsets, source)
+            merged[-1] = _Line(above.chars + line.chars, [*above.offsets, *line.offsets], source)
         else:
             merged.append(line)
     return merged
@@ -201,7 +202,7 @@ def _neighbour(chars: list[str], i: int, step: int) -> str:
     return chars[j] if 0 <= j < len(chars) else ""
 
 
-def _drop_spaces(chars: list[str], offsets: list[int], source: SourceLine) -> _Line:
+def _drop_spaces(chars: list[str], offsets: Sequence[int], source: SourceLine) -> _Line:
     """Spaces go, except one between two ASCII letters or digits (`WS 308`); tabs stay."""
     kept_chars: list[str] = []
     kept_offsets: list[int] = []
