@@ -27,10 +27,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 from lunardate import LunarDate
-from spacy.tokens import Doc
 
 from extractors.cues import required_chars
-from extractors.nlp import next_token, text_of
+from extractors.nlp import Sentence, next_token
 from extractors.numerals import parse_int
 from extractors.vocab import table
 from schemas.notice import DeadlineKind, Recurrence
@@ -121,9 +120,9 @@ def _settings() -> dict[str, Any]:
     return table("time.toml")
 
 
-def find_deadlines(doc: Doc, context: TimeContext) -> list[FoundDeadline]:
+def find_deadlines(doc: Sentence, context: TimeContext) -> list[FoundDeadline]:
     """The deadlines a sentence states, in order, without repeats."""
-    text = text_of(doc)
+    text = doc.text
     taken = _quiet_ranges(text)
     chars = set(text)
     matches: list[tuple[re.Match[str], _Rule]] = []
@@ -321,7 +320,7 @@ def _number(text: str | None) -> int | None:
 
 # ---------------------------------------------------------------- recurrences
 
-Resolver = Callable[[re.Match[str], int, TimeContext, Doc], Iterator[FoundDeadline]]
+Resolver = Callable[[re.Match[str], int, TimeContext, Sentence], Iterator[FoundDeadline]]
 
 
 @cache
@@ -361,7 +360,7 @@ def _month_day(match: re.Match[str]) -> int | None:
     return -1 if match["end"] else None
 
 
-def _recurring(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _recurring(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     word = match["every"] or match["fixed"]
     settings = _settings()["rrule"]
     weekdays: tuple[int, ...] = ()
@@ -375,11 +374,11 @@ def _recurring(match: re.Match[str], year: int, context: TimeContext, doc: Doc) 
         yield _recur(match, year, recurrence, weekdays=weekdays)
 
 
-def _yearly(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _yearly(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     yield _recur(match, year, "yearly")
 
 
-def _monthly_point(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _monthly_point(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """每月25日前 · 每月底 · 次月5日前 (a point after a period the sentence may name elsewhere)."""
     day = _month_day(match)
     if day is None or not -1 <= day <= 31:
@@ -388,7 +387,7 @@ def _monthly_point(match: re.Match[str], year: int, context: TimeContext, doc: D
     yield _recur(match, year, "monthly", day=day, after=following, relative=following)
 
 
-def _quarterly_point(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _quarterly_point(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """每季度末 · 每季度结束后10日内 · 每季度首月10日前 (N days or working days after a quarter: the
     Nth of the month after it)."""
     if match["end"]:
@@ -399,7 +398,7 @@ def _quarterly_point(match: re.Match[str], year: int, context: TimeContext, doc:
         yield _recur(match, year, "quarterly", month=1, day=_number(match["first"]))
 
 
-def _yearly_point(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _yearly_point(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """每年12月底前 · 每年3月15日前 · 每年年底前."""
     month = 12 if match["yearend"] else _number(match["month"])
     if month is None or not 1 <= month <= 12:
@@ -410,7 +409,7 @@ def _yearly_point(match: re.Match[str], year: int, context: TimeContext, doc: Do
 # ---------------------------------------------------------------- spans and dates
 
 
-def _date_range(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _date_range(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     groups = match.groupdict()
     if groups.get("from") == "即日":
         start = context.issue_date
@@ -434,13 +433,13 @@ def _date_range(match: re.Match[str], year: int, context: TimeContext, doc: Doc)
         yield _found(match, "within", start, end)
 
 
-def _year_range(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _year_range(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     first, last = _year(match["y1"]), _year(match["y2"])
     if first <= last:
         yield _found(match, "within", dt.date(first, 1, 1), dt.date(last, 12, 31))
 
 
-def _years_then_spec(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _years_then_spec(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     years = [_year(y) for y in re.findall(_macros()["YEAR"], match["years"])] + [_year(match["last"])]
     month = parse_int(match["month"]) if match["month"] else 12
     for each in years:
@@ -448,7 +447,7 @@ def _years_then_spec(match: re.Match[str], year: int, context: TimeContext, doc:
         yield FoundDeadline(match.group(0), match.start(), match.end(), "by", None, end)
 
 
-def _month_list(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _month_list(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """（4月、9月、12月）· 3、6、9、12月: within each month."""
     for month_text in re.findall(_macros()["MONTH"], match["months"]):
         month = parse_int(month_text)
@@ -456,7 +455,7 @@ def _month_list(match: re.Match[str], year: int, context: TimeContext, doc: Doc)
             yield _found(match, "within", dt.date(year, month, 1), month_end(year, month))
 
 
-def _day(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _day(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     date = _date(year, parse_int(match["month"]), parse_int(match["day"]))
     if date is None:
         return
@@ -467,13 +466,13 @@ def _day(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Ite
         yield _found(match, "within", date, date)
 
 
-def _month_end(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _month_end(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     month = parse_int(match["month"])
     if month and 1 <= month <= 12:
         yield _due(match, month_end(year, month), bool(match["year"]), context)
 
 
-def _month_before(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _month_before(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """6月前 (a month without 底/末): by the last day of the month before (GUIDELINE)."""
     month = parse_int(match["month"])
     if month and 1 <= month <= 12:
@@ -481,7 +480,7 @@ def _month_before(match: re.Match[str], year: int, context: TimeContext, doc: Do
         yield _due(match, first - dt.timedelta(days=1), bool(match["year"]), context)
 
 
-def _month_part(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _month_part(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     month = parse_int(match["month"])
     if not month or not 1 <= month <= 12:
         return
@@ -493,7 +492,7 @@ def _month_part(match: re.Match[str], year: int, context: TimeContext, doc: Doc)
         yield _found(match, "within", dt.date(year, month, first), dt.date(year, month, last))
 
 
-def _quarter(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _quarter(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     quarter = parse_int(match["quarter"])
     if not quarter or not 1 <= quarter <= 4:
         return
@@ -504,7 +503,7 @@ def _quarter(match: re.Match[str], year: int, context: TimeContext, doc: Doc) ->
         yield _found(match, "within", start, end)
 
 
-def _half(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _half(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     first = match["half"] == "上"
     start, end = (dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else (dt.date(year, 7, 1), dt.date(year, 12, 31))
     if match["end"] or match["by"]:
@@ -513,14 +512,14 @@ def _half(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> It
         yield _found(match, "within", start, end)
 
 
-def _year_end(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _year_end(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     if match["year3"]:  # 2025年前: before the year begins
         yield _found(match, "by", end=dt.date(_year(match["year3"]) - 1, 12, 31))
     else:
         yield _found(match, "by", end=dt.date(year, 12, 31))
 
 
-def _this_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _this_year(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """今年 timing an action (今年适当时候，由……组织; 今年要完成): by the end of the year the notice
     is issued in. 今年政府工作, 今年发展目标: a noun's modifier, no deadline."""
     if _times_action(match, doc):
@@ -528,22 +527,22 @@ def _this_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) 
         yield _found(match, "by", end=dt.date(this_year, 12, 31))
 
 
-def _mid_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _mid_year(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """年中: by 30 June (GUIDELINE)."""
     yield _found(match, "by", end=dt.date(year, 6, 30))
 
 
-def _whole_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _whole_year(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     yield _found(match, "within", dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def _month(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _month(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     month = parse_int(match["month"])
     if month and 1 <= month <= 12:
         yield _found(match, "within", dt.date(year, month, 1), month_end(year, month))
 
 
-def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _holiday(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """春节前 · 春节、国庆等重大节日前: by the day before each holiday named; 春节前后: within
     the holiday itself. Each the next one after the notice's issue."""
     around = bool(match["around"])
@@ -561,13 +560,13 @@ def _holiday_deadline(match: re.Match[str], day: dt.date, around: bool) -> Found
     return _found(match, "within", day, day) if around else _found(match, "by", end=day)
 
 
-def _named_period(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _named_period(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """安全生产月 (June), 消防宣传月 (November): within the month the period takes each year."""
     month = _settings()["named_periods"][match["period"] or match["period2"]]
     yield _found(match, "within", dt.date(year, month, 1), month_end(year, month))
 
 
-def _five_year_plan(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _five_year_plan(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """“九五”期间 → 1996-2000; “十四五”末 → by the end of 2025."""
     number = parse_int(match["plan"])
     if number is None:
@@ -593,14 +592,14 @@ def _start_of(match: re.Match[str], year: int, context: TimeContext) -> dt.date 
     return _date(year, _number(groups.get("month")) or 1, _number(groups.get("day")) or 1)
 
 
-def _start(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _start(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """自4月8日起 · 从即日起 · 2020年起: a start, no end named."""
     start = _start_of(match, year, context)
     if start:
         yield _found(match, "within", start=start)
 
 
-def _years(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _years(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """三年内 · 通过三年治本攻坚 · 2012年起5年内 · 从2019年1月1日起，实施三年……: that many
     years from the start of the year named (or the plan year), or from the day named."""
     count = _number(match["count"] or match["count2"])
@@ -611,7 +610,7 @@ def _years(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> I
         yield _found(match, "within", start, start + relativedelta(years=count) - dt.timedelta(days=1))
 
 
-def _counted_days(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _counted_days(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """本意见印发之日起30日内 · 自即日起3个月内: from the day named. The day itself does not
     count (民法典 第二百零一条); a month ends on the same day of the month (or the month's last),
     as dateutil's relativedelta counts; working days skip Saturdays and Sundays only."""
@@ -632,9 +631,9 @@ def _counted_days(match: re.Match[str], year: int, context: TimeContext, doc: Do
     yield _found(match, "within", start, end)
 
 
-def _bare_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) -> Iterator[FoundDeadline]:
+def _bare_year(match: re.Match[str], year: int, context: TimeContext, doc: Sentence) -> Iterator[FoundDeadline]:
     """2024年 alone is a deadline when it times an action, not when it modifies a noun."""
-    after = text_of(doc)[match.end() :]
+    after = doc.text[match.end() :]
     clause = re.split(r"[，；。]", after, maxsplit=1)[0]
     named = _year(match["year"])
     # 在2024年……的基础上, 2023年及以前: what was done, not when to do it
@@ -642,10 +641,10 @@ def _bare_year(match: re.Match[str], year: int, context: TimeContext, doc: Doc) 
         yield _found(match, "within", dt.date(named, 1, 1), dt.date(named, 12, 31))
 
 
-def _times_action(match: re.Match[str], doc: Doc) -> bool:
+def _times_action(match: re.Match[str], doc: Sentence) -> bool:
     """A year word times an action (2024年，重点开展; 计划于2025年开展; 今年要完成; 今年适当时候),
     rather than modifying a noun (2024年消防安全标准, 今年政府工作)."""
-    text = text_of(doc)
+    text = doc.text
     after, before = text[match.end() :], text[: match.start()]
     token = next_token(doc, match.end())
     settings = _settings()["not_deadlines"]

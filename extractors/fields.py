@@ -1,7 +1,8 @@
 """Stage 4b: the fields of each task — deadlines, responsible parties, targets — as records.
 
-Each task sentence becomes a spaCy `Doc`; each field extractor reads it and returns spans
-of it, turned here into records whose `Span` places them in the notice's text.
+Each task sentence becomes a `Sentence` (its words and their tags); each field extractor reads
+it and returns offsets into it, turned here into records whose `Span` places them in the
+notice's text.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import cast
 
-from spacy.tokens import Doc as SentenceDoc
-
 from extractors.deadlines import FoundDeadline, TimeContext, find_deadlines
-from extractors.nlp import make_doc
+from extractors.nlp import Sentence, make_doc
 from extractors.parties import (
     Assigned,
     FoundParty,
@@ -32,7 +31,7 @@ from schemas.notice import Deadline, Party, Section, Target
 
 
 def task_deadlines(
-    doc: Document, draft: TaskDraft, sentence: SentenceDoc, context: TimeContext, inherited: dict[str, list[Deadline]]
+    doc: Document, draft: TaskDraft, sentence: Sentence, context: TimeContext, inherited: dict[str, list[Deadline]]
 ) -> list[Deadline]:
     """A task's deadlines: those its sentence names, else its table row's 完成时限 cell's or its
     item's bracket's (完成时限：9月底前), else those of the nearest heading above it that names a
@@ -107,7 +106,7 @@ def _deadlines(doc: Document, found: list[FoundDeadline], offset: int) -> list[D
     return deadlines
 
 
-def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list[Target]:
+def task_targets(doc: Document, draft: TaskDraft, sentence: Sentence) -> list[Target]:
     return [
         Target(
             text=found.text,
@@ -122,7 +121,7 @@ def task_targets(doc: Document, draft: TaskDraft, sentence: SentenceDoc) -> list
 
 
 def found_parties(
-    draft: TaskDraft, sentence: SentenceDoc, issuer_forms: frozenset[str], speaker: str | None
+    draft: TaskDraft, sentence: Sentence, issuer_forms: frozenset[str], speaker: str | None
 ) -> list[FoundParty]:
     """A task's units, with offsets into the notice's text: from its sentence, its item's
     bracketed assignment, and a table row's unit columns.  A unit the sentence names keeps the

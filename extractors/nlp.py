@@ -1,20 +1,19 @@
-"""spaCy `Doc`s of task sentences, tokenised by the project's jieba and tagged from its lexicon.
+"""Task sentences, tokenised by the project's jieba and tagged from its lexicon.
 
-A task's `Doc` is the unit of provenance for its fields: each deadline, party and target is
-a `Span` of it, whose character offsets plus the task's own offset place the value in the
-notice's text.  Tokens carry jieba's part-of-speech tag for their word (`token.tag_`:
-n noun, v verb, p preposition, t time …; words jieba does not know are tagged by what
-they end with), which the field rules read to tell a verb from a noun.
+A task's `Sentence` is the unit of provenance for its fields: each deadline, party and target
+is found at character offsets into it, which plus the task's own offset place the value in the
+notice's text.  Its words carry jieba's part-of-speech tag (`word.tag_`: n noun, v verb,
+p preposition, t time …; words jieba does not know are tagged by what they end with), which
+the field rules read to tell a verb from a noun.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from functools import cache, lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Token
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import accumulate
+from typing import overload
 
 from extractors.segment import segment, word_tags
 
@@ -27,12 +26,6 @@ IDIOM_TAGS = frozenset({"i"})  # set phrases: 进一步提高 never opens a name
 # tags of a word that can open a predicate (an idiom too: 按程序, 高度重视)
 PREDICATE_TAGS = frozenset({"v", "vd", "vg", "d", "ad", "p", "t", "a", "l", "i"})
 PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
-
-
-@cache
-def nlp() -> Language:
-    """A blank Chinese pipeline; the words come from `segment`, not spaCy's own tokenizer."""
-    return spacy.blank("zh")
 
 
 @lru_cache(maxsize=65536)
@@ -55,51 +48,72 @@ def tag_of(word: str) -> str:
     return tags.get(word) or tags.get(word[-1], "n")
 
 
-def is_nominal(token: Token) -> bool:
+class Word:
+    """One word of a `Sentence`: its text, jieba tag, index among the sentence's words and
+    offset of its first character; `len(word)` is its length in characters."""
+
+    __slots__ = ("i", "idx", "tag_", "text")
+
+    def __init__(self, text: str, tag: str, i: int, idx: int) -> None:
+        self.text, self.tag_, self.i, self.idx = text, tag, i, idx
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __repr__(self) -> str:
+        return f"Word({self.text!r}, {self.tag_!r}, i={self.i}, idx={self.idx})"
+
+
+class Sentence:
+    """A task sentence as jieba cuts it: its text, its words (`words`, strings), and indexing
+    gives a `Word`, slicing a tuple of them; `starts` holds each word's offset."""
+
+    __slots__ = ("starts", "text", "tokens", "words")
+
+    def __init__(self, text: str, words: tuple[str, ...]) -> None:
+        self.text = text
+        self.words = words
+        self.starts = [0, *accumulate(map(len, words[:-1]))] if words else []
+        self.tokens = tuple(map(Word, words, map(tag_of, words), range(len(words)), self.starts))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @overload
+    def __getitem__(self, index: int) -> Word: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Word, ...]: ...
+    def __getitem__(self, index: int | slice) -> Word | tuple[Word, ...]:
+        return self.tokens[index]
+
+    def __iter__(self) -> Iterator[Word]:
+        return iter(self.tokens)
+
+
+def is_nominal(token: Word) -> bool:
     return token.tag_ not in NON_NOMINAL_TAGS
 
 
-def make_doc(text: str) -> Doc:
-    words = segment(text)
-    doc = Doc(nlp().vocab, words=list(words), spaces=[False] * len(words), tags=[tag_of(w) for w in words])
-    doc.user_data["text"] = text
-    doc.user_data["words"] = words
-    return doc
+def make_doc(text: str) -> Sentence:
+    return Sentence(text, segment(text))
 
 
-def words_of(doc: Doc) -> tuple[str, ...]:
-    """The doc's words, kept with it: a rule that looks for a word reads these strings, where
-    iterating the doc makes a spaCy `Token` object of each word, each time."""
-    words: tuple[str, ...] | None = doc.user_data.get("words")
-    if words is None:
-        words = doc.user_data["words"] = tuple(token.text for token in doc)
-    return words
+def words_of(doc: Sentence) -> tuple[str, ...]:
+    return doc.words
 
 
-def text_of(doc: Doc) -> str:
-    """The doc's text, kept with it: spaCy rebuilds `Doc.text` from the tokens at each access."""
-    text: str | None = doc.user_data.get("text")
-    if text is None:
-        text = doc.user_data["text"] = doc.text
-    return text
+def text_of(doc: Sentence) -> str:
+    return doc.text
 
 
-def _starts(doc: Doc) -> list[int]:
-    """Each token's first character, kept with the doc: offsets are looked up by bisection."""
-    starts: list[int] | None = doc.user_data.get("starts")
-    if starts is None:
-        starts = doc.user_data["starts"] = [token.idx for token in doc]
-    return starts
-
-
-def token_at(doc: Doc, char: int) -> Token | None:
-    """The token that covers a character offset, if any."""
-    if not 0 <= char < len(text_of(doc)):
+def token_at(doc: Sentence, char: int) -> Word | None:
+    """The word that covers a character offset, if any."""
+    if not 0 <= char < len(doc.text):
         return None
-    return doc[bisect_right(_starts(doc), char) - 1]
+    return doc[bisect_right(doc.starts, char) - 1]
 
 
-def next_token(doc: Doc, char: int) -> Token | None:
-    """The first token starting at or after a character offset."""
-    index = bisect_left(_starts(doc), char)
+def next_token(doc: Sentence, char: int) -> Word | None:
+    """The first word starting at or after a character offset."""
+    index = bisect_left(doc.starts, char)
     return doc[index] if index < len(doc) else None

@@ -11,14 +11,13 @@ at 、/和/及/与.  A name's role comes from where it stands:
   or the clause's end (督促各医疗卫生单位深入学习; not 推进区卫健委建设项目: a modifier) → other;
 - before 主体责任 (压实医疗卫生单位主体责任) → other.
 
-The cue words are spaCy `Matcher` patterns (`roles.json`); the surrounding vocabulary is in
-`roles.toml`.  The notice's issuer is the implicit lead, not a party, unless the task
-names it as who leads or joins in (a report sent to it is no part it plays).
+The cue words and the surrounding vocabulary are in `roles.toml`.  The notice's issuer is the
+implicit lead, not a party, unless the task names it as who leads or joins in (a report sent to
+it is no part it plays).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -27,23 +26,19 @@ from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
 
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
-
 from extractors.metadata import split_list
 from extractors.nlp import (
     IDIOM_TAGS,
     PREDICATE_TAGS,
     PUNCTUATION,
+    Sentence,
+    Word,
     is_nominal,
     make_doc,
-    nlp,
     tag_of,
-    text_of,
-    words_of,
 )
 from extractors.segment import segment
-from extractors.vocab import alternation, lexicon_path, table, words
+from extractors.vocab import alternation, table, words
 from schemas.notice import Role
 
 ROLE_ORDER: dict[Role, int] = {"lead": 0, "co": 1, "other": 2}
@@ -67,38 +62,27 @@ def _rules() -> dict[str, Any]:
 
 
 @cache
-def _matcher() -> Matcher:
-    matcher = Matcher(nlp().vocab)
-    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
-        matcher.add(entry["label"], [entry["pattern"]])
-    return matcher
+def _vocabulary(section: str, key: str) -> frozenset[str]:
+    """A word list of roles.toml as a set: the name rules ask whether each word is in one."""
+    return frozenset(_rules()[section][key])
 
 
 @cache
-def _cue_openers() -> frozenset[str] | None:
-    """The words a pattern of roles.json can open with (its first token's ORTH or ORTH IN); None
-    when a pattern opens otherwise (an optional token, a tag), and any sentence may match."""
-    openers: set[str] = set()
-    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
-        first = entry["pattern"][0]
-        orth = first.get("ORTH") if set(first) == {"ORTH"} else None
-        if isinstance(orth, str):
-            openers.add(orth)
-        elif isinstance(orth, dict) and set(orth) == {"IN"}:
-            openers.update(orth["IN"])
-        else:
-            return None
-    return frozenset(openers)
+def _endings(section: str, key: str) -> tuple[str, ...]:
+    """A list of roles.toml of what a word may end with, for `str.endswith`."""
+    return tuple(_rules()[section][key])
 
 
-def _cues(doc: Doc) -> list[tuple[int, int, int]]:
-    """The Matcher's matches of roles.json; a sentence with none of the words a pattern opens
-    with (two in three) is not run through it."""
-    openers = _cue_openers()
-    if openers is not None and openers.isdisjoint(words_of(doc)):
-        return []
-    matches: list[tuple[int, int, int]] = _matcher()(doc)
-    return matches
+@cache
+def _cue_labels() -> dict[str, str]:
+    """Each cue word of roles.toml's [cues] → its label (co, other, lead_by …)."""
+    return {word: label for label, cue_words in _rules()["cues"].items() for word in cue_words}
+
+
+def _cues(doc: Sentence) -> list[tuple[str, int]]:
+    """The cue words of a sentence, in order: each one's label and the index of the word after it."""
+    labels = _cue_labels()
+    return [(labels[word], index + 1) for index, word in enumerate(doc.words) if word in labels]
 
 
 @cache
@@ -107,7 +91,7 @@ def _name_end() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(endings)})$")
 
 
-def _ends_name(token: Token, places: bool = False) -> bool:
+def _ends_name(token: Word, places: bool = False) -> bool:
     """A word that ends a name: an organisation suffix or role noun, not a verb, an adverb or a
     set phrase that happens to end like one (查处, 依法查处, 政局); with `places`, also a level or
     a place that acts as a clause's subject (各省、自治区……, 有关的大中城市)."""
@@ -119,7 +103,7 @@ def _ends_name(token: Token, places: bool = False) -> bool:
         return False  # a person's name; 宣传部, which jieba tags as one, is a body
     if token.tag_ == "l" and not token.text.endswith((*_people(), *_long_suffixes())):
         return False  # a set phrase (依法查处), unless it names people or a body (从业人员, 高等学校)
-    if token.tag_ != "nt" and token.text.endswith(tuple(_rules()["names"]["not_names"])):
+    if token.tag_ != "nt" and token.text.endswith(_endings("names", "not_names")):
         return False  # 境外政局, 城乡社区; not 民政局, which jieba knows as a body
     return _name_end().search(token.text) is not None or (places and token.text.endswith(_place_heads()))
 
@@ -141,9 +125,8 @@ def _place_heads() -> tuple[str, ...]:
 
 @cache
 def _cue_words() -> frozenset[str]:
-    """The cue words of roles.json: no name runs across one (区卫生健康委|会同|区市场监管局)."""
-    entries = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
-    return frozenset(word for e in entries if e["label"] in ("co", "other") for word in e["pattern"][0]["ORTH"]["IN"])
+    """The co and other cue words: no name runs across one (区卫生健康委|会同|区市场监管局)."""
+    return frozenset(word for label in ("co", "other") for word in _rules()["cues"][label])
 
 
 @cache
@@ -151,12 +134,12 @@ def _org_terms() -> frozenset[str]:
     return frozenset(words("org_terms.txt"))
 
 
-def _barrier(token: Token) -> bool:
+def _barrier(token: Word) -> bool:
     """A word no name runs across: punctuation, a preposition, an adverb, a modal, a particle."""
     return (
         token.text in PUNCTUATION
         or token.tag_ in ("p", "d", "u", "uj", "ul", "c")
-        or token.text in _rules()["roles"]["modals"]
+        or token.text in _vocabulary("roles", "modals")
         or token.text in _cue_words()
     )
 
@@ -164,7 +147,7 @@ def _barrier(token: Token) -> bool:
 # ---------------------------------------------------------------- names
 
 
-def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
+def _one_name(doc: Sentence, first: int, places: bool = False) -> int | None:
     """The last token of the name that starts at token `first`, if a name starts there.
 
     A name opens with a noun (or 各, 其他, 有关 …), runs over nouns — and 的 (有条件的其他单位)
@@ -184,7 +167,7 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
             continue
         if chars > rules["max_chars"]:
             break
-        if index > first and token.text in rules["separators"]:
+        if index > first and token.text in _vocabulary("names", "separators"):
             if not ((last is None or not _ends_name(doc[last])) and _joins_fields(doc, first, index)):
                 break
             continue  # 区住房|和|城乡建设局, 省文化|和|旅游厅: two fields of one body
@@ -197,7 +180,7 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
         elif index > first and _suffix_after_field(doc, index):
             last = index  # 市场监管|所, 卫生监督|所: a suffix jieba reads as a particle
         elif last is not None:
-            if token.text in rules["openers"] and index + 1 < len(doc) and is_nominal(doc[index + 1]):
+            if token.text in _vocabulary("names", "openers") and index + 1 < len(doc) and is_nominal(doc[index + 1]):
                 continue
             remark = _remark_end(doc, index) if index == last + 1 else None
             if remark is not None:  # 职业院校（含技工院校）
@@ -209,14 +192,14 @@ def _one_name(doc: Doc, first: int, places: bool = False) -> int | None:
             if ends and not _joins_fields(doc, first, index + 1):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
-            if doc[index - 1].text not in rules["openers"]:
+            if doc[index - 1].text not in _vocabulary("names", "openers"):
                 break
         elif not _inside_name(doc, index) and not _joins_fields(doc, first, index + 1):
             break  # (not 政务|服务|和|数据管理局: a field before 和 may end in a verb)
     return last
 
 
-def _joins_fields(doc: Doc, first: int, index: int) -> bool:
+def _joins_fields(doc: Sentence, first: int, index: int) -> bool:
     """和 between two fields of one body's name (住房和城乡建设局, 发展和改革委员会): nouns before it
     and a name of its own after it that ends in a government body's word (not 邮政和大型电商企业)."""
     if index + 1 >= len(doc) or doc[index].text != "和":
@@ -226,26 +209,21 @@ def _joins_fields(doc: Doc, first: int, index: int) -> bool:
     return (
         after is not None
         and after - index <= 3
-        and doc[after].text.endswith(tuple(_rules()["names"]["joined_bodies"]))
+        and doc[after].text.endswith(_endings("names", "joined_bodies"))
         and is_nominal(fields[0])
-        and all(is_nominal(t) or t.tag_ in ("v", "vn") or t.text in _rules()["names"]["openers"] for t in fields)
+        and all(is_nominal(t) or t.tag_ in ("v", "vn") or t.text in _vocabulary("names", "openers") for t in fields)
     )
 
 
-def _verb_and_object(doc: Doc, index: int) -> bool:
+def _verb_and_object(doc: Sentence, index: int) -> bool:
     """培训|从业人员, 面向|社会公众: a verb that takes units as its object, before a whole name, is a
     verb and its object (检查|人员, before a bare generic word, is a name)."""
-    if doc[index].text not in _rules()["names"]["object_verbs"] or index + 1 >= len(doc):
+    if doc[index].text not in _vocabulary("names", "object_verbs") or index + 1 >= len(doc):
         return False
-    return doc[index + 1].text not in _generic() and _one_name(doc, index + 1) is not None
+    return doc[index + 1].text not in _vocabulary("names", "generic") and _one_name(doc, index + 1) is not None
 
 
-@cache
-def _generic() -> frozenset[str]:
-    return frozenset(_rules()["names"]["generic"])
-
-
-def _suffix_after_field(doc: Doc, index: int) -> bool:
+def _suffix_after_field(doc: Sentence, index: int) -> bool:
     token, before = doc[index], doc[index - 1]
     return len(token) == 1 and token.text in _one_char_suffixes() and before.tag_ in ("n", "vn", "v", "an", "nz")
 
@@ -255,24 +233,24 @@ def _one_char_suffixes() -> frozenset[str]:
     return frozenset(suffix for suffix in words("org_suffixes.txt") if len(suffix) == 1)
 
 
-def _place_ends(doc: Doc, first: int, index: int) -> bool:
+def _place_ends(doc: Sentence, first: int, index: int) -> bool:
     """A level or place ends a subject's name: a level alone (各省, 各区 — not 区|生态环境局) or after
     an area (重点林区县), a place after nouns (周边地区, 有关的大中城市 — not 调整区)."""
     before = doc[first:index]
     if len(doc[index]) == 1:  # and after an area, the area's level: 重点林区|县, 山区|县
         area = index > first and doc[index - 1].text.endswith(_place_heads()) and doc[index - 1].tag_ in ("n", "ns")
-        return area or all(token.text in _rules()["names"]["openers"] for token in before)
+        return area or all(token.text in _vocabulary("names", "openers") for token in before)
     return not any(token.tag_ in ("v", "vn") for token in before)
 
 
-def _opens_predicate(token: Token) -> bool:
+def _opens_predicate(token: Word) -> bool:
     """An idiom, or a set phrase that opens with an adverb, a preposition or a verb (依法办理, 按程序,
     结合实际): a predicate, not part of a name (生态环境 is a set phrase too)."""
     opens = tag_of(token.text[:2]) in ("d", "ad", "v") or tag_of(token.text[:1]) in ("p", "d")
     return token.tag_ == "i" or (token.tag_ == "l" and opens)
 
 
-def _levels_inside(doc: Doc, index: int) -> int:
+def _levels_inside(doc: Sentence, index: int) -> int:
     """The closing bracket of levels of government that a name holds after a level, before its
     suffix or at its end (省（区、市）人民政府, 县（市、区）政府, 各市、县（市、区）); -1 where there is none."""
     heads = _rules()["names"]["place_heads"]
@@ -286,7 +264,7 @@ def _levels_inside(doc: Doc, index: int) -> int:
     return -1
 
 
-def _remark_end(doc: Doc, index: int) -> int | None:
+def _remark_end(doc: Sentence, index: int) -> int | None:
     """The closing bracket of a short remark that qualifies a name: （含技工院校）, （中心）."""
     if doc[index].text not in "（(":
         return None
@@ -298,21 +276,21 @@ def _remark_end(doc: Doc, index: int) -> int | None:
     return None
 
 
-def _inside_name(doc: Doc, index: int) -> bool:
+def _inside_name(doc: Sentence, index: int) -> bool:
     """Whether a word can stand inside a name before its suffix: a noun, an opener (各级), or
     a verb right before a generic word (机构编制|部门, 住房城乡建设|部门; not 完成|吕巷镇)."""
     token = doc[index]
-    if token.text in _rules()["names"]["openers"] or (is_nominal(token) and not _barrier(token)):
+    if token.text in _vocabulary("names", "openers") or (is_nominal(token) and not _barrier(token)):
         return True
     return _names_a_field(doc, index) or _glued_to_suffix(doc, index)
 
 
-def _names_a_field(doc: Doc, index: int) -> bool:
+def _names_a_field(doc: Sentence, index: int) -> bool:
     """A verb of two characters or more before a generic word names a field (物业服务|企业,
     包保|干部); a one-character verb moves (安全宣传进|企业: a slogan, not a name)."""
     token = doc[index]
     following = doc[index + 1] if index + 1 < len(doc) else None
-    generic = following is not None and following.text in _rules()["names"]["generic"]
+    generic = following is not None and following.text in _vocabulary("names", "generic")
     return (
         token.tag_ in ("v", "vn")
         and len(token) > 1
@@ -323,13 +301,13 @@ def _names_a_field(doc: Doc, index: int) -> bool:
     )
 
 
-def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
+def _opens_name(doc: Sentence, index: int, places: bool = False) -> bool:
     token = doc[index]
-    if token.text in _rules()["names"]["openers"] or _quote_end(doc, index) is not None:
+    if token.text in _vocabulary("names", "openers") or _quote_end(doc, index) is not None:
         return True
     if token.tag_ == "m":  # a count of units (5家社区卫生服务中心), not a date or a frequency
         following = doc[index + 1] if index + 1 < len(doc) else None
-        return following is not None and following.text in _rules()["names"]["counters"]
+        return following is not None and following.text in _vocabulary("names", "counters")
     if is_nominal(token) and token.tag_ not in IDIOM_TAGS and not _barrier(token):
         return True
     # a verb opens a name only right after a cue (督促包保干部); at a clause's start it is the
@@ -340,7 +318,7 @@ def _opens_name(doc: Doc, index: int, places: bool = False) -> bool:
     return field or _glued_to_suffix(doc, index) or (places and _ends_name(token, places))
 
 
-def _quote_end(doc: Doc, index: int) -> int | None:
+def _quote_end(doc: Sentence, index: int) -> int | None:
     """The closing quote of a short quoted label that opens a name before a noun (“两客一危”企业,
     “小散乱”企业), or None."""
     if doc[index].text != "“":
@@ -351,7 +329,7 @@ def _quote_end(doc: Doc, index: int) -> int | None:
     return close if all(t.text not in PUNCTUATION for t in doc[index + 1 : close]) else None
 
 
-def _glued_to_suffix(doc: Doc, index: int) -> bool:
+def _glued_to_suffix(doc: Sentence, index: int) -> bool:
     """养护|院, 卫生监督|所: jieba splits a name's one-character suffix off a word it reads as a verb."""
     following = doc[index + 1] if index + 1 < len(doc) else None
     return (
@@ -361,7 +339,7 @@ def _glued_to_suffix(doc: Doc, index: int) -> bool:
     )
 
 
-def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[int, int]], int]:
+def names_from(doc: Sentence, first: int, places: bool = False) -> tuple[list[tuple[int, int]], int]:
     """Token ranges (first, last) of the list of names starting at `first`, and the token after it.
 
     Names are separated by 、/和/及/与…, and by 特别是/尤其是 (各地区、各部门，特别是……所在地);
@@ -392,13 +370,13 @@ def names_from(doc: Doc, first: int, places: bool = False) -> tuple[list[tuple[i
     return _split_collectives(doc, _shared_noun(doc, names)), index
 
 
-def _fields_sharing_a_noun(doc: Doc, first: int) -> int | None:
+def _fields_sharing_a_noun(doc: Sentence, first: int) -> int | None:
     """各级财政、审计部门: fields, then the last with the kind of unit they share, are one name; its
     last token, or None.  A field is a word, or nouns (市场|监管); not a name of its own (垂直管理局)
     nor a verb and its object (联系|政府)."""
     rules = _rules()["names"]
     nouns = rules["field_nouns"]
-    index = first + 1 if doc[first].text in rules["openers"] else first
+    index = first + 1 if doc[first].text in _vocabulary("names", "openers") else first
     while index < len(doc):
         end = next((i for i in range(index, min(index + 3, len(doc))) if doc[i].text == "、"), None)
         if end is None or end == index or not _a_field(doc[index:end]):
@@ -413,19 +391,19 @@ def _fields_sharing_a_noun(doc: Doc, first: int) -> int | None:
     return None
 
 
-def _a_field(words: Span) -> bool:
-    if any(_barrier(t) for t in words) or _name_end().search(words.text):
+def _a_field(words: tuple[Word, ...]) -> bool:
+    if any(_barrier(t) for t in words) or _name_end().search("".join(t.text for t in words)):
         return False
     return is_nominal(words[0]) or (len(words) == 1 and words[0].tag_ == "v")  # 审计, 市场|监管, 氧气瓶|制造
 
 
-def _past_own_domain(doc: Doc, first: int) -> int:
+def _past_own_domain(doc: Sentence, first: int) -> int:
     """督促本行业、领域企业: the token where the units start after the writer's domain, or `first`
     when no domain opens there or no name follows it."""
     if first >= len(doc):
         return first
     start = doc[first].idx
-    domain = _own_domain().match(text_of(doc), start)
+    domain = _own_domain().match(doc.text, start)
     if domain is None or not (doc[first].text.startswith("本") or "、" in domain.group()):
         return first
     after = next((t.i for t in doc[first:] if t.idx >= domain.end()), None)
@@ -439,7 +417,7 @@ def _own_domain() -> re.Pattern[str]:
     return re.compile(_rules()["names"]["own_domain"])
 
 
-def _split_collectives(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _split_collectives(doc: Sentence, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """各地区各部门, 各地各有关部门: two collectives each with its 各 (国务院安委会各有关成员单位,
     which does not open with 各, is one name)."""
     split: list[tuple[int, int]] = []
@@ -454,7 +432,7 @@ def _split_collectives(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int
     return split
 
 
-def _past_collective(doc: Doc, index: int) -> int:
+def _past_collective(doc: Sentence, index: int) -> int:
     """The token after a list's 等 and the collective it closes with (……民政部等部门负责同志组成)."""
     if index >= len(doc) or doc[index].text != "等":
         return index
@@ -472,7 +450,7 @@ def _past_collective(doc: Doc, index: int) -> int:
     return index
 
 
-def _loose_name(doc: Doc, start: int, highlighted: bool = False) -> tuple[int, int] | None:
+def _loose_name(doc: Sentence, start: int, highlighted: bool = False) -> tuple[int, int] | None:
     """A subject name with adverbs and verbs inside (地震重点监视防御区所在地人民政府), at the
     start of a clause or after 特别是: a noun, then words up to the first name end — a body's —
     that a predicate follows; after 特别是 (`highlighted`), any noun that a modal follows
@@ -499,11 +477,10 @@ def _loose_name(doc: Doc, start: int, highlighted: bool = False) -> tuple[int, i
     return None
 
 
-def _modal_follows(doc: Doc, index: int) -> bool:
+def _modal_follows(doc: Sentence, index: int) -> bool:
     """A modal at `index`, or after an adverb or a comma there (……所在地，也要)."""
-    modals = _rules()["roles"]["modals"]
-    ahead = [t for t in doc[index : index + 3] if t.text not in "，," and t.tag_ not in ("d", "ad")]
-    return bool(ahead) and ahead[0].text in modals
+    ahead = next((t for t in doc[index : index + 3] if t.text not in "，," and t.tag_ not in ("d", "ad")), None)
+    return ahead is not None and ahead.text in _vocabulary("roles", "modals")
 
 
 @cache
@@ -511,9 +488,9 @@ def _org_end() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(words('org_suffixes.txt'))})$")
 
 
-def _highlight_end(doc: Doc, index: int) -> int | None:
+def _highlight_end(doc: Sentence, index: int) -> int | None:
     """The token after 特别是 / ，尤其是 standing at `index`, if one does."""
-    text = text_of(doc)
+    text = doc.text
     at = doc[index].idx if index < len(doc) else len(text)
     at += 1 if text[at : at + 1] in ("，", ",") else 0
     for word in _rules()["names"]["highlights"]:
@@ -523,7 +500,7 @@ def _highlight_end(doc: Doc, index: int) -> int | None:
     return None
 
 
-def _shared_noun(doc: Doc, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _shared_noun(doc: Sentence, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(各)省、自治区、直辖市人民政府: bare levels, then the last with the noun they share, are one."""
     openers = _rules()["names"]["openers"]
 
@@ -567,7 +544,7 @@ def clean_name(name: str) -> str | None:
 # ---------------------------------------------------------------- roles in a sentence
 
 
-def find_parties(doc: Doc, issuer_forms: frozenset[str]) -> list[FoundParty]:
+def find_parties(doc: Sentence, issuer_forms: frozenset[str]) -> list[FoundParty]:
     """Every unit a task sentence names, with its role."""
     found: list[FoundParty] = []
     found += _subjects(doc)
@@ -576,9 +553,9 @@ def find_parties(doc: Doc, issuer_forms: frozenset[str]) -> list[FoundParty]:
     return _best_roles(p for p in found if p.role != "other" or not is_issuer(p.name, issuer_forms))
 
 
-def _party(doc: Doc, first: int, last: int, role: Role) -> FoundParty | None:
+def _party(doc: Sentence, first: int, last: int, role: Role) -> FoundParty | None:
     start, end = doc[first].idx, doc[last].idx + len(doc[last])
-    raw = text_of(doc)[start:end]
+    raw = doc.text[start:end]
     if _self_reference().fullmatch(raw):
         return FoundParty(raw, start, end, role)  # 我局: the notice maps it to whoever speaks
     name = clean_name(raw)
@@ -613,10 +590,10 @@ def is_self_reference(name: str) -> bool:
     return _self_reference().fullmatch(name) is not None
 
 
-def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
+def _clauses(doc: Sentence) -> Iterator[tuple[int, int]]:
     """Token ranges of the clauses of a sentence, split at ，；： outside brackets."""
     start, depth = 0, 0
-    for index, word in enumerate(words_of(doc)):
+    for index, word in enumerate(doc.words):
         if word in "（(《“":
             depth += 1
         elif word in "）)》”":
@@ -627,7 +604,7 @@ def _clauses(doc: Doc) -> Iterator[tuple[int, int]]:
     yield start, len(doc)
 
 
-def _subjects(doc: Doc) -> Iterator[FoundParty]:
+def _subjects(doc: Sentence) -> Iterator[FoundParty]:
     """The names a clause opens with, where a predicate follows them — in the clause, or in the
     next when the names fill theirs (位于……的大中城市，应抓紧……)."""
     rules = _rules()["roles"]
@@ -661,21 +638,19 @@ def _subjects(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, _subject_role(doc, predicate))
 
 
-def _venue(doc: Doc, start: int) -> tuple[int, int] | None:
+def _venue(doc: Sentence, start: int) -> tuple[int, int] | None:
     """营业性演出场所要……, A级旅游景区要……: a venue a modal makes act, as its operator does (a venue
     elsewhere is where, not who)."""
     for index in range(start, min(start + 6, len(doc) - 1)):
         if doc[index].text in PUNCTUATION or _barrier(doc[index]):
             return None
-        if (
-            doc[index].text.endswith(tuple(_rules()["names"]["venues"]))
-            and doc[index + 1].text in _rules()["roles"]["modals"]
-        ):
+        venue = doc[index].text.endswith(_endings("names", "venues"))
+        if venue and doc[index + 1].text in _vocabulary("roles", "modals"):
             return start, index
     return None
 
 
-def _subject_role(doc: Doc, predicate: int) -> Role:
+def _subject_role(doc: Sentence, predicate: int) -> Role:
     """A subject leads, unless its verb (after 共同, 积极 …) joins in — 区公安分局共同参与, 配合 —
     or makes it a member (……等部门负责同志为成员)."""
     rules = _rules()["roles"]
@@ -689,9 +664,9 @@ def _subject_role(doc: Doc, predicate: int) -> Role:
     return "co" if joins or member else "lead"
 
 
-def _levels(doc: Doc, start: int, end: int) -> Iterator[FoundParty]:
+def _levels(doc: Sentence, start: int, end: int) -> Iterator[FoundParty]:
     """市、区两级要…… / 省、市、县三级要……: the levels of government named do the work."""
-    text = text_of(doc)
+    text = doc.text
     clause = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
     found = _levels_pattern().match(clause)
     if found:
@@ -705,7 +680,7 @@ def _levels_pattern() -> re.Pattern[str]:
     return re.compile(_rules()["names"]["government_levels"])
 
 
-def _predicate_at(doc: Doc, index: int) -> int | None:
+def _predicate_at(doc: Sentence, index: int) -> int | None:
     """Where the predicate after a subject opens: at `index`, or after a comma when a modal
     opens it there (……所在地人民政府，也要抓紧……)."""
     if index >= len(doc):
@@ -714,12 +689,12 @@ def _predicate_at(doc: Doc, index: int) -> int | None:
         return index
     if doc[index].text in "，," and index + 1 < len(doc):
         following = doc[index + 1 : index + 3]
-        if any(token.text in _rules()["roles"]["modals"] for token in following):
+        if any(token.text in _vocabulary("roles", "modals") for token in following):
             return index + 1
     return None
 
 
-def _modified_name(doc: Doc, start: int, end: int, after_cue: bool = False) -> tuple[int, int] | None:
+def _modified_name(doc: Sentence, start: int, end: int, after_cue: bool = False) -> tuple[int, int] | None:
     """A name with what describes it, at a clause's start: 有关的大中城市, 位于……的大中城市,
     负有……职责的部门 — a phrase, 的, then a name."""
     limit = _rules()["names"]["max_chars"]
@@ -752,18 +727,17 @@ def _action_verbs() -> frozenset[str]:
     return frozenset(words("action_verbs.txt"))
 
 
-def _predicate(token: Token) -> bool:
+def _predicate(token: Word) -> bool:
     """A word a clause's predicate can open with: a verb, an adverb, a preposition, a time word,
     a set phrase that opens with an adverb (依法办理; not 生态环境)."""
     if token.tag_ == "l":
         return _opens_predicate(token)
-    return token.tag_ in PREDICATE_TAGS or token.text in _rules()["roles"]["modals"]
+    return token.tag_ in PREDICATE_TAGS or token.text in _vocabulary("roles", "modals")
 
 
-def _cued(doc: Doc) -> Iterator[FoundParty]:
+def _cued(doc: Sentence) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
-    for label_id, _, cue_end in _cues(doc):
-        label = nlp().vocab.strings[label_id]
+    for label, cue_end in _cues(doc):
         if label == "other" and cue_end < len(doc) and doc[cue_end].text == "对":
             cue_end += 1  # 组织对各医疗卫生机构进行培训
         names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
@@ -781,7 +755,7 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
         elif label == "lead_by" and _a_range(doc, after):
             continue  # 由企业在职职工……放宽至……: from what to what, not by whom
         elif label == "lead_by" and (following in rules["lead_by_verbs"] or _predicate_at(doc, after) is not None):
-            members = cue_end > 1 and doc[cue_end - 2].text in _rules()["names"]["member_words"]
+            members = cue_end > 1 and doc[cue_end - 2].text in _vocabulary("names", "member_words")
             yield from _parties(doc, names, "co" if members else "lead")  # 由X牵头; 成员由X组成
             yield from _joining(doc, after + 1)  # 由X牵头、Y共同参与
         elif label == "co_with" and (following in rules["co_with_verbs"] or _joint_noun(doc, after)):
@@ -798,18 +772,18 @@ def _cued(doc: Doc) -> Iterator[FoundParty]:
     yield from _duty_holders(doc)
 
 
-def _joins_in(doc: Doc, after: int) -> bool:
+def _joins_in(doc: Sentence, after: int) -> bool:
     """X配合, X支持配合, X协助: the words after a name make it join in."""
     co_verbs = _rules()["roles"]["co_verbs"]
     return any(doc[i].text in co_verbs for i in range(after, min(after + 2, len(doc))))
 
 
-def _a_range(doc: Doc, after: int) -> bool:
+def _a_range(doc: Sentence, after: int) -> bool:
     clause_end = next((t.i for t in doc[after:] if t.text in "，。；,;"), len(doc))
     return any(t.text in ("至", "到") for t in doc[after:clause_end])
 
 
-def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
+def _joining(doc: Sentence, index: int) -> Iterator[FoundParty]:
     """由X牵头、Y（共同）参与: after the lead, the units that join in."""
     if index >= len(doc) or doc[index].text not in "、，,":
         return
@@ -820,11 +794,11 @@ def _joining(doc: Doc, index: int) -> Iterator[FoundParty]:
         yield from _parties(doc, names, "co")
 
 
-def _roles_played(doc: Doc) -> Iterator[FoundParty]:
+def _roles_played(doc: Sentence) -> Iterator[FoundParty]:
     """发挥X（在……中的）作用 opening a clause: X is made to act (充分发挥国家融资担保基金作用); after a
     subject, X is the subject's own role (地震部门要充分发挥主管部门的作用)."""
-    text = text_of(doc)
-    for index, word in enumerate(words_of(doc)):
+    text = doc.text
+    for index, word in enumerate(doc.words):
         if word.endswith("发挥") and index + 1 < len(doc) and _opens_clause(doc, index):
             names, after = names_from(doc, index + 1)
             rest = text[doc[after].idx :] if after < len(doc) else ""
@@ -832,10 +806,10 @@ def _roles_played(doc: Doc) -> Iterator[FoundParty]:
                 yield from _parties(doc, names, "other")
 
 
-def _duty_holders(doc: Doc) -> Iterator[FoundParty]:
+def _duty_holders(doc: Sentence) -> Iterator[FoundParty]:
     """……是各级各部门的一项重要政治任务: whose task, duty or responsibility it is leads."""
-    text = text_of(doc)
-    for index, word in enumerate(words_of(doc)):
+    text = doc.text
+    for index, word in enumerate(doc.words):
         if word == "是" and index + 1 < len(doc):
             names, after = names_from(doc, index + 1, places=True)
             rest = text[doc[after].idx :] if after < len(doc) else ""
@@ -848,7 +822,7 @@ def _duty_noun() -> re.Pattern[str]:
     return re.compile(_rules()["roles"]["duty"])
 
 
-def _opens_clause(doc: Doc, index: int) -> bool:
+def _opens_clause(doc: Sentence, index: int) -> bool:
     """Nothing but adverbs between the clause's start and the word at `index`."""
     while index > 0 and doc[index - 1].tag_ in ("d", "ad"):
         index -= 1
@@ -860,7 +834,7 @@ def _role_noun() -> re.Pattern[str]:
     return re.compile(_rules()["roles"]["role_played"])
 
 
-def _acts(doc: Doc, after: int) -> bool:
+def _acts(doc: Sentence, after: int) -> bool:
     """After 督促X, 推动X: X is made to act when a predicate follows it or the clause ends; not
     when a noun does (推进区卫健委建设项目: X modifies the noun).  After people a verbal noun
     is their verb (组织有关专家制作……)."""
@@ -872,10 +846,10 @@ def _acts(doc: Doc, after: int) -> bool:
     token = doc[after]
     if token.tag_ == "vn" and doc[after - 1].text.endswith(_people()):
         return True
-    return not is_nominal(token) or token.tag_ in IDIOM_TAGS or token.text in _rules()["roles"]["modals"]
+    return not is_nominal(token) or token.tag_ in IDIOM_TAGS or token.text in _vocabulary("roles", "modals")
 
 
-def _joint_noun(doc: Doc, after: int) -> bool:
+def _joint_noun(doc: Sentence, after: int) -> bool:
     """与X（之间）的协作机制: X joins in the work."""
     joint = _rules()["roles"]["joint_nouns"]
     rest = [t.text for t in doc[after : after + 3]]
@@ -884,9 +858,9 @@ def _joint_noun(doc: Doc, after: int) -> bool:
     return len(rest) >= 2 and rest[0] == "的" and rest[1] in joint
 
 
-def _fields_joined(doc: Doc) -> Iterator[FoundParty]:
+def _fields_joined(doc: Sentence) -> Iterator[FoundParty]:
     """与应急、消防、市场监管等有关部门的协作机制: each field's department joins in (应急部门 …)."""
-    text = text_of(doc)
+    text = doc.text
     rules = _rules()["names"]
     for match in _field_list().finditer(text):
         for field in re.finditer(r"[^、和]+", match.group(1)):
@@ -902,11 +876,11 @@ def _field_list() -> re.Pattern[str]:
     return re.compile(r"(?:与|会同|配合|协同)((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8}?)(等(?:有关|相关)?部门)")
 
 
-def _supervised(doc: Doc) -> Iterator[FoundParty]:
+def _supervised(doc: Sentence) -> Iterator[FoundParty]:
     """加强对下属企业的督促指导, 对医院等场所，要督促……: the units a supervision reaches are made to act."""
     supervision = set(_rules()["names"]["supervision"])
-    modals = set(_rules()["roles"]["modals"])
-    for index, word in enumerate(words_of(doc)):
+    modals = _vocabulary("roles", "modals")
+    for index, word in enumerate(doc.words):
         if word != "对":
             continue
         names, after = names_from(doc, index + 1)
@@ -919,18 +893,18 @@ def _supervised(doc: Doc) -> Iterator[FoundParty]:
             yield from _parties(doc, names, "other")
 
 
-def _compound(doc: Doc, first: int, names: list[tuple[int, int]]) -> bool:
+def _compound(doc: Sentence, first: int, names: list[tuple[int, int]]) -> bool:
     """One bare generic word after the cue (联合|办公室): a noun compound, not a cue and a unit."""
     if len(names) != 1:
         return False
     start, last = names[0]
-    return start == last == first and doc[first].text in _rules()["names"]["generic"]
+    return start == last == first and doc[first].text in _vocabulary("names", "generic")
 
 
-def _responsible(doc: Doc) -> Iterator[FoundParty]:
+def _responsible(doc: Sentence) -> Iterator[FoundParty]:
     """压实医疗卫生单位主体责任: the unit whose 主体责任 is at stake."""
-    for index, word in enumerate(words_of(doc)):
-        if word not in _rules()["roles"]["responsibility"]:
+    for index, word in enumerate(doc.words):
+        if word not in _vocabulary("roles", "responsibility"):
             continue
         end = index - 1
         if end >= 0 and doc[end].text == "安全生产":
@@ -938,7 +912,7 @@ def _responsible(doc: Doc) -> Iterator[FoundParty]:
         start = end
         while start > 0 and is_nominal(doc[start - 1]) and doc[start - 1].text not in PUNCTUATION:
             start -= 1
-        if start > 0 and doc[start - 1].text in _rules()["roles"]["aims"]:
+        if start > 0 and doc[start - 1].text in _vocabulary("roles", "aims"):
             continue  # 聚焦企业安全生产主体责任落实: what a task aims at, not who acts
         for first in range(start, end + 1):
             last = _one_name(doc, first)
@@ -947,7 +921,7 @@ def _responsible(doc: Doc) -> Iterator[FoundParty]:
                 break
 
 
-def _parties(doc: Doc, names: list[tuple[int, int]], role: Role) -> Iterator[FoundParty]:
+def _parties(doc: Sentence, names: list[tuple[int, int]], role: Role) -> Iterator[FoundParty]:
     for first, last in names:
         party = _party(doc, first, last, role)
         if party:
@@ -1109,7 +1083,7 @@ def _listed(text: str, base: int, role: Assigned, labelled: bool = False) -> lis
 
 def _collective(name: str) -> bool:
     """有关部门, 单位: no named unit — a list of collectives has no first to lead it."""
-    return re.sub("^(?:有关|相关|其他|其余|各)", "", name) in _generic()
+    return re.sub("^(?:有关|相关|其他|其余|各)", "", name) in _vocabulary("names", "generic")
 
 
 @cache

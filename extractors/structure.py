@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from extractors.vocab import alternation, heading_style, notice_pattern, table, words
+from extractors.vocab import alternation, heading_style, notice_pattern, notice_search, table, words
 from schemas.document import Block, BlockKind, Document, Heading
 from schemas.source import NormText
 
@@ -88,13 +88,13 @@ def _fixed_kind(text: str) -> BlockKind | None:
     if "\t" in text:
         return "table_header" if is_table_header(text.split("\t")) else "table_row"
     for name, kind in _FIXED:
-        if notice_pattern(name).search(text):
+        if notice_search(name, text):
             return kind
     if any(notice_pattern(name).fullmatch(text) for name in ("urgency", "secrecy", "copy_number")):
         return "header_mark"
     if notice_pattern("date").fullmatch(text):
         return "date"
-    if len(text) <= SHORT_LINE and notice_pattern("openness").search(text):
+    if len(text) <= SHORT_LINE and notice_search("openness", text):
         return "openness"
     if len(text) <= 80 and notice_pattern("contact").match(text):
         return "contact"
@@ -110,7 +110,7 @@ def _fixed_kind(text: str) -> BlockKind | None:
 def _attach_printer(paras: list[_Para]) -> None:
     """An 印发 line broken before its date (by a page break) keeps its printer's name."""
     for above, para in pairwise(paras):
-        printed = notice_pattern("printed").search(para.text)
+        printed = notice_search("printed", para.text)
         if printed and not printed["org"] and above.kind is None and is_org_line(above.text):
             above.kind = "printed"
 
@@ -213,7 +213,7 @@ def is_table_header(cells: list[str]) -> bool:
 def is_doc_number_line(text: str) -> bool:
     """A line that is a 发文字号, perhaps with a few words around it (签发人, a date); not a
     sentence that cites another document's number."""
-    match = notice_pattern("doc_number").search(text)
+    match = notice_search("doc_number", text)
     return match is not None and len(text) - (match.end() - match.start()) <= 12
 
 
@@ -250,7 +250,7 @@ def is_org_line(text: str) -> bool:
         len(text) <= SHORT_LINE
         and _no_sentence(text)
         and _org_ending().search(text) is not None
-        and not notice_pattern("title_start").search(text)
+        and not notice_search("title_start", text)
     )
 
 
@@ -266,7 +266,7 @@ def _title_text(text: str) -> str:
 def _title_bounds(text: str) -> tuple[int, int]:
     """Where a title line's title starts and ends: without a 发文字号 printed before it on the
     same line (河阳府办〔2025〕22号 关于印发……的通知) or after it (as web pages do)."""
-    number = notice_pattern("doc_number").search(text)
+    number = notice_search("doc_number", text)
     if number is None:
         return 0, len(text)
     if number.start() == 0:

@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spacy.tokens import Doc, Token
-
-from extractors.nlp import PUNCTUATION, is_nominal, make_doc, next_token, text_of, token_at
+from extractors.nlp import PUNCTUATION, Sentence, Word, is_nominal, make_doc, next_token, token_at
 from extractors.numerals import parse_number
 from extractors.vocab import alternation, table, words
 
 CHINESE_NUMBER = "零〇一二两三四五六七八九十百千"
 QUIET = [("《", "》"), ("“", "”"), ("〔", "〕"), ("【", "】")]
 CLAUSE_MARKS = "，；。：,;:"
+_CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
 VERB_TAGS = frozenset({"v", "vn", "vd"})
 EVENT_MARKS = PUNCTUATION - frozenset("、“”《》")  # 开展一次“回头看”, 面向A、B的培训: one action
 ACTION_TAGS = frozenset({"v", "vd"})  # a verb, not a verbal noun: what opens a predicate
@@ -72,8 +71,8 @@ def _verb_between() -> str:
     return alternation(_rules()["object"]["governing"])
 
 
-def find_targets(doc: Doc) -> list[FoundTarget]:
-    text = text_of(doc)
+def find_targets(doc: Sentence) -> list[FoundTarget]:
+    text = doc.text
     quiet = _quiet(text)
     found = [t for t in _quantities(doc) if not _inside(t, quiet)]
     taken = [(t.start, t.end) for t in found]
@@ -86,10 +85,12 @@ def find_targets(doc: Doc) -> list[FoundTarget]:
 
 
 def _quiet(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for opening, closing in QUIET:
-        spans += [(m.start(), m.end()) for m in re.finditer(f"{opening}[^{closing}]*{closing}", text)]
-    return spans
+    return [(m.start(), m.end()) for pattern in _quoted_spans() for m in pattern.finditer(text)]
+
+
+@cache
+def _quoted_spans() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(f"{opening}[^{closing}]*{closing}") for opening, closing in QUIET)
 
 
 def _inside(target: FoundTarget, spans: list[tuple[int, int]]) -> bool:
@@ -124,7 +125,7 @@ def _conditions(text: str) -> list[tuple[int, int]]:
     ends, not_ends = tuple(context["condition_ends"]), tuple(context["not_condition_ends"])
     openers = tuple(context["condition_openers"])
     spans, start = [], 0
-    for mark in re.finditer(f"[{CLAUSE_MARKS}]", text):
+    for mark in _CLAUSE_MARK.finditer(text):
         clause = text[start : mark.start()].strip()
         closed = mark.group() in "，," and clause.endswith(ends) and not clause.endswith(not_ends)
         if closed or clause.startswith(openers):
@@ -138,8 +139,8 @@ def _conditions(text: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- quantities
 
 
-def _quantities(doc: Doc) -> list[FoundTarget]:
-    text = text_of(doc)
+def _quantities(doc: Sentence) -> list[FoundTarget]:
+    text = doc.text
     found = []
     for match in _quantity().finditer(text):
         start = match.start("percent") if match["percent"] else match.start("number")
@@ -183,10 +184,10 @@ def _comparator(match: re.Match[str]) -> str | None:
     return comparator
 
 
-def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
+def _counts(doc: Sentence, match: re.Match[str], number_start: int) -> bool:
     """Whether a number with a unit is a quantity, not an ordinal, a code, a date, 'a' or a
     count of the document's own parts."""
-    text = text_of(doc)
+    text = doc.text
     numeric = _rules()["numeric"]
     before = text[:number_start]
     if before.endswith(tuple(numeric["not_before"])) or (before and (before[-1].isascii() and before[-1].isalnum())):
@@ -216,11 +217,11 @@ def _counts(doc: Doc, match: re.Match[str], number_start: int) -> bool:
     return True
 
 
-def _closes_a_delivered_phrase(doc: Doc, match: re.Match[str]) -> bool:
+def _closes_a_delivered_phrase(doc: Sentence, match: re.Match[str]) -> bool:
     """A count written after its noun, closing the clause, where a delivering verb opens the
     noun phrase or its clause (新建社区卫生服务站5个, 打造示范街区两个, 新建公共充电桩1500个) or the
     phrase follows another such count (…5个、养老服务中心3个)."""
-    text = text_of(doc)
+    text = doc.text
     if match.end() < len(text) and text[match.end()] not in PUNCTUATION:
         return False
     start = _noun_phrase_start(doc, match.start())
@@ -240,7 +241,7 @@ def _counts_the_document(text: str, number_start: int) -> bool:
     return any(name in clause[: clause.find(text[number_start])] for name in context["document_names"])
 
 
-def _singles_out_a_class(doc: Doc, match: re.Match[str]) -> bool:
+def _singles_out_a_class(doc: Sentence, match: re.Match[str]) -> bool:
     """A bound on a quantity that modifies a noun picks out which things (超过100人的企业,
     2米以上的高处, 二级以上医院), unless a verb delivers them (建成10个以上示范区).  A share
     bounded after it (20%以上的面积) is the target itself."""
@@ -249,7 +250,7 @@ def _singles_out_a_class(doc: Doc, match: re.Match[str]) -> bool:
     share = _is_share(match)
     if not (match["before"] in thresholds or (not share and match["after"] in thresholds)):
         return False
-    return _modifies_a_noun(doc, match.end()) and not text_of(doc)[: match.start()].endswith(
+    return _modifies_a_noun(doc, match.end()) and not doc.text[: match.start()].endswith(
         tuple(_rules()["object"]["governing"])
     )
 
@@ -258,7 +259,7 @@ def _is_share(match: re.Match[str]) -> bool:
     return bool(match["percent"]) or match["unit"] in _rules()["numeric"]["shares"]
 
 
-def _modifies_a_noun(doc: Doc, end: int) -> bool:
+def _modifies_a_noun(doc: Sentence, end: int) -> bool:
     """Whether what follows a quantity makes it a modifier: a noun or 的 right after it, or a
     coordinated threshold that runs into 的 (开采深度超过800米或者生产规模超过30万吨/年的矿山)."""
     following = token_at(doc, end)
@@ -277,11 +278,11 @@ def _modifies_a_noun(doc: Doc, end: int) -> bool:
     return False
 
 
-def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
+def _object(doc: Sentence, match: re.Match[str]) -> tuple[int, int]:
     """Where the counted object is: the action after an event unit, what a share is of, the
     noun phrase after the unit (or the head after a relative clause …的), else the noun
     phrase before the number."""
-    text = text_of(doc)
+    text = doc.text
     rules = _rules()
     after = match.end()
     if match["unit"] in rules["numeric"]["event_units"]:
@@ -310,11 +311,11 @@ def _object(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     return (after, end) if end > after else _object_before(doc, match)
 
 
-def _event_end(doc: Doc, start: int) -> int:
+def _event_end(doc: Sentence, start: int) -> int:
     """Where the action an event unit counts ends: at the clause's end, or at a 、 that opens
     the next action (开展一次A、编发一本B); a 、 between the action's nouns does not end it
     (一次面向A、B主要负责人的培训)."""
-    text = text_of(doc)
+    text = doc.text
     stops = tuple(_rules()["object"]["event_stops"])
     end = _phrase_end(text, start, stops, marks=EVENT_MARKS)
     for mark in re.finditer("、", text[start:end]):
@@ -324,7 +325,7 @@ def _event_end(doc: Doc, start: int) -> int:
     return end
 
 
-def _names_a_thing(doc: Doc, end: int) -> bool:
+def _names_a_thing(doc: Sentence, end: int) -> bool:
     """Whether a phrase ending at `end` ends in a noun or an action, not in a word that only
     qualifies one (规模较大的学校, 有条件、有基础的城市)."""
     last = token_at(doc, end - 1)
@@ -338,10 +339,10 @@ def _phrase_end(text: str, start: int, stops: tuple[str, ...], marks: frozenset[
     return end
 
 
-def _head_after_relative_clause(doc: Doc, start: int) -> tuple[int, int] | None:
+def _head_after_relative_clause(doc: Sentence, start: int) -> tuple[int, int] | None:
     """100项具有较大知名度的体育精品赛事, 最高不超过15万元的创业担保贷款: the phrase after the
     clause's last 的."""
-    text = text_of(doc)
+    text = doc.text
     clause_end = min([i for i in (text.find(mark, start) for mark in CLAUSE_MARKS) if i >= 0] or [len(text)])
     de = text.rfind("的", start, clause_end)
     if de < 0:
@@ -355,7 +356,7 @@ def _org_ending() -> re.Pattern[str]:
     return re.compile(rf"[^，。；、]*(?:{alternation(words('org_suffixes.txt'))})")
 
 
-def _ends_phrase(doc: Doc, token: Token, first: bool) -> bool:
+def _ends_phrase(doc: Sentence, token: Word, first: bool) -> bool:
     """A verb ends the object, unless nouns lead up to it and it closes the clause
     (村卫生室标准化改造。: a nominalised action) or nouns alone follow it to the phrase's end
     (应急避难场所: a verb inside a compound noun); a verb right after the unit starts a predicate."""
@@ -369,7 +370,7 @@ def _ends_phrase(doc: Doc, token: Token, first: bool) -> bool:
     return first or (following is not None and following.text not in PUNCTUATION)
 
 
-def _nouns_to_phrase_end(doc: Doc, index: int) -> bool:
+def _nouns_to_phrase_end(doc: Sentence, index: int) -> bool:
     stops = tuple(_rules()["object"]["stops"])
     rest = []
     for token in doc[index:]:
@@ -379,12 +380,12 @@ def _nouns_to_phrase_end(doc: Doc, index: int) -> bool:
     return bool(rest) and all(t.tag_.startswith("n") and t.tag_ != "vn" for t in rest)
 
 
-def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
+def _object_before(doc: Sentence, match: re.Match[str]) -> tuple[int, int]:
     """What a number measures when nothing follows it: the noun phrase before it, over a
     nominalised action (食品抽检不少于3000批次), a 的 (失业保险费的50%), a verb of change
     (月最低标准提高20元) and a share's verb (面积占建成区50%); for an event unit, the action
     it counts (开展检查不少于2次)."""
-    text = text_of(doc)
+    text = doc.text
     end = match.start()
     if text[:end].endswith("的"):
         end -= 1
@@ -406,7 +407,7 @@ def _object_before(doc: Doc, match: re.Match[str]) -> tuple[int, int]:
     return (start, end) if start < end else (match.start(), match.start())
 
 
-def _before_comparison(doc: Doc, end: int) -> int:
+def _before_comparison(doc: Sentence, end: int) -> int:
     """死亡人数较“十三五”期下降10%: what changes ends where the baseline it is compared with begins."""
     token = token_at(doc, end - 1)
     for earlier in reversed(doc[: token.i + 1] if token is not None else []):
@@ -417,7 +418,7 @@ def _before_comparison(doc: Doc, end: int) -> int:
     return end
 
 
-def _counted_action(token: Token) -> bool:
+def _counted_action(token: Word) -> bool:
     return token.tag_ in VERB_TAGS and token.text not in _rules()["object"]["governing"]
 
 
@@ -429,8 +430,8 @@ def _qualitative_rules() -> tuple[tuple[re.Pattern[str], bool, str | None], ...]
     return tuple((re.compile(r["pattern"]), r["object_before"], r.get("then")) for r in _rules()["qualitative"])
 
 
-def _qualitative(doc: Doc) -> list[FoundTarget]:
-    text = text_of(doc)
+def _qualitative(doc: Sentence) -> list[FoundTarget]:
+    text = doc.text
     names = tuple(_rules()["qualitative_words"]["names_after"])
     found = []
     for pattern, object_before, then in _qualitative_rules():
@@ -454,7 +455,7 @@ def _qualitative(doc: Doc) -> list[FoundTarget]:
     return found
 
 
-def _result_end(doc: Doc, start: int, end: int, then: str | None) -> int | None:
+def _result_end(doc: Sentence, start: int, end: int, then: str | None) -> int | None:
     """Where a result ends, by what its rule says may follow the matched words:
     - end_or_action: the clause's end (…全覆盖，), or an action it qualifies (全覆盖检查);
     - action_to_end: an action, to the clause's end (全部整改销号, 全部建设应用……场景), never a
@@ -464,7 +465,7 @@ def _result_end(doc: Doc, start: int, end: int, then: str | None) -> int | None:
     None if the words are no result here."""
     if then is None:
         return end
-    text = text_of(doc)
+    text = doc.text
     clause_end = _phrase_end(text, end, ())
     if then == "end_or_action":
         if end == len(text) or text[end] in PUNCTUATION or text.startswith(("和", "及", "与", "并"), end):
@@ -478,20 +479,20 @@ def _result_end(doc: Doc, start: int, end: int, then: str | None) -> int | None:
     return clause_end
 
 
-def _determines(token: Token) -> bool:
+def _determines(token: Word) -> bool:
     if token.text in _rules()["qualitative_words"]["determiners"]:
         return True
     return token.tag_ in ACTION_TAGS and token.text not in _rules()["object"]["governing"]
 
 
-def _ends_in_action(doc: Doc, start: int, end: int) -> bool:
+def _ends_in_action(doc: Sentence, start: int, end: int) -> bool:
     """Whether the words from start to end are a short phrase that ends in an action (条件复核)."""
     last = token_at(doc, end - 1)
     first = token_at(doc, start)
     return last is not None and first is not None and last.tag_ in VERB_TAGS and last.i - first.i < 3
 
 
-def _result_subject_start(doc: Doc, end: int) -> int:
+def _result_subject_start(doc: Sentence, end: int) -> int:
     """What reaches a result may end in its action: 污水排放达标, 安全生产监管全覆盖."""
     token = token_at(doc, end - 1)
     if token is None or token.text in _rules()["object"]["governing"]:
@@ -501,7 +502,7 @@ def _result_subject_start(doc: Doc, end: int) -> int:
     return _noun_phrase_start(doc, end)
 
 
-def _noun_phrase_start(doc: Doc, end: int) -> int:
+def _noun_phrase_start(doc: Sentence, end: int) -> int:
     """Where the noun phrase ending at `end` begins: back over nouns (and 及/和) to a verb or a mark."""
     governing = set(_rules()["object"]["governing"])
     start = end
@@ -531,10 +532,10 @@ def _noun_phrase_start(doc: Doc, end: int) -> int:
     return start
 
 
-def _gloss_start(doc: Doc, end: int) -> int | None:
+def _gloss_start(doc: Sentence, end: int) -> int | None:
     """Where a bracketed gloss ending at `end` opens: another name for the noun before it, of
     nouns alone (细颗粒物（PM2.5）, 化学需氧量（COD）); not a note (（含中转站台）, （指……以上）)."""
-    text = text_of(doc)
+    text = doc.text
     opening = text.rfind("（", 0, end)
     if not text[:end].endswith("）") or opening < 1:
         return None
@@ -545,11 +546,11 @@ def _gloss_start(doc: Doc, end: int) -> int | None:
     return opening if before is not None and before.text not in PUNCTUATION and is_nominal(before) else None
 
 
-def _is_time(doc: Doc, token: Token) -> bool:
+def _is_time(doc: Sentence, token: Word) -> bool:
     """三年, 2026年, 全年, 本年度, 两年内: a time, not part of what is counted (not the 月 of
     养老金月最低标准)."""
     context = _rules()["context"]
-    if text_of(doc)[: token.idx + len(token.text)].endswith(tuple(context["time_words"])):
+    if doc.text[: token.idx + len(token.text)].endswith(tuple(context["time_words"])):
         return True
     if token.text in context["time_closers"] and token.i > 0 and _is_time(doc, doc[token.i - 1]):
         return True
@@ -559,7 +560,7 @@ def _is_time(doc: Doc, token: Token) -> bool:
     return number.isdigit() or number in CHINESE_NUMBER
 
 
-def _verb_of_phrase(doc: Doc, token: Token) -> bool:
+def _verb_of_phrase(doc: Sentence, token: Word) -> bool:
     """培训基层干部: a verbal noun that opens a phrase is its verb; after a verb it is an
     attribute of the object (建成标准化食品快检室)."""
     if token.i == 0:
@@ -568,7 +569,7 @@ def _verb_of_phrase(doc: Doc, token: Token) -> bool:
     return not is_nominal(before) and before.tag_ not in VERB_TAGS
 
 
-def _inside_compound(doc: Doc, token: Token) -> bool:
+def _inside_compound(doc: Sentence, token: Word) -> bool:
     """粪污处理设施, 新增停车泊位: a verb that never opens an instruction, between nouns or
     between a delivering verb and its noun, is part of a noun."""
     governing = _rules()["object"]["governing"]

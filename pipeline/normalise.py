@@ -15,17 +15,25 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from extractors.structure import is_doc_number_line, is_org_line
-from extractors.vocab import heading_style, notice_pattern, table, words
+from extractors.vocab import heading_style, notice_pattern, notice_search, table, words
 from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
 
 TAB = "\t"  # separates the cells of a table row in a text file; kept
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a row of a table drawn with pipes, its cells become TAB-separated
 _PIPE_RULE = re.compile(r"[\s|:\-–—]+")
+# a date broken across lines: ……，1 / 1.9消防安全周
+_DATE_BROKEN_BEFORE = re.compile(r"[^\s.…·\d]\d{1,3}$")
+_DATE_BROKEN_AFTER = re.compile(r"\d{1,2}[.．]\d")
+_TRAILING_REMARK = re.compile(
+    r"[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$"
+)  # （责任单位：各县（区）住建局） holds a bracket too
+_TITLE_REMARK = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 @dataclass(slots=True)
@@ -33,7 +41,7 @@ class _Line:
     """A cleaned line: its characters and, for each, the source offset."""
 
     chars: list[str]
-    offsets: list[int]
+    offsets: Sequence[int]  # a range until spaces are dropped or lines merged
     source: SourceLine
 
     @property
@@ -126,7 +134,7 @@ def _split_run_in_title(text: str, source: SourceLine) -> tuple[SourceLine, ...]
     """A heading line whose title a wide space, not a full stop, ends before its first sentence
     （三）抓好包保责任制落实　各企业要…… is two lines: the space would be gone once removed."""
     raw = text[source.start : source.end]
-    gap = re.search(_join_rules().title_gap, raw) if TAB not in raw else None  # not a table's row
+    gap = _join_rules().title_gap.search(raw) if TAB not in raw else None  # not a table's row
     if gap is None or not raw[gap.end() :].strip():
         return (source,)
     found = heading_style(raw[: gap.start()].strip())
@@ -139,7 +147,7 @@ def _split_run_in_title(text: str, source: SourceLine) -> tuple[SourceLine, ...]
 
 def _clean_line(text: str, source: SourceLine) -> _Line:
     cleaned = text[source.start : source.end].translate(_translation())  # one character for one
-    offsets = list(range(source.start, source.end))
+    offsets = range(source.start, source.end)
     if _PIPE_ROW.match(cleaned) and cleaned.count("|") >= 3:  # | 序号 | 任务内容 |: a table drawn with pipes
         if _PIPE_RULE.fullmatch(cleaned):
             return _Line([], [], source)  # |---|---|: its rule under the header
@@ -162,7 +170,7 @@ def _merge_stray_punctuation(lines: list[_Line]) -> list[_Line]:
         if merged and line.chars[0] in starts:
             above = merged[-1]
             source = replace(above.source, end=line.source.end, reaches_margin=line.source.reaches_margin)
-            merged[-1] = _Line(above.chars + line.chars, above.offsets + line.offsets, source)
+            merged[-1] = _Line(above.chars + line.chars, [*above.offsets, *line.offsets], source)
         else:
             merged.append(line)
     return merged
@@ -194,7 +202,7 @@ def _neighbour(chars: list[str], i: int, step: int) -> str:
     return chars[j] if 0 <= j < len(chars) else ""
 
 
-def _drop_spaces(chars: list[str], offsets: list[int], source: SourceLine) -> _Line:
+def _drop_spaces(chars: list[str], offsets: Sequence[int], source: SourceLine) -> _Line:
     """Spaces go, except one between two ASCII letters or digits (`WS 308`); tabs stay."""
     kept_chars: list[str] = []
     kept_offsets: list[int] = []
@@ -221,12 +229,12 @@ def _needs_space(before: str, after: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class _JoinRules:
     dangling_end: tuple[str, ...]
-    leader_line: str
+    leader_line: re.Pattern[str]
     continuing_start: str
     sentence_end: str
     header_end: str
-    heading_time: str
-    title_gap: str
+    heading_time: re.Pattern[str]
+    title_gap: re.Pattern[str]
     soft_wrap_min_width: float
     hard_wrap_share: float
     full_slack: float
@@ -236,6 +244,8 @@ class _JoinRules:
 def _join_rules() -> _JoinRules:
     rules = dict(table("normalise.toml")["join"])
     rules["dangling_end"] = tuple(rules["dangling_end"])
+    for name in ("leader_line", "heading_time", "title_gap"):
+        rules[name] = re.compile(rules[name])
     return _JoinRules(**rules)
 
 
@@ -252,22 +262,20 @@ _STANDALONE = ("cc", "attachment", "contact", "openness")
 @lru_cache(maxsize=1024)  # a line is asked about as itself and as the line before the next
 def _standalone(text: str) -> bool:
     """A line that starts a paragraph of its own: a document number, a date, a 版记 line …"""
-    return (
-        any(notice_pattern(name).search(text) for name in _STANDALONE) or _ends_with_doc_number(text) or _complete(text)
-    )
+    return any(notice_search(name, text) for name in _STANDALONE) or _ends_with_doc_number(text) or _complete(text)
 
 
 def _ends_with_doc_number(text: str) -> bool:
     """A 发文字号 line, or a title with its 发文字号 after it (as web pages print them); not a
     sentence that cites a document (……应急预案的通知》（国办发〔1996〕54号）精神，……)."""
-    match = notice_pattern("doc_number").search(text)
+    match = notice_search("doc_number", text)
     return match is not None and (is_doc_number_line(text) or match.end() == len(text.rstrip()))
 
 
 @lru_cache(maxsize=1024)
 def _complete(text: str) -> bool:
     """A line that is whole in itself and never wraps on: a date, an 印发 line."""
-    return notice_pattern("date").fullmatch(text) is not None or notice_pattern("printed").search(text) is not None
+    return notice_pattern("date").fullmatch(text) is not None or notice_search("printed", text) is not None
 
 
 def _hard_wrap_width(lines: list[_Line]) -> float | None:
@@ -297,9 +305,9 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
         return False  # Word and web pages say where a paragraph ends
     if TAB in prev_text or TAB in text:
         return False  # a table row is a line of its own
-    if text[0] in rules.continuing_start or re.match(rules.leader_line, text):
+    if text[0] in rules.continuing_start or rules.leader_line.match(text):
         return True
-    if re.search(r"[^\s.…·\d]\d{1,3}$", prev_text) and re.match(r"\d{1,2}[.．]\d", text) and not _complete(prev_text):
+    if _DATE_BROKEN_AFTER.match(text) and _DATE_BROKEN_BEFORE.search(prev_text) and not _complete(prev_text):
         return (
             True  # a date broken across lines (……，1 / 1.9消防安全周), not a heading's 1.9 (nor ……年） 36 / 7.住房……)
         )
@@ -334,14 +342,13 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
 
 def _ends_sentence(text: str, rules: _JoinRules) -> bool:
     """The line ends a sentence, perhaps with a bracket after it: ……统计方法。（生态环境部牵头）"""
-    trailing = r"[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$"  # （责任单位：各县（区）住建局） holds a bracket too
-    text = re.sub(trailing, "", text) if text.endswith(("）", ")")) else text
+    text = _TRAILING_REMARK.sub("", text) if text.endswith(("）", ")")) else text
     return not text or text[-1] in rules.sentence_end
 
 
 def _ends_title(text: str, rules: _JoinRules) -> bool:
     """A line ending with a document type (…的通知, …工作方案（2024—2026年）) ends a title."""
-    text = re.sub(r"[（(][^（）()]*[）)]$", "", text)
+    text = _TITLE_REMARK.sub("", text)
     return text.endswith(rules.header_end) or text.endswith(words("doc_types.txt"))
 
 
@@ -353,7 +360,7 @@ def _runs_in(heading: str, rules: _JoinRules) -> bool:
     """A heading line whose title ends on the line and whose first sentence follows it (not the
     colon of its number, 第三阶段：2025年7月至9月, nor the one before its time, ……阶段：2025年10月-12月)."""
     found = heading_style(heading)
-    title = re.sub(rules.heading_time, "", heading[found[2].end() :] if found else heading)[:-1]
+    title = rules.heading_time.sub("", heading[found[2].end() :] if found else heading)[:-1]
     return any(mark in title for mark in rules.sentence_end)
 
 
@@ -362,6 +369,12 @@ def _runs_in(heading: str, rules: _JoinRules) -> bool:
 _PAIRS = (("（(【〔[［﹝{｛〈「", "）)】〕]］﹞}｝〉」"), ("《", "》"), ("“", "”"))
 
 
+_MARKS = re.compile("[" + re.escape("".join(opening + closing for opening, closing in _PAIRS)) + "]")
+
+
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened on this line and not closed: the line must continue."""
-    return any(sum(map(text.count, opening)) > sum(map(text.count, closing)) for opening, closing in _PAIRS)
+    marks = "".join(_MARKS.findall(text))  # four lines in five hold none: one scan, not a count per mark
+    return bool(marks) and any(
+        sum(map(marks.count, opening)) > sum(map(marks.count, closing)) for opening, closing in _PAIRS
+    )
