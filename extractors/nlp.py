@@ -4,16 +4,21 @@ A task's `Sentence` is the unit of provenance for its fields: each deadline, par
 is found at character offsets into it, which plus the task's own offset place the value in the
 notice's text.  Its words carry jieba's part-of-speech tag (`word.tag_`: n noun, v verb,
 p preposition, t time …; words jieba does not know are tagged by what they end with), which
-the field rules read to tell a verb from a noun.
+the field rules read to tell a verb from a noun.  The spaCy `Doc` of a sentence is made only
+for the `Matcher` of the party cues.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import overload
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from extractors.segment import segment, word_tags
 
@@ -26,6 +31,12 @@ IDIOM_TAGS = frozenset({"i"})  # set phrases: 进一步提高 never opens a name
 # tags of a word that can open a predicate (an idiom too: 按程序, 高度重视)
 PREDICATE_TAGS = frozenset({"v", "vd", "vg", "d", "ad", "p", "t", "a", "l", "i"})
 PUNCTUATION = frozenset("，。；：、！？,;:!?（）()《》“”\"'‘’【】〔〕—…·")
+
+
+@cache
+def nlp() -> Language:
+    """A blank Chinese pipeline; the words come from `segment`, not spaCy's own tokenizer."""
+    return spacy.blank("zh")
 
 
 @lru_cache(maxsize=65536)
@@ -65,16 +76,19 @@ class Word:
 
 
 class Sentence:
-    """A task sentence as jieba cuts it: its text, its words (`words`, strings), and indexing
-    gives a `Word`, slicing a tuple of them; `starts` holds each word's offset."""
+    """A task sentence as jieba cuts it: indexing gives a `Word`, slicing a tuple of them, as
+    a spaCy `Doc` would give a `Token` or a `Span`; the rules read words here, where a `Doc`
+    makes a Python `Token` object at each access.  `doc()` is the spaCy `Doc` of the same
+    words and tags, made on demand for the `Matcher`."""
 
-    __slots__ = ("starts", "text", "tokens", "words")
+    __slots__ = ("_doc", "starts", "text", "tokens", "words")
 
     def __init__(self, text: str, words: tuple[str, ...]) -> None:
         self.text = text
         self.words = words
         self.starts = [0, *accumulate(map(len, words[:-1]))] if words else []
         self.tokens = tuple(map(Word, words, map(tag_of, words), range(len(words)), self.starts))
+        self._doc: Doc | None = None
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -88,6 +102,12 @@ class Sentence:
 
     def __iter__(self) -> Iterator[Word]:
         return iter(self.tokens)
+
+    def doc(self) -> Doc:
+        if self._doc is None:
+            tags = [word.tag_ for word in self.tokens]
+            self._doc = Doc(nlp().vocab, words=list(self.words), spaces=[False] * len(self.words), tags=tags)
+        return self._doc
 
 
 def is_nominal(token: Word) -> bool:

@@ -11,13 +11,14 @@ at 、/和/及/与.  A name's role comes from where it stands:
   or the clause's end (督促各医疗卫生单位深入学习; not 推进区卫健委建设项目: a modifier) → other;
 - before 主体责任 (压实医疗卫生单位主体责任) → other.
 
-The cue words and the surrounding vocabulary are in `roles.toml`.  The notice's issuer is the
-implicit lead, not a party, unless the task names it as who leads or joins in (a report sent to
-it is no part it plays).
+The cue words are spaCy `Matcher` patterns (`roles.json`); the surrounding vocabulary is in
+`roles.toml`.  The notice's issuer is the implicit lead, not a party, unless the task
+names it as who leads or joins in (a report sent to it is no part it plays).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
+
+from spacy.matcher import Matcher
 
 from extractors.metadata import split_list
 from extractors.nlp import (
@@ -35,10 +38,11 @@ from extractors.nlp import (
     Word,
     is_nominal,
     make_doc,
+    nlp,
     tag_of,
 )
 from extractors.segment import segment
-from extractors.vocab import alternation, table, words
+from extractors.vocab import alternation, lexicon_path, table, words
 from schemas.notice import Role
 
 ROLE_ORDER: dict[Role, int] = {"lead": 0, "co": 1, "other": 2}
@@ -74,15 +78,38 @@ def _endings(section: str, key: str) -> tuple[str, ...]:
 
 
 @cache
-def _cue_labels() -> dict[str, str]:
-    """Each cue word of roles.toml's [cues] → its label (co, other, lead_by …)."""
-    return {word: label for label, cue_words in _rules()["cues"].items() for word in cue_words}
+def _matcher() -> Matcher:
+    matcher = Matcher(nlp().vocab)
+    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
+        matcher.add(entry["label"], [entry["pattern"]])
+    return matcher
 
 
-def _cues(doc: Sentence) -> list[tuple[str, int]]:
-    """The cue words of a sentence, in order: each one's label and the index of the word after it."""
-    labels = _cue_labels()
-    return [(labels[word], index + 1) for index, word in enumerate(doc.words) if word in labels]
+@cache
+def _cue_openers() -> frozenset[str] | None:
+    """The words a pattern of roles.json can open with (its first token's ORTH or ORTH IN); None
+    when a pattern opens otherwise (an optional token, a tag), and any sentence may match."""
+    openers: set[str] = set()
+    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
+        first = entry["pattern"][0]
+        orth = first.get("ORTH") if set(first) == {"ORTH"} else None
+        if isinstance(orth, str):
+            openers.add(orth)
+        elif isinstance(orth, dict) and set(orth) == {"IN"}:
+            openers.update(orth["IN"])
+        else:
+            return None
+    return frozenset(openers)
+
+
+def _cues(doc: Sentence) -> list[tuple[int, int, int]]:
+    """The Matcher's matches of roles.json; a sentence with none of the words a pattern opens
+    with (two in three) is not run through it."""
+    openers = _cue_openers()
+    if openers is not None and openers.isdisjoint(doc.words):
+        return []
+    matches: list[tuple[int, int, int]] = _matcher()(doc.doc())
+    return matches
 
 
 @cache
@@ -125,8 +152,9 @@ def _place_heads() -> tuple[str, ...]:
 
 @cache
 def _cue_words() -> frozenset[str]:
-    """The co and other cue words: no name runs across one (区卫生健康委|会同|区市场监管局)."""
-    return frozenset(word for label in ("co", "other") for word in _rules()["cues"][label])
+    """The cue words of roles.json: no name runs across one (区卫生健康委|会同|区市场监管局)."""
+    entries = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
+    return frozenset(word for e in entries if e["label"] in ("co", "other") for word in e["pattern"][0]["ORTH"]["IN"])
 
 
 @cache
@@ -737,7 +765,8 @@ def _predicate(token: Word) -> bool:
 
 def _cued(doc: Sentence) -> Iterator[FoundParty]:
     rules = _rules()["roles"]
-    for label, cue_end in _cues(doc):
+    for label_id, _, cue_end in _cues(doc):
+        label = nlp().vocab.strings[label_id]
         if label == "other" and cue_end < len(doc) and doc[cue_end].text == "对":
             cue_end += 1  # 组织对各医疗卫生机构进行培训
         names, after = names_from(doc, cue_end, places=label in ("addressed", "lead_by"))
