@@ -183,8 +183,10 @@ class Store:
         with self._writing():
             self.con.execute("BEGIN TRANSACTION")
             try:
+                known = self._known(paths)
                 for name, columns in TABLES.items():
-                    self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [list(paths)])
+                    if known:
+                        self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [known])
                     if data := b"".join(lines.get(name, [])):
                         self._insert(name, columns, data)
                 self.set_info("combined", "stale")
@@ -197,6 +199,12 @@ class Store:
                 if isinstance(error, duckdb.Error):
                     raise Unstorable(_first_line(error)) from error
                 raise
+
+    def _known(self, paths: Sequence[str]) -> list[str]:
+        """Those of the paths the store has a file of: only they have rows to replace (a file's
+        rows come and go with its row of `files`), and a first run has none."""
+        query = "SELECT path FROM files WHERE list_contains(?, path)"
+        return [str(path) for (path,) in self.con.execute(query, [list(paths)]).fetchall()]
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
