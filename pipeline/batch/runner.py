@@ -165,8 +165,11 @@ class Batch:
             candidates = [f for f in found if not self._unchanged_stat(f, known.get(f.key))]
             report.unchanged = len(found) - len(candidates)
             self.progress.start(len(candidates))
+            executor = self._executor()
+            if candidates and self.pool is not None:
+                self.pool.warm()  # loading the pipeline while the files are read and hashed
             try:
-                for outcome in self._executor().run(self._jobs(candidates, known)):
+                for outcome in executor.run(self._jobs(candidates, known)):
                     self._finish(*self.in_flight.pop(outcome.path), outcome)
                     self._finish_early()
                 self._finish_early()
