@@ -26,7 +26,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -102,6 +102,9 @@ class Found:
         name = self.output.name
         found = self.output.parent.glob(f"{glob.escape(name)}*.xlsx") if self.output.parent.is_dir() else []
         return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
+
+
+Tracker = tuple[Path, Path, dt.date, WorkbookReviews]  # the 督办台账's arguments: workbook, calendar, as of, reviews
 
 
 class BatchStopped(Exception):
@@ -235,8 +238,22 @@ class Batch:
         self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
         return self.pool
 
+    def _from_store(
+        self, store: Store, helper: ProcessPoolExecutor | None, scratch: Path, tracker: Tracker, parquet: Path
+    ) -> Future[TrackerReport] | None:
+        """The combined outputs that are the store's work, done in a thread beside 汇总.xlsx (DuckDB
+        lets go of the GIL) on a cursor of the store's own: the tasks the 督办台账 follows handed to
+        the helper process, then tasks.parquet; the 督办台账 being written, or None."""
+        try:
+            beside = self._track_beside(store, helper, scratch / "tasks.jsonl", *tracker) if helper else None
+            write_tasks_parquet(store, parquet)
+        finally:
+            store.close()
+        return beside
+
+    @staticmethod
     def _track_beside(
-        self,
+        store: Store,
         helper: ProcessPoolExecutor,
         tasks: Path,
         target: Path,
@@ -246,7 +263,7 @@ class Batch:
     ) -> Future[TrackerReport] | None:
         """The 督办台账 being written by the helper process, from the tasks the store exported to the
         file `tasks` (the parent never holds them); None when the store tracks no task."""
-        if not self.store.export_tracked(tasks):
+        if not store.export_tracked(tasks):
             return None
         return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
 
@@ -376,12 +393,16 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
-            with tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch, self._helper() as helper:
-                beside = self._track_beside(helper, Path(scratch) / "tasks.jsonl", *tracker) if helper else None
+            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
+            with (
+                tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch,
+                self._helper() as helper,
+                ThreadPoolExecutor(1) as thread,
+            ):
+                store = self.store.cursor()
+                from_store = thread.submit(self._from_store, store, helper, Path(scratch), tracker, combined[1])
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
-                write_tasks_parquet(self.store, combined[1])
-                if not _done_beside(beside):
+                if not _done_beside(from_store.result()):
                     with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
                         write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")

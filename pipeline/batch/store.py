@@ -18,6 +18,7 @@ needs several times a line's size in memory to read a longer one.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import errno
 import json
@@ -152,6 +153,13 @@ class Store:
         if self.info("store_version") is None:
             self.set_info("store_version", STORE_VERSION)
             self.set_info("schema_version", SCHEMA_VERSION)
+
+    def cursor(self) -> Store:
+        """The store for another thread to use beside this one: DuckDB's connection is not
+        thread-safe, a cursor of it (a connection of its own to the same database) is."""
+        other = copy.copy(self)
+        other.con = self.con.cursor()
+        return other
 
     def info(self, key: str) -> str | None:
         found = self.con.execute("SELECT value FROM info WHERE key = ?", [key]).fetchone()
