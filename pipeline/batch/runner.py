@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import glob
 import hashlib
 import logging
 import os
@@ -97,12 +96,6 @@ class Found:
     mtime_ns: int
     output: Path
 
-    def workbooks(self) -> list[Path]:
-        """The workbooks an earlier run wrote for this file: its own, or one per plan of a bundle."""
-        name = self.output.name
-        found = self.output.parent.glob(f"{glob.escape(name)}*.xlsx") if self.output.parent.is_dir() else []
-        return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
-
 
 Tracker = tuple[Path, Path, dt.date, WorkbookReviews]  # the 督办台账's arguments: workbook, calendar, as of, reviews
 
@@ -152,6 +145,7 @@ class Batch:
         self.last_flush = time.monotonic()
         self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
         self.pool: LocalPool | None = None
+        self.listed: dict[Path, dict[str, list[str]]] = {}  # by output folder: its workbooks by output name
 
     def run(self) -> Report:
         settings, report = self.settings, self.report
@@ -228,9 +222,18 @@ class Batch:
                 self.report.unchanged += 1
                 self.progress.advance(None)
                 continue
-            workbooks = {p.name: p.read_bytes() for p in found.workbooks()}
+            workbooks = {p.name: p.read_bytes() for p in self._earlier_workbooks(found)}
             self.in_flight[Path(found.key)] = (found, sha256)
             yield Job(Path(found.key), data, found.output, self.settings.time_limit, workbooks)
+
+    def _earlier_workbooks(self, found: Found) -> list[Path]:
+        """The workbooks an earlier run wrote for this file: its own, or one per plan of a bundle.
+        Each output folder is listed once, when its first file is read (listed for each file, a
+        batch took time in the square of its files)."""
+        folder = found.output.parent
+        if folder not in self.listed:
+            self.listed[folder] = _workbooks_by_output(folder)
+        return [folder / name for name in self.listed[folder].get(found.output.name, [])]
 
     def _executor(self) -> Executor:
         if self.settings.scheduler:
@@ -407,6 +410,20 @@ class Batch:
                         write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
+
+
+def _workbooks_by_output(folder: Path) -> dict[str, list[str]]:
+    """The workbooks in an output folder by the output they belong to: 通知.xlsx to 通知, and
+    通知-02.xlsx (a bundle's second plan) to 通知 and to 通知-02."""
+    by_output: dict[str, list[str]] = {}
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for name in os.listdir(folder):
+            if name.endswith(".xlsx") and not name.startswith("."):
+                stem = name.removesuffix(".xlsx")
+                plan = re.fullmatch(r"(.+)-\d+", stem, re.DOTALL)
+                for output in {stem, plan.group(1) if plan else stem}:
+                    by_output.setdefault(output, []).append(name)
+    return by_output
 
 
 def _not_backed_up(workbook: Path) -> bool:
