@@ -405,7 +405,9 @@ class Batch:
                 store = self.store.cursor()
                 from_store = thread.submit(self._from_store, store, helper, Path(scratch), tracker, combined[1])
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
-                if not _done_beside(from_store.result()):
+                beside = from_store.result()
+                self.store.checkpoint()  # while the helper still writes the 督办台账: the close then has little to do
+                if not _done_beside(beside):
                     with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
                         write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")

@@ -298,6 +298,12 @@ class Store:
             quoted = str(temporary).replace("'", "''")
             self.con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
 
+    def checkpoint(self) -> None:
+        """Write the log of the last transactions into the store's file now, as closing it would;
+        one that fails (a full disk) is left to the close."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("CHECKPOINT")
+
     def close(self) -> None:
         """Close the store; a checkpoint that fails (a full disk) leaves the log of its last
         transactions, which DuckDB replays when the store is next opened."""
