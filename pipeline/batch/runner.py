@@ -241,18 +241,15 @@ class Batch:
         self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
         return self.pool
 
-    def _from_store(
-        self, store: Store, helper: ProcessPoolExecutor | None, scratch: Path, tracker: Tracker, parquet: Path
+    def _handed_over(
+        self, store: Store, helper: ProcessPoolExecutor | None, scratch: Path, tracker: Tracker
     ) -> Future[TrackerReport] | None:
-        """The combined outputs that are the store's work, done in a thread beside 汇总.xlsx (DuckDB
-        lets go of the GIL) on a cursor of the store's own: the tasks the 督办台账 follows handed to
-        the helper process, then tasks.parquet; the 督办台账 being written, or None."""
+        """The tasks the 督办台账 follows handed to the helper process, in a thread beside 汇总.xlsx
+        (DuckDB lets go of the GIL) on a cursor of the store's own; the 督办台账 being written, or None."""
         try:
-            beside = self._track_beside(store, helper, scratch / "tasks.jsonl", *tracker) if helper else None
-            write_tasks_parquet(store, parquet)
+            return self._track_beside(store, helper, scratch / "tasks.jsonl", *tracker) if helper else None
         finally:
             store.close()
-        return beside
 
     @staticmethod
     def _track_beside(
@@ -403,10 +400,12 @@ class Batch:
                 ThreadPoolExecutor(1) as thread,
             ):
                 store = self.store.cursor()
-                from_store = thread.submit(self._from_store, store, helper, Path(scratch), tracker, combined[1])
+                handed_over = thread.submit(self._handed_over, store, helper, Path(scratch), tracker)
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
-                beside = from_store.result()
-                self.store.checkpoint()  # while the helper still writes the 督办台账: the close then has little to do
+                beside = handed_over.result()
+                # while the helper still writes the 督办台账, which takes longer than 汇总.xlsx
+                write_tasks_parquet(self.store, combined[1])
+                self.store.checkpoint()  # the close then has little left to do
                 if not _done_beside(beside):
                     with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
                         write_tracker(self.store, *tracker)
