@@ -25,6 +25,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Protocol
@@ -81,6 +82,11 @@ class LocalPool:
         self.context = mp.get_context("forkserver")
         self.context.set_forkserver_preload(["pipeline.batch.preload"])
         self.started = False  # whether it started workers, and so the fork server
+
+    def warm(self) -> None:
+        """Start the fork server now: it loads the pipeline (seconds) while the caller goes on,
+        and the first worker forks as soon as it is ready."""
+        forkserver.ensure_running()
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()

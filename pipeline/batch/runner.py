@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import glob
 import hashlib
 import logging
 import os
@@ -26,7 +25,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,7 +68,8 @@ STORE_NAME = "gongwen.duckdb"
 SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
-FLUSH_SECONDS = 1.0  # the store takes finished files at least this often
+FLUSH_SECONDS = 5.0  # the store takes finished files at least this often: a flush costs 40 ms of the
+# parent's CPU however few files it holds, and a crash redoes at most these seconds of work
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,8 @@ class Found:
     mtime_ns: int
     output: Path
 
-    def workbooks(self) -> list[Path]:
-        """The workbooks an earlier run wrote for this file: its own, or one per plan of a bundle."""
-        name = self.output.name
-        found = self.output.parent.glob(f"{glob.escape(name)}*.xlsx") if self.output.parent.is_dir() else []
-        return [p for p in found if p.name == f"{name}.xlsx" or re.fullmatch(rf"{re.escape(name)}-\d+\.xlsx", p.name)]
+
+Tracker = tuple[Path, Path, dt.date, WorkbookReviews]  # the 督办台账's arguments: workbook, calendar, as of, reviews
 
 
 class BatchStopped(Exception):
@@ -148,6 +145,7 @@ class Batch:
         self.last_flush = time.monotonic()
         self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
         self.pool: LocalPool | None = None
+        self.listed: dict[Path, dict[str, list[str]]] = {}  # by output folder: its workbooks by output name
 
     def run(self) -> Report:
         settings, report = self.settings, self.report
@@ -164,8 +162,11 @@ class Batch:
             candidates = [f for f in found if not self._unchanged_stat(f, known.get(f.key))]
             report.unchanged = len(found) - len(candidates)
             self.progress.start(len(candidates))
+            executor = self._executor()
+            if candidates and self.pool is not None:
+                self.pool.warm()  # loading the pipeline while the files are read and hashed
             try:
-                for outcome in self._executor().run(self._jobs(candidates, known)):
+                for outcome in executor.run(self._jobs(candidates, known)):
                     self._finish(*self.in_flight.pop(outcome.path), outcome)
                     self._finish_early()
                 self._finish_early()
@@ -221,9 +222,18 @@ class Batch:
                 self.report.unchanged += 1
                 self.progress.advance(None)
                 continue
-            workbooks = {p.name: p.read_bytes() for p in found.workbooks()}
+            workbooks = {p.name: p.read_bytes() for p in self._earlier_workbooks(found)}
             self.in_flight[Path(found.key)] = (found, sha256)
             yield Job(Path(found.key), data, found.output, self.settings.time_limit, workbooks)
+
+    def _earlier_workbooks(self, found: Found) -> list[Path]:
+        """The workbooks an earlier run wrote for this file: its own, or one per plan of a bundle.
+        Each output folder is listed once, when its first file is read (listed for each file, a
+        batch took time in the square of its files)."""
+        folder = found.output.parent
+        if folder not in self.listed:
+            self.listed[folder] = _workbooks_by_output(folder)
+        return [folder / name for name in self.listed[folder].get(found.output.name, [])]
 
     def _executor(self) -> Executor:
         if self.settings.scheduler:
@@ -231,8 +241,19 @@ class Batch:
         self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
         return self.pool
 
+    def _handed_over(
+        self, store: Store, helper: ProcessPoolExecutor | None, scratch: Path, tracker: Tracker
+    ) -> Future[TrackerReport] | None:
+        """The tasks the 督办台账 follows handed to the helper process, in a thread beside 汇总.xlsx
+        (DuckDB lets go of the GIL) on a cursor of the store's own; the 督办台账 being written, or None."""
+        try:
+            return self._track_beside(store, helper, scratch / "tasks.jsonl", *tracker) if helper else None
+        finally:
+            store.close()
+
+    @staticmethod
     def _track_beside(
-        self,
+        store: Store,
         helper: ProcessPoolExecutor,
         tasks: Path,
         target: Path,
@@ -242,7 +263,7 @@ class Batch:
     ) -> Future[TrackerReport] | None:
         """The 督办台账 being written by the helper process, from the tasks the store exported to the
         file `tasks` (the parent never holds them); None when the store tracks no task."""
-        if not self.store.export_tracked(tasks):
+        if not store.export_tracked(tasks):
             return None
         return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
 
@@ -372,16 +393,38 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
-            with tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch, self._helper() as helper:
-                beside = self._track_beside(helper, Path(scratch) / "tasks.jsonl", *tracker) if helper else None
+            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
+            with (
+                tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch,
+                self._helper() as helper,
+                ThreadPoolExecutor(1) as thread,
+            ):
+                store = self.store.cursor()
+                handed_over = thread.submit(self._handed_over, store, helper, Path(scratch), tracker)
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
+                beside = handed_over.result()
+                # while the helper still writes the 督办台账, which takes longer than 汇总.xlsx
                 write_tasks_parquet(self.store, combined[1])
+                self.store.checkpoint()  # the close then has little left to do
                 if not _done_beside(beside):
                     with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
                         write_tracker(self.store, *tracker)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
+
+
+def _workbooks_by_output(folder: Path) -> dict[str, list[str]]:
+    """The workbooks in an output folder by the output they belong to: 通知.xlsx to 通知, and
+    通知-02.xlsx (a bundle's second plan) to 通知 and to 通知-02."""
+    by_output: dict[str, list[str]] = {}
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for name in os.listdir(folder):
+            if name.endswith(".xlsx") and not name.startswith("."):
+                stem = name.removesuffix(".xlsx")
+                plan = re.fullmatch(r"(.+)-\d+", stem, re.DOTALL)
+                for output in {stem, plan.group(1) if plan else stem}:
+                    by_output.setdefault(output, []).append(name)
+    return by_output
 
 
 def _not_backed_up(workbook: Path) -> bool:

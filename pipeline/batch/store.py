@@ -18,6 +18,7 @@ needs several times a line's size in memory to read a longer one.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import errno
 import json
@@ -153,6 +154,13 @@ class Store:
             self.set_info("store_version", STORE_VERSION)
             self.set_info("schema_version", SCHEMA_VERSION)
 
+    def cursor(self) -> Store:
+        """The store for another thread to use beside this one: DuckDB's connection is not
+        thread-safe, a cursor of it (a connection of its own to the same database) is."""
+        other = copy.copy(self)
+        other.con = self.con.cursor()
+        return other
+
     def info(self, key: str) -> str | None:
         found = self.con.execute("SELECT value FROM info WHERE key = ?", [key]).fetchone()
         return None if found is None else str(found[0])
@@ -183,8 +191,10 @@ class Store:
         with self._writing():
             self.con.execute("BEGIN TRANSACTION")
             try:
+                known = self._known(paths)
                 for name, columns in TABLES.items():
-                    self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [list(paths)])
+                    if known:
+                        self.con.execute(f"DELETE FROM {name} WHERE list_contains(?, path)", [known])
                     if data := b"".join(lines.get(name, [])):
                         self._insert(name, columns, data)
                 self.set_info("combined", "stale")
@@ -197,6 +207,12 @@ class Store:
                 if isinstance(error, duckdb.Error):
                     raise Unstorable(_first_line(error)) from error
                 raise
+
+    def _known(self, paths: Sequence[str]) -> list[str]:
+        """Those of the paths the store has a file of: only they have rows to replace (a file's
+        rows come and go with its row of `files`), and a first run has none."""
+        query = "SELECT path FROM files WHERE list_contains(?, path)"
+        return [str(path) for (path,) in self.con.execute(query, [list(paths)]).fetchall()]
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -281,6 +297,12 @@ class Store:
         with atomic_path(target) as temporary, self._writing():
             quoted = str(temporary).replace("'", "''")
             self.con.execute(f"COPY ({query}) TO '{quoted}' (FORMAT parquet)")
+
+    def checkpoint(self) -> None:
+        """Write the log of the last transactions into the store's file now, as closing it would;
+        one that fails (a full disk) is left to the close."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("CHECKPOINT")
 
     def close(self) -> None:
         """Close the store; a checkpoint that fails (a full disk) leaves the log of its last

@@ -135,13 +135,22 @@ def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     for title, dues in (("近期到期", near), ("逾期", past)):
         rows = [(item, due.date, due.deadline.text) for item, due in sorted(dues, key=lambda pair: pair[1].date)]
         _task_sheet(book.sheet(title), rows, as_of)
-    for name, units in sheets.items():
-        listed = [item for item in tracked if set(item.leads or [NO_LEAD]) & units]
+    for name, listed in _listed(tracked, sheets).items():
         _task_sheet(book.sheet(name), [(item, _first_due(item), item.task.when) for item in listed], as_of)
     _legend_sheet(book.sheet("说明"), as_of)
     _record_sheet(book.sheet(RECORD), tracked)
     book.close()
     return buffer.getvalue()
+
+
+def _listed(tracked: Sequence[Tracked], sheets: Mapping[str, set[str]]) -> dict[str, list[Tracked]]:
+    """Sheet name → the tasks it lists, in their order: those led by one of its units."""
+    sheet_of = {unit: name for name, units in sheets.items() for unit in units}
+    listed: dict[str, list[Tracked]] = {name: [] for name in sheets}
+    for item in tracked:
+        for name in dict.fromkeys(sheet_of[unit] for unit in item.leads or [NO_LEAD]):
+            listed[name].append(item)
+    return listed
 
 
 def _first_due(item: Tracked) -> dt.date | None:
@@ -247,6 +256,13 @@ def _chart(
 # ---------------------------------------------------------------- the task sheets
 
 
+# each column's style: the lead grey and italic where inferred; 标识 on one line (a hidden column sets no height)
+_ROW_STYLES = {
+    inferred: ("body",) * 3 + ("inferred" if inferred else "body",) + ("body",) * (len(HEADERS) - 5) + ("line",)
+    for inferred in (False, True)
+}
+
+
 def _task_sheet(sheet: Sheet, rows: Sequence[tuple[Tracked, dt.date | None, str]], as_of: dt.date) -> None:
     """One row per task (a 责任清单) or per deadline (近期到期, 逾期): the day it falls due and the
     time as written, the task, its notice, 进度 to enter."""
@@ -258,9 +274,8 @@ def _task_sheet(sheet: Sheet, rows: Sequence[tuple[Tracked, dt.date | None, str]
             " / ".join(task.section) or "通知正文", *item.progress, item.review, f"第{task.page}页第{task.line}行",
             task.notice,
         ]  # fmt: skip
-        lead = "inferred" if item.inferred else "body"
-        for column, value in enumerate(values, start=1):  # 标识 on one line: a hidden column sets no row's height
-            sheet.put(row, column, value, {4: lead, len(HEADERS): "line"}.get(column, "body"))
+        for column, (value, style) in enumerate(zip(values, _ROW_STYLES[item.inferred], strict=True), start=1):
+            sheet.put(row, column, value, style)
     last = max(len(rows), 1)
     ws, progress = sheet.ws, HEADERS.index("进度")
     ws.data_validation(1, progress, last, progress, {
