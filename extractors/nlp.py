@@ -115,15 +115,8 @@ def is_nominal(token: Word) -> bool:
 
 
 def make_doc(text: str) -> Sentence:
+    """The sentence's words as the project's jieba cuts them, with their tags and offsets."""
     return Sentence(text, segment(text))
-
-
-def words_of(doc: Sentence) -> tuple[str, ...]:
-    return doc.words
-
-
-def text_of(doc: Sentence) -> str:
-    return doc.text
 
 
 def token_at(doc: Sentence, char: int) -> Word | None:

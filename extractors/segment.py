@@ -4,10 +4,10 @@ jieba's own dictionary splits the names this genre lives on (区/消防/救援/�
 10/家村/卫生室); `lexicon/userdict.txt` and the organisation vocabularies fix that.
 
 The taught dictionary (jieba's 350,000 words and their prefixes, the project's words and
-every word's tag) is cached in the temporary folder, as jieba caches its own: read whole and
-unmarshalled it takes 0.4 s, where jieba's `initialize` (whose `marshal.load` reads its cache
-file in small pieces), the project's words and the tags read from dict.txt take 2 s of a
-small notice's run and of each batch's start.
+every word's tag) is cached in the user's own folder of the temporary folder (where jieba
+caches its own): read whole and unmarshalled it takes 0.5 s, where jieba's `initialize` (whose
+`marshal.load` reads its cache file in small pieces), the project's words and the tags read
+from dict.txt take 2.2 s of a small notice's run and of each batch's start.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import hashlib
 import logging
 import marshal
 import os
+import stat
 import sys
 import tempfile
 from functools import cache, lru_cache
@@ -50,12 +51,14 @@ def word_tags() -> dict[str, str]:
 def _taught() -> tuple[jieba.Tokenizer, dict[str, str]]:
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    cache_file = Path(tempfile.gettempdir()) / f"gongwen-jieba-{_dictionary_key()}.cache"
-    cached = _read_cache(cache_file)
+    folder = _cache_folder()
+    cache_file = folder / f"jieba-{_dictionary_key()}.cache" if folder else None
+    cached = _read_cache(cache_file) if cache_file else None
     if cached is None:
         _teach(tok)
         tags = _dictionary_tags(tok)
-        _write_cache(cache_file, (tok.FREQ, tok.total, tok.user_word_tag_tab, tags))
+        if cache_file:
+            _write_cache(cache_file, (tok.FREQ, tok.total, tok.user_word_tag_tab, tags))
     else:
         tok.FREQ, tok.total, tok.user_word_tag_tab, tags = cached
         tok.initialized = True
@@ -88,34 +91,51 @@ def _dictionary_tags(tok: jieba.Tokenizer) -> dict[str, str]:
     return tags
 
 
+def _cache_folder() -> Path | None:
+    """This user's folder in the temporary folder (which others share), made private to them;
+    None when it cannot be made, or is not theirs alone (then nothing is cached)."""
+    folder = Path(tempfile.gettempdir()) / f"gongwen-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) == 0o700
+    return folder if private else None
+
+
 def _dictionary_key() -> str:
-    """What the taught dictionary is made from: jieba's version and dictionary, the project's word files."""
+    """What the taught dictionary is made from: jieba's version and dictionary, the project's word
+    files and the tags they give, and this module (how it teaches and what the cache holds)."""
     digest = hashlib.sha256(f"{jieba.__version__} {JIEBA_DICT.stat().st_size} {JIEBA_DICT.stat().st_mtime_ns}".encode())
+    digest.update(repr((USER_WORD_FILES, TAGGED_FILES)).encode())
     for name in [*USER_WORD_FILES, *(name for name, _ in TAGGED_FILES)]:
         digest.update(lexicon_path(name).read_bytes())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def _read_cache(path: Path) -> Dictionary | None:
-    """The cached dictionary, if this user wrote it (the temporary folder is shared) and it is whole."""
+    """The cached dictionary, if it is whole and of the form written."""
     try:
-        if path.stat().st_uid != os.getuid():
-            return None
         loaded = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(loaded, tuple) and len(loaded) == 4 and all(isinstance(part, dict) for part in loaded[::2])):
+    if not (isinstance(loaded, tuple) and len(loaded) == 4):
         return None
     freq, total, user_tags, tags = loaded
-    if not (isinstance(total, int) and isinstance(user_tags, dict)):
+    if not (
+        isinstance(freq, dict) and isinstance(total, int) and isinstance(user_tags, dict) and isinstance(tags, dict)
+    ):
         return None
     return freq, total, user_tags, tags  # marshal keeps the tags interned
 
 
 def _write_cache(path: Path, dictionary: Dictionary) -> None:
-    """Written whole or not at all (a temporary file renamed); an unwritable folder only means no cache."""
+    """Written whole or not at all (a temporary file renamed), and the caches of earlier word
+    files removed (15 MB each); an unwritable folder only means no cache."""
     with contextlib.suppress(OSError):
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".gongwen-jieba-")
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
         try:
             with os.fdopen(fd, "wb") as file:
                 marshal.dump(dictionary, file)
@@ -123,6 +143,9 @@ def _write_cache(path: Path, dictionary: Dictionary) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+        for earlier in path.parent.glob("jieba-*.cache"):
+            if earlier != path:
+                earlier.unlink(missing_ok=True)
 
 
 @cache

@@ -189,6 +189,16 @@ def test_a_workbook_s_review_is_read_once_while_it_is_unchanged(
     assert workbooks(tmp_path / "none.xlsx") is None
 
 
+def test_a_copy_of_the_reviews_known_is_not_changed_by_later_reads(tmp_path: Path, qingpu: Notice) -> None:
+    """The 督办台账's helper gets a copy, pickled in another thread while 汇总.xlsx reads reviews."""
+    first, second = write_xlsx(qingpu, tmp_path), write_xlsx(qingpu, tmp_path / "other")
+    workbooks = WorkbookReviews()
+    workbooks.unreviewed(first)
+    copy = workbooks.copy()
+    assert workbooks(second) == {} and set(workbooks.known) == {first, second}
+    assert set(copy.known) == {first} and copy(first) == {}
+
+
 def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:
     """序号 … 审核意见 fitted to the width of an A4 landscape page, narrow enough to print at 10
     points (a unit of column width in Calibri, or LibreOffice's Carlito, prints as about 6 points

@@ -393,7 +393,8 @@ class Batch:
         combined = [out / SUMMARY_NAME, out / PARQUET_NAME, out / TRACKER_NAME, out / CALENDAR_NAME]
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
-            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks)
+            # a copy: the helper's arguments are pickled in another thread while 汇总.xlsx reads more reviews
+            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks.copy())
             with (
                 tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch,
                 self._helper() as helper,
@@ -417,7 +418,7 @@ def _workbooks_by_output(folder: Path) -> dict[str, list[str]]:
     """The workbooks in an output folder by the output they belong to: 通知.xlsx to 通知, and
     通知-02.xlsx (a bundle's second plan) to 通知 and to 通知-02."""
     by_output: dict[str, list[str]] = {}
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+    with contextlib.suppress(OSError):  # a folder that is not there, or cannot be listed, holds none
         for name in os.listdir(folder):
             if name.endswith(".xlsx") and not name.startswith("."):
                 stem = name.removesuffix(".xlsx")

@@ -181,6 +181,13 @@ class WorkbookReviews:
         if (stamp := _stamp(workbook)) is not None:
             self.known[workbook] = (stamp, {})
 
+    def copy(self) -> WorkbookReviews:
+        """What is known so far, for work beside this one (a process of its own): its later reads
+        do not change the copy, which may be pickled while they happen."""
+        other = WorkbookReviews()
+        other.known = dict(self.known)
+        return other
+
     def __call__(self, workbook: Path) -> dict[str, tuple[str, str]] | None:
         """The review in `workbook` (task text → 审核状态, 审核意见); None when there is no such file."""
         stamp = _stamp(workbook)
