@@ -81,12 +81,13 @@ class LocalPool:
         self.size, self.work, self.recycle, self.memory = max(workers, 1), work, recycle, memory
         self.context = mp.get_context("forkserver")
         self.context.set_forkserver_preload(["pipeline.batch.preload"])
-        self.started = False  # whether it started workers, and so the fork server
+        self.started = False  # whether the fork server runs (started by `warm` or the first worker)
 
     def warm(self) -> None:
         """Start the fork server now: it loads the pipeline (seconds) while the caller goes on,
         and the first worker forks as soon as it is ready."""
         forkserver.ensure_running()
+        self.started = True
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()

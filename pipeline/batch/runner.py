@@ -271,7 +271,7 @@ class Batch:
     def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
         """A process forked from the workers' fork server, to write the 督办台账 while this one
         writes 汇总.xlsx (two cores, and the tracker's cells never in the parent's memory); None
-        when this batch started no worker: starting the fork server would cost more than it saves."""
+        when this batch did not start the fork server: starting it would cost more than it saves."""
         if self.pool is None or not self.pool.started:
             yield None
             return
