@@ -68,8 +68,8 @@ STORE_NAME = "gongwen.duckdb"
 SUMMARY_NAME = "汇总.xlsx"
 PARQUET_NAME = "tasks.parquet"
 LOG_NAME = "gongwen.log"
-FLUSH_SECONDS = 5.0  # the store takes finished files at least this often: a flush costs 40 ms of the
-# parent's CPU however few files it holds, and a crash redoes at most these seconds of work
+FLUSH_SECONDS = 5.0  # the store takes finished files at most this often: a flush costs 40 ms of the
+# parent's CPU however few files it holds; a crash leaves the files finished since the last to be redone
 
 
 @dataclass(frozen=True)
@@ -241,16 +241,6 @@ class Batch:
         self.pool = LocalPool(self.settings.workers, self.work, memory=self.settings.memory)
         return self.pool
 
-    def _handed_over(
-        self, store: Store, helper: ProcessPoolExecutor | None, scratch: Path, tracker: Tracker
-    ) -> Future[TrackerReport] | None:
-        """The tasks the 督办台账 follows handed to the helper process, in a thread beside 汇总.xlsx
-        (DuckDB lets go of the GIL) on a cursor of the store's own; the 督办台账 being written, or None."""
-        try:
-            return self._track_beside(store, helper, scratch / "tasks.jsonl", *tracker) if helper else None
-        finally:
-            store.close()
-
     @staticmethod
     def _track_beside(
         store: Store,
@@ -261,10 +251,15 @@ class Batch:
         as_of: dt.date,
         workbooks: WorkbookReviews,
     ) -> Future[TrackerReport] | None:
-        """The 督办台账 being written by the helper process, from the tasks the store exported to the
-        file `tasks` (the parent never holds them); None when the store tracks no task."""
-        if not store.export_tracked(tasks):
-            return None
+        """The 督办台账 being written by the helper process, from the tasks `store` (a cursor of the
+        batch's store, closed here: this runs in a thread beside 汇总.xlsx, and DuckDB lets go of
+        the GIL) exported to the file `tasks`, which the parent never holds; None when the store
+        tracks no task."""
+        try:
+            if not store.export_tracked(tasks):
+                return None
+        finally:
+            store.close()
         return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
 
     @contextlib.contextmanager
@@ -400,10 +395,12 @@ class Batch:
                 self._helper() as helper,
                 ThreadPoolExecutor(1) as thread,
             ):
-                store = self.store.cursor()
-                handed_over = thread.submit(self._handed_over, store, helper, Path(scratch), tracker)
+                tasks = Path(scratch) / "tasks.jsonl"
+                handed_over = (
+                    thread.submit(self._track_beside, self.store.cursor(), helper, tasks, *tracker) if helper else None
+                )
                 write_summary(self.store, combined[0], self.settings.input, self.workbooks)
-                beside = handed_over.result()
+                beside = handed_over.result() if handed_over else None
                 # while the helper still writes the 督办台账, which takes longer than 汇总.xlsx
                 write_tasks_parquet(self.store, combined[1])
                 self.store.checkpoint()  # the close then has little left to do

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,14 +128,14 @@ def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     buffer = io.BytesIO()
     book = Book(buffer, large=True)
     counts = unit_counts(tracked, as_of)
-    sheets = _unit_sheets(counts)
-    _overview_sheet(book, counts, sheets, tracked, as_of)
+    sheet_of = _unit_sheets(counts)
+    _overview_sheet(book, counts, sheet_of, tracked, as_of)
     near = [(item, due) for item in tracked for due in item.due_within(as_of, NEAR_DAYS)]
     past = [(item, due) for item in tracked for due in item.overdue(as_of)]
     for title, dues in (("近期到期", near), ("逾期", past)):
         rows = [(item, due.date, due.deadline.text) for item, due in sorted(dues, key=lambda pair: pair[1].date)]
         _task_sheet(book.sheet(title), rows, as_of)
-    for name, listed in _listed(tracked, sheets).items():
+    for name, listed in _listed(tracked, sheet_of).items():
         _task_sheet(book.sheet(name), [(item, _first_due(item), item.task.when) for item in listed], as_of)
     _legend_sheet(book.sheet("说明"), as_of)
     _record_sheet(book.sheet(RECORD), tracked)
@@ -143,10 +143,9 @@ def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def _listed(tracked: Sequence[Tracked], sheets: Mapping[str, set[str]]) -> dict[str, list[Tracked]]:
+def _listed(tracked: Sequence[Tracked], sheet_of: Mapping[str, str]) -> dict[str, list[Tracked]]:
     """Sheet name → the tasks it lists, in their order: those led by one of its units."""
-    sheet_of = {unit: name for name, units in sheets.items() for unit in units}
-    listed: dict[str, list[Tracked]] = {name: [] for name in sheets}
+    listed: dict[str, list[Tracked]] = {name: [] for name in sheet_of.values()}
     for item in tracked:
         for name in dict.fromkeys(sheet_of[unit] for unit in item.leads or [NO_LEAD]):
             listed[name].append(item)
@@ -161,18 +160,20 @@ def _first_due(item: Tracked) -> dt.date | None:
 # ---------------------------------------------------------------- 总览
 
 
-def _unit_sheets(counts: Mapping[str, UnitCounts]) -> dict[str, set[str]]:
-    """Sheet name → the lead units it lists: the units with the most tasks one each, the others together."""
+def _unit_sheets(counts: Mapping[str, UnitCounts]) -> dict[str, str]:
+    """Each lead unit → the one sheet that lists it, in the sheets' order: the units with the most
+    tasks a sheet each, the others one sheet together."""
     busiest = sorted((unit for unit in counts if unit != NO_LEAD), key=lambda unit: -counts[unit].all.tasks)
-    sheets: dict[str, set[str]] = {}
+    sheet_of: dict[str, str] = {}
     for unit in busiest[:UNIT_SHEETS]:
-        sheets[_sheet_name(unit, sheets)] = {unit}
-    if rest := set(counts) - {unit for units in sheets.values() for unit in units}:
-        sheets[_sheet_name(OTHERS, sheets)] = rest
-    return sheets
+        sheet_of[unit] = _sheet_name(unit, sheet_of.values())
+    if rest := [unit for unit in counts if unit not in sheet_of]:
+        others = _sheet_name(OTHERS, sheet_of.values())
+        sheet_of.update(dict.fromkeys(rest, others))
+    return sheet_of
 
 
-def _sheet_name(unit: str, taken: Mapping[str, object]) -> str:
+def _sheet_name(unit: str, taken: Iterable[str]) -> str:
     """A unit's name as a sheet's: without the characters Excel refuses, 31 characters at most, unique."""
     name = re.sub(r"[\[\]:*?/\\']", "", unit)[:31] or "单位"
     reserved = {"总览", "近期到期", "逾期", "说明", RECORD, *taken}
@@ -184,19 +185,18 @@ def _sheet_name(unit: str, taken: Mapping[str, object]) -> str:
 
 
 def _overview_sheet(
-    book: Book, counts: Mapping[str, UnitCounts], sheets: Mapping[str, set[str]], tracked: Sequence[Tracked],
+    book: Book, counts: Mapping[str, UnitCounts], sheet_of: Mapping[str, str], tracked: Sequence[Tracked],
     as_of: dt.date,
 ) -> None:  # fmt: skip
     sheet = book.sheet("总览")
     sheet.header(OVERVIEW)
-    listed_in = {unit: name for name, units in sheets.items() for unit in units}
     for row, (unit, unit_count) in enumerate(counts.items(), start=2):
         every, inferred = unit_count.all, unit_count.inferred
         values: list[CellValue] = [unit, every.tasks, every.overdue, every.soon, every.done, inferred.tasks,
                                    inferred.overdue, inferred.soon, inferred.done]  # fmt: skip
         for column, value in enumerate(values, start=1):
             sheet.put(row, column, value, "label" if column == 1 else "body")
-        name = listed_in[unit]
+        name = sheet_of[unit]
         sheet.ws.write_url(row - 1, len(values), f"internal:'{name}'!A1", sheet.styles.get("body"), string=name)
     sheet.finish(sheet.fitted(OVERVIEW, {name: 9.0 for name in OVERVIEW[1:-1]}), len(counts))
     facts: list[tuple[str, CellValue]] = [
