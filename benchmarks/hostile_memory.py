@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from batch_speed import MemorySampler  # noqa: E402
 
-from pipeline.batch.runner import Settings, run_batch  # noqa: E402
+from pipeline.batch.runner import run_batch  # noqa: E402
+from pipeline.batch.settings import Settings  # noqa: E402
 from tests import hostile  # noqa: E402
 
 ATTACKS = {

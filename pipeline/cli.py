@@ -6,35 +6,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.progress import Progress as Bar
-
-from pipeline.batch.jobs import Outcome
-from pipeline.batch.runner import (
-    STORE_NAME,
-    SUPPORTED,
-    BatchStopped,
-    Progress,
-    Report,
-    Settings,
-    is_own_output,
-    run_batch,
-    why_skipped,
-)
-from pipeline.batch.store import Store, StoreError
+from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
+from pipeline.inputs.formats import SUPPORTED, why_skipped
 from schemas.notice import Notice, gongwen_version
 
 MIN_WORKER_MB = 400  # a worker with less fails while it loads spaCy and jieba
-LISTED = 15  # failures and skipped files listed in the summary; the rest are in the log and 汇总.xlsx
+ISSUERS_SHOWN = 15  # issuers named where the one asked for is not in the store
 
 
 class UsageError(Exception):
@@ -151,6 +134,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if not (settings.input.is_dir() or settings.input.is_file()):
         raise UsageError(f"{one_line(readable(settings.input))}: not a regular file (a pipe, socket or device)")
     writable_folder(settings.out_dir)
+    from pipeline.batch.console import run_command  # here: the other commands never load the batch
+
     return run_command(settings)
 
 
@@ -269,6 +254,7 @@ def _written(notices: Sequence[Notice], written: Sequence[Path]) -> str:
 
 def review_command(path: Path, out: Path | None) -> int:
     """Write the review page of a notice (a page for each plan of a bundle); exit 1 if it cannot be read."""
+    from pipeline.inputs.formats import is_own_output
     from pipeline.outputs.review import review_html
     from pipeline.process import read_notices
 
@@ -307,6 +293,7 @@ def review_command(path: Path, out: Path | None) -> int:
 def diff_command(plans: Sequence[Path], issuer: str | None, store: Path, out: Path | None, as_json: bool) -> int:
     """Compare two plans and write the workbook; exit 1 if a notice cannot be read, 2 if the
     store has no two plans of the issuer."""
+    from pipeline.batch.store import StoreError
     from pipeline.diff import diff
     from pipeline.outputs.diff_workbook import write_diff_xlsx
 
@@ -351,6 +338,7 @@ def _read_plan(path: Path) -> Notice:
 
 def _latest_plans(store_path: Path, issuer: str) -> list[str]:
     """The records of the issuer's latest plan and its predecessor in the store."""
+    from pipeline.batch.store import Store
     from pipeline.diff import latest_of_a_series
 
     store = Store(store_path, read_only=True)
@@ -359,7 +347,7 @@ def _latest_plans(store_path: Path, issuer: str) -> list[str]:
         plans = store.plans(issuer)
         found = latest_of_a_series([(title, year) for title, year, _ in plans])
         if found is None:
-            known = "、".join(f"{name}（{count}）" for name, count in list(store.issuers().items())[:LISTED])
+            known = "、".join(f"{name}（{count}）" for name, count in list(store.issuers().items())[:ISSUERS_SHOWN])
             what = f"no two plans of one series from {issuer}" if plans else f"no plan from {issuer}"
             raise LookupError(f"{what} in {store_path}; issuers there (notices): {known or 'none'}")
         newer, older = found
@@ -396,6 +384,7 @@ def _day(text: str) -> dt.date:
 def tracker_command(store_path: Path, out: Path | None, ics: Path | None, as_of: dt.date) -> int:
     """Write the 督办台账 and its calendar from the store; exit 1 if the store holds no task, 2 if
     it cannot be read or the tracker cannot be written."""
+    from pipeline.batch.store import Store, StoreError
     from pipeline.outputs.ledger import SOON_DAYS
     from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, NothingToTrack, is_tracker, write_tracker
 
@@ -426,87 +415,6 @@ def tracker_command(store_path: Path, out: Path | None, ics: Path | None, as_of:
         print("gongwen tracker: no task in the store names a deadline: nothing falls due, the calendar is empty",
               file=sys.stderr)  # fmt: skip
     return 0
-
-
-def run_command(settings: Settings) -> int:
-    """A batch with a progress bar and a summary; exit 1 if a file below the input fails, 130 if stopped."""
-    signal.signal(signal.SIGTERM, _interrupt)  # a `kill` stops the batch as Ctrl-C does: cleanly
-    console = Console(stderr=True)
-    try:
-        with _ProgressBar(console) as bar:
-            report = run_batch(settings, bar)
-    except (StoreError, FileNotFoundError, BatchStopped) as error:
-        console.print(f"gongwen run: {one_line(str(error))}", markup=False, soft_wrap=True)
-        return 2
-    _print_report(Console(), settings, report)
-    if report.interrupted:
-        return 130
-    return 1 if report.failing else 0
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
-class _ProgressBar(Progress):
-    def __init__(self, console: Console) -> None:
-        self.bar = Bar(
-            TextColumn("[bold]gongwen[/]"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[tasks]} tasks, {task.fields[errors]} errors"),
-            TimeElapsedColumn(), TimeRemainingColumn(), console=console,
-        )  # fmt: skip
-        self.task = self.bar.add_task("files", total=None, tasks=0, errors=0)
-        self.tasks = self.errors = 0
-
-    def __enter__(self) -> _ProgressBar:
-        self.bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
-
-    def start(self, total: int) -> None:
-        self.bar.update(self.task, total=total)
-
-    def advance(self, outcome: Outcome | None) -> None:
-        if outcome is not None:
-            self.tasks += outcome.tasks
-            self.errors += outcome.error is not None
-        self.bar.update(self.task, advance=1, tasks=self.tasks, errors=self.errors)
-
-
-def _print_report(console: Console, settings: Settings, report: Report) -> None:
-    rate = ""
-    if report.seconds and report.pages > report.processed:  # files of many pages (PDFs): pages per second
-        rate = f", {report.pages / report.seconds:.0f} pages/s"
-    elif report.seconds and report.processed:  # text files of a page each: files per second
-        rate = f", {report.processed / report.seconds:.1f} files/s"
-    done = f"{report.tasks} tasks from {report.pages} pages in {report.seconds:.1f} s{rate}"
-    lines = [
-        f"gongwen run: {one_line(readable(settings.input))} → {one_line(readable(settings.out_dir))}"
-        + ("  (interrupted)" if report.interrupted else ""),
-        f"  notices found   {report.found}",
-        f"  processed       {report.processed}: {done}",
-        f"  unchanged       {report.unchanged} (done before; --force redoes them)",
-        f"  removed         {report.removed} (gone from the input: out of the store and 汇总.xlsx; outputs kept)",
-        f"  failed          {len(report.failed)} this run, {report.failing} in all below the input",
-        f"  skipped         {len(report.skipped)} (not notices)",
-    ]
-    failed = [one_line(f"{path}: {why} ({kind})") for path, kind, why in report.failed]
-    skipped = [one_line(f"{path}: {why}") for path, why in report.skipped]
-    for title, rows in (("Failed", failed), ("Skipped", skipped)):
-        if rows:
-            lines += [f"{title}:", *(f"  {row}" for row in rows[:LISTED])]
-            if len(rows) > LISTED:
-                lines.append(f"  … and {len(rows) - LISTED} more: see {settings.out_dir / 'gongwen.log'}")
-    if not report.found:
-        formats = " ".join(SUPPORTED)
-        lines.append(f"No notice below {one_line(readable(settings.input))}: gongwen reads {formats}")
-    if report.interrupted:
-        lines.append("Stopped before the end: every file finished so far is saved; run the same command to go on.")
-    elif report.outputs:
-        lines.append("Outputs: " + ", ".join(os.fspath(p) for p in report.outputs))
-    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -21,16 +21,8 @@ from openpyxl import load_workbook
 
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
-from pipeline.batch.runner import (
-    LOG_NAME,
-    PARQUET_NAME,
-    STORE_NAME,
-    SUMMARY_NAME,
-    Settings,
-    _done_beside,
-    discover,
-    run_batch,
-)
+from pipeline.batch.runner import _done_beside, discover, run_batch
+from pipeline.batch.settings import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings
 from pipeline.batch.worker import FileTimeout, time_limit
 from pipeline.cli import main
 from tests.corpus import RAW, ROOT, bundled_plans

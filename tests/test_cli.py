@@ -189,8 +189,8 @@ def test_an_empty_input_folder_is_said(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_a_scheduler_alone_means_dask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.cli
-    from pipeline.batch.runner import Settings
+    import pipeline.batch.console
+    from pipeline.batch.settings import Settings
 
     given: list[Settings] = []
 
@@ -198,7 +198,7 @@ def test_a_scheduler_alone_means_dask(tmp_path: Path, monkeypatch: pytest.Monkey
         given.append(settings)
         return 0
 
-    monkeypatch.setattr(pipeline.cli, "run_command", run_command)
+    monkeypatch.setattr(pipeline.batch.console, "run_command", run_command)
     assert main(["run", str(tmp_path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://10.0.0.5:8786"]) == 0
     assert given[0].scheduler == "tcp://10.0.0.5:8786"
 

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 
-from pipeline.batch.runner import STORE_NAME, Settings, run_batch
+from pipeline.batch.runner import run_batch
+from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.cli import main
 from pipeline.diff import diff, edits, latest_of_a_series, similarities
 from pipeline.errors import InputError

@@ -18,7 +18,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractors.structure import parse_structure
-from pipeline.batch.runner import LOG_NAME, Settings, run_batch
+from pipeline.batch.runner import run_batch
+from pipeline.batch.settings import LOG_NAME, Settings
 from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.inputs.load import load

@@ -25,7 +25,8 @@ from pipeline.batch import runner
 from pipeline.batch.jobs import Job, Outcome
 from pipeline.batch.pool import run
 from pipeline.batch.rows import notice_rows
-from pipeline.batch.runner import LOG_NAME, STORE_NAME, SUMMARY_NAME, BatchStopped, Settings, run_batch
+from pipeline.batch.runner import BatchStopped, run_batch
+from pipeline.batch.settings import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings
 from pipeline.batch.store import FileRecord, Store
 from pipeline.batch.worker import run_job
 from pipeline.cli import main
@@ -347,8 +348,7 @@ def test_a_deleted_input_leaves_the_store_and_summary_but_keeps_its_outputs(tmp_
             paths = {Path(row[0]).name for row in con.execute(f"SELECT DISTINCT path FROM {table}").fetchall()}
             assert paths == {"kept.txt", "elsewhere.txt"}, table
         parquet = {
-            Path(row[0]).name
-            for row in con.execute(f"SELECT DISTINCT path FROM '{out / runner.PARQUET_NAME}'").fetchall()
+            Path(row[0]).name for row in con.execute(f"SELECT DISTINCT path FROM '{out / PARQUET_NAME}'").fetchall()
         }
     assert parquet == {"kept.txt", "elsewhere.txt"}
     tasks = load_workbook(out / SUMMARY_NAME, read_only=True)["任务"].iter_rows(min_row=2, values_only=True)

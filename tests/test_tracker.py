@@ -15,7 +15,8 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Todo
 from openpyxl import load_workbook
 
-from pipeline.batch.runner import STORE_NAME, Settings, run_batch
+from pipeline.batch.runner import run_batch
+from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.batch.store import Store
 from pipeline.batch.tracked import read_tracked
 from pipeline.cli import main

@@ -31,11 +31,11 @@ from multiprocessing.process import BaseProcess
 from typing import Protocol
 
 from pipeline.batch.jobs import Job, Outcome, timeout_message
+from pipeline.batch.settings import MEMORY
 
 Work = Callable[[Job], Outcome]
 GRACE = (2.0, 0.1)  # a worker is killed 2 s + 10 % past its file's time limit: time for the soft limit to act
 RECYCLE = 500  # files after which a worker is replaced: its caches (spaCy's vocabulary) only grow
-MEMORY = 1024 * 2**20  # bytes a local worker may use (a worker starts at about 290 MB)
 
 
 def run(job: Job) -> Outcome:

@@ -21,7 +21,6 @@ import hashlib
 import logging
 import os
 import re
-import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -32,11 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.jobs import Job, Outcome, Output
-from pipeline.batch.pool import MEMORY, DaskPool, Executor, LocalPool, Work, run
+from pipeline.batch.pool import DaskPool, Executor, LocalPool, Work, run
 from pipeline.batch.rows import Rows
+from pipeline.batch.settings import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_NAME, Settings
 from pipeline.batch.store import FULL_DISK, FileRecord, Store, StoreError, Unstorable
 from pipeline.batch.summary import workbooks_changed_since, write_summary, write_tasks_parquet
 from pipeline.files import atomic_path, keep_backup, latest_backup, one_line, readable, write_atomically
+from pipeline.inputs.formats import SUPPORTED, is_own_output, is_regular, why_skipped
 from pipeline.outputs.task_workbook import WorkbookReviews
 from pipeline.outputs.tracker import (
     CALENDAR_NAME,
@@ -48,41 +49,8 @@ from pipeline.outputs.tracker import (
 )
 from schemas.notice import gongwen_version
 
-SUPPORTED = (".pdf", ".txt", ".docx", ".doc", ".wps", ".html", ".htm")
-UNSUPPORTED = {
-    ".ofd": "OFD format, not supported: export it as PDF",
-    ".xls": "a spreadsheet, not a notice",
-    ".xlsx": "a spreadsheet, not a notice",
-    ".et": "a spreadsheet, not a notice",
-    ".jpg": "an image: save the scan as a PDF, which gongwen reads by OCR",
-    ".jpeg": "an image: save the scan as a PDF, which gongwen reads by OCR",
-    ".png": "an image: save the scan as a PDF, which gongwen reads by OCR",
-    ".tif": "an image: save the scan as a PDF, which gongwen reads by OCR",
-    ".tiff": "an image: save the scan as a PDF, which gongwen reads by OCR",
-    ".json": "a record or data, not a notice (gongwen review and diff read gongwen's records)",
-    ".zip": "an archive: unpack it first",
-    ".rar": "an archive: unpack it first",
-    ".7z": "an archive: unpack it first",
-}
-STORE_NAME = "gongwen.duckdb"
-SUMMARY_NAME = "汇总.xlsx"
-PARQUET_NAME = "tasks.parquet"
-LOG_NAME = "gongwen.log"
 FLUSH_SECONDS = 5.0  # the store takes finished files at most this often: a flush costs 40 ms of the
 # parent's CPU however few files it holds; a crash leaves the files finished since the last to be redone
-
-
-@dataclass(frozen=True)
-class Settings:
-    input: Path
-    out_dir: Path
-    workers: int = max(len(os.sched_getaffinity(0)), 1)
-    force: bool = False  # redo every file
-    retry_errors: bool = False  # redo the files that failed last time
-    time_limit: float = 120.0  # seconds per file
-    max_bytes: int = 200 * 2**20
-    memory: int = MEMORY  # bytes a local worker may use
-    scheduler: str | None = None  # a Dask scheduler's address: run there instead of locally
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +466,6 @@ def _walk(folder: Path, out_dir: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-OWN_OUTPUTS = (".review.html", ".diff.xlsx", ".bak.xlsx")
 _OWN_NAMES = {STORE_NAME, f"{STORE_NAME}.wal", SUMMARY_NAME, PARQUET_NAME, LOG_NAME, TRACKER_NAME, CALENDAR_NAME}
 
 
@@ -507,32 +474,6 @@ def _record_of(path: Path, notices: set[tuple[Path, str]]) -> bool:
     (通知.json for 通知.pdf; 通知-03.xlsx for a bundle's third plan)."""
     stem = path.stem
     return (path.parent, stem) in notices or (path.parent, re.sub(r"-\d{2,}$", "", stem)) in notices
-
-
-GENERATOR_MARK = b'<meta name="generator" content="gongwen">'
-
-
-def is_own_output(path: Path) -> bool:
-    """A page or workbook gongwen wrote beside a notice (`gongwen review`, `gongwen diff`), by its
-    name or, for a page renamed since, by the generator mark in its head."""
-    if path.name.lower().endswith(OWN_OUTPUTS):
-        return True
-    if path.suffix.lower() not in (".html", ".htm") or not is_regular(path):
-        return False
-    try:
-        with path.open("rb") as page:
-            return GENERATOR_MARK in page.read(512)
-    except OSError:
-        return False
-
-
-def is_regular(path: Path) -> bool:
-    """A file to read: a pipe or device below INPUT would block the reader forever.  A broken
-    link counts, so that reading it fails and says why."""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return True
 
 
 def _output_names(paths: list[Path], base: Path) -> dict[Path, Path]:
@@ -559,14 +500,6 @@ def _identity(path: Path) -> tuple[str, int, int]:
     except OSError:  # a broken link: reading it will fail, and say why
         return readable(path.absolute()), 0, 0
     return readable(path.resolve()), stat.st_size, stat.st_mtime_ns
-
-
-def why_skipped(path: Path) -> str:
-    """Why a file is no notice gongwen reads, in a few words."""
-    if not is_regular(path):
-        return "not a regular file (a pipe, socket or device)"
-    suffix = path.suffix.lower()
-    return UNSUPPORTED.get(suffix, f"not a notice format ({suffix or 'no file extension'})")
 
 
 # ---------------------------------------------------------------- the log
