@@ -5,9 +5,11 @@ jieba's own dictionary splits the names this genre lives on (区/消防/救援/�
 
 The taught dictionary (jieba's 350,000 words and their prefixes, the project's words and
 every word's tag) is cached in the user's own folder of the temporary folder (where jieba
-caches its own): read whole and unmarshalled it takes 0.5 s, where jieba's `initialize` (whose
-`marshal.load` reads its cache file in small pieces), the project's words and the tags read
-from dict.txt take 2.2 s of a small notice's run and of each batch's start.
+caches its own), as a few long strings and arrays: read, it takes a quarter of a second to
+make jieba's word → frequency dict, where jieba's `initialize` (whose `marshal.load` reads its
+cache file in small pieces), the project's words and the tags read from dict.txt take 2.2 s
+of a small notice's run and of each batch's start.  The tags stay a sorted list, searched
+for the few thousand words a run looks up, rather than a second dict of 350,000.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import logging
 import marshal
 import os
 import stat
-import sys
 import tempfile
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import jieba
 
@@ -32,15 +36,50 @@ USER_WORD_FILES = ("userdict.txt",)
 TAGGED_FILES = (("action_verbs.txt", "v"), ("adverbs.txt", "d"), ("org_terms.txt", "nt"))
 JIEBA_DICT = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
 
-# FREQ (word or prefix → frequency), total, user_word_tag_tab, tags (word → jieba tag)
-Dictionary = tuple[dict[str, int], int, dict[str, str], dict[str, str]]
+COUNTS = "q"  # the array type of jieba's frequencies
+
+
+@dataclass(frozen=True, slots=True)
+class WordTags:
+    """Each word's jieba tag: `words` sorted, `codes[i]` the index in `names` of the tag of
+    `words[i]`."""
+
+    words: list[str]
+    codes: array[int]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tags: dict[str, str]) -> WordTags:
+        words = sorted(tags)
+        names = tuple(sorted(set(tags.values())))
+        index = {name: i for i, name in enumerate(names)}
+        return cls(words, array("H", [index[tags[word]] for word in words]), names)
+
+    @overload
+    def get(self, word: str) -> str | None: ...
+    @overload
+    def get(self, word: str, default: str) -> str: ...
+    def get(self, word: str, default: str | None = None) -> str | None:
+        at = bisect_left(self.words, word)
+        if at < len(self.words) and self.words[at] == word:
+            return self.names[self.codes[at]]
+        return default
+
+    def __getitem__(self, word: str) -> str:
+        if (tag := self.get(word)) is None:
+            raise KeyError(word)
+        return tag
+
+
+# FREQ (word or prefix → frequency), total, user_word_tag_tab, each word's tag
+Dictionary = tuple[dict[str, int], int, dict[str, str], WordTags]
 
 
 def tokenizer() -> jieba.Tokenizer:
     return _taught()[0]
 
 
-def word_tags() -> dict[str, str]:
+def word_tags() -> WordTags:
     """Each word's jieba tag: its dictionary's (the third field of each line of dict.txt, as
     jieba.posseg reads it), then the project's.  Read here rather than from jieba.posseg, whose
     import also loads its HMM tables, 50 MB and a third of a second that no stage uses."""
@@ -48,7 +87,7 @@ def word_tags() -> dict[str, str]:
 
 
 @cache
-def _taught() -> tuple[jieba.Tokenizer, dict[str, str]]:
+def _taught() -> tuple[jieba.Tokenizer, WordTags]:
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     folder = _cache_folder()
@@ -80,15 +119,15 @@ def _teach(tok: jieba.Tokenizer) -> None:
             tok.add_word(word, freq=None, tag=tag)
 
 
-def _dictionary_tags(tok: jieba.Tokenizer) -> dict[str, str]:
+def _dictionary_tags(tok: jieba.Tokenizer) -> WordTags:
     tags: dict[str, str] = {}
     with tok.get_dict_file() as lines:
         for line in lines:
             if entry := line.strip().decode("utf-8"):
                 word, _, tag = entry.split(" ")
-                tags[word] = sys.intern(tag)  # a few dozen tags, not one string per word
+                tags[word] = tag
     tags.update(tok.user_word_tag_tab)
-    return tags
+    return WordTags.of(tags)
 
 
 def _cache_folder() -> Path | None:
@@ -121,24 +160,38 @@ def _read_cache(path: Path) -> Dictionary | None:
         loaded = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(loaded, tuple) and len(loaded) == 4):
+    kinds = (str, bytes, int, dict, str, bytes, tuple)
+    if not (isinstance(loaded, tuple) and len(loaded) == len(kinds) and all(map(isinstance, loaded, kinds))):
         return None
-    freq, total, user_tags, tags = loaded
-    if not (
-        isinstance(freq, dict) and isinstance(total, int) and isinstance(user_tags, dict) and isinstance(tags, dict)
-    ):
+    words, counts, total, user_tags, tagged, codes, names = loaded
+    frequencies, tag_codes = array(COUNTS), array("H")
+    try:
+        frequencies.frombytes(counts)
+        tag_codes.frombytes(codes)
+    except ValueError:
         return None
-    return freq, total, user_tags, tags  # marshal keeps the tags interned
+    keys, tagged_words = words.split("\n"), tagged.split("\n")
+    if len(keys) != len(frequencies) or len(tagged_words) != len(tag_codes) or max(tag_codes, default=-1) >= len(names):
+        return None
+    return (
+        dict(zip(keys, frequencies.tolist(), strict=True)),
+        total,
+        user_tags,
+        WordTags(tagged_words, tag_codes, names),
+    )
 
 
 def _write_cache(path: Path, dictionary: Dictionary) -> None:
     """Written whole or not at all (a temporary file renamed), and the caches of earlier word
-    files removed (15 MB each); an unwritable folder only means no cache."""
+    files removed (12 MB each); an unwritable folder only means no cache."""
     with contextlib.suppress(OSError):
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
         try:
+            freq, total, user_tags, tags = dictionary
+            fields = ("\n".join(freq), array(COUNTS, freq.values()).tobytes(), total, user_tags,
+                      "\n".join(tags.words), tags.codes.tobytes(), tags.names)  # fmt: skip
             with os.fdopen(fd, "wb") as file:
-                marshal.dump(dictionary, file)
+                marshal.dump(fields, file)
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(FileNotFoundError):

@@ -42,6 +42,9 @@ def test_the_cached_dictionary_is_the_one_built(fresh: Path) -> None:
     sentence = "区消防救援支队牵头，6月底前完成10家村卫生室标准化改造"
     assert list(cached.cut(sentence, HMM=True)) == list(built.cut(sentence, HMM=True))
     assert cached_tags["卫生室"] == built_tags["卫生室"] and cached_tags["的"] == "uj"
+    assert cached_tags.get("没有这个词") is None and cached_tags.get("没有这个词", "n") == "n"
+    with pytest.raises(KeyError):
+        cached_tags["没有这个词"]
 
 
 def test_a_project_word_is_taught_from_the_cache_too(fresh: Path) -> None:
@@ -54,7 +57,15 @@ def test_a_project_word_is_taught_from_the_cache_too(fresh: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not marshal", b"\xe9\x00\x00\x00", marshal.dumps(({"a": 1}, 1, {}, ["not", "a", "dict"]))],
+    [
+        b"",
+        b"not marshal",
+        b"\xe9\x00\x00\x00",
+        marshal.dumps(({"a": 1}, 1, {}, ["not", "a", "dict"])),  # the form of an earlier cache
+        marshal.dumps(("a\nb", bytes(8), 1, {}, "a", bytes(2), ("n",))),  # two words, one frequency
+        marshal.dumps(("a", bytes(7), 1, {}, "a", bytes(2), ("n",))),  # a frequency cut short
+        marshal.dumps(("a", bytes(8), 1, {}, "a", b"\x05\x00", ("n",))),  # a tag that is not there
+    ],
 )
 def test_a_damaged_cache_is_rebuilt(fresh: Path, damage: bytes) -> None:
     fresh.mkdir(mode=0o700)
