@@ -18,6 +18,13 @@ start and preload, on a first batch), writing each file's outputs, saving rows t
 汇总.xlsx, tasks.parquet and the 督办台账.  `--profile` adds the time per page of each stage a
 worker runs (load … store rows), measured one file after another in one process.
 
+One small notice: `gongwen extract` of a text notice of a page (--small, hd05 by default) in
+a process of its own, beside `import spacy, jieba, pydantic, pypdfium2`, taken in turn five times
+each (the least CPU seconds of each: a shared machine only ever adds).  The children are run
+with Python's bytecode cache allowed, as a user's machine has it (an environment with
+PYTHONDONTWRITEBYTECODE would compile gongwen's modules at each run), after one run of each
+that fills it and jieba's cache.
+
 Memory is sampled every 100 ms over this process and all its children: the sum of their
 proportional set sizes (PSS: shared pages counted once, in shares) and, for comparison,
 of their resident sizes (RSS, which counts the pages the workers share with the fork
@@ -34,6 +41,8 @@ import argparse
 import dataclasses
 import functools
 import inspect
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,7 +60,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.typeset, the PDF typesetter the tests use
 
 from pipeline.batch import pool, runner, store  # noqa: E402
-from pipeline.batch.runner import Settings, run_batch  # noqa: E402
+from pipeline.batch.runner import run_batch  # noqa: E402
+from pipeline.batch.settings import Settings  # noqa: E402
 
 # The parent's phases: where each is done (module or class, and the name of its function); the
 # 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its phase is the
@@ -64,6 +74,9 @@ PARENT_PHASES: dict[str, list[tuple[Any, str]]] = {
     "tasks.parquet": [(runner, "write_tasks_parquet")],
     "督办台账": [(runner, "_done_beside")],
 }
+LIBRARIES = "import spacy, jieba, pydantic, pypdfium2"  # what a small notice's run cannot do without
+SMALL_NOTICE = ROOT / "data" / "raw" / "hd05_shandong_2024_luanfa1_xiaofang.txt"
+SMALL_RUNS = 5
 SAMPLE_SECONDS = 0.1  # between two samples of the memory of the process tree
 WORKER_STAGES = ("load", "normalise", "structure", "extract", "JSON", "workbook", "review page", "store rows")
 
@@ -238,6 +251,26 @@ class MemorySampler(threading.Thread):
         self.join()
 
 
+def small_notice(path: Path, out_dir: Path) -> tuple[float, float]:
+    """The least CPU seconds of `gongwen extract` of one notice, and of importing its libraries,
+    over SMALL_RUNS runs of each in turn (after one untimed run of each)."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    commands = [
+        [sys.executable, "-m", "pipeline.cli", "extract", str(path), "-o", str(out_dir)],
+        [sys.executable, "-c", LIBRARIES],
+    ]
+    least = [float("inf")] * len(commands)
+    for run in range(SMALL_RUNS + 1):
+        for index, command in enumerate(commands):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            spent = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            if run:  # the first fills the caches
+                least[index] = min(least[index], spent)
+    return least[0], least[1]
+
+
 def timed_run(settings: Settings) -> tuple[float, int, int, MemorySampler, dict[str, float]]:
     sampler = MemorySampler()
     sampler.start()
@@ -257,6 +290,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (2)")
     parser.add_argument("--corpus", type=Path, help="keep the typeset corpus here (default: a temporary folder)")
     parser.add_argument("--profile", action="store_true", help="the time per page of each stage a worker runs")
+    parser.add_argument("--small", type=Path, default=SMALL_NOTICE, help="the small notice (data/raw's hd05)")
     parser.add_argument("--make-corpus", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -276,6 +310,7 @@ def main() -> None:
             "warm": timed_run(dataclasses.replace(settings, out_dir=Path(scratch) / "out-warm")),
             "unchanged": timed_run(settings),
         }
+        extract_cpu, import_cpu = small_notice(args.small.resolve(), Path(scratch) / "small")
         profile = ""
         if args.profile:  # in a process of its own, like the corpus: this one never loads the pipeline
             command = [sys.executable, __file__, "--profile-worker", "--corpus", str(corpus)]
@@ -297,6 +332,10 @@ def main() -> None:
     print("the parent's time (s):  " + "  ".join(f"{name:>13}" for name in PARENT_PHASES))
     for name, (*_, phases) in runs.items():
         print(f"  {name:<20}  " + "  ".join(f"{phases[phase]:13.2f}" for phase in PARENT_PHASES))
+    print(
+        f"one small notice ({args.small.name}): gongwen extract {extract_cpu:.2f} s CPU, {LIBRARIES} "
+        f"{import_cpu:.2f} s: {extract_cpu / import_cpu:.2f} times"
+    )
     print(profile, end="")
 
 
