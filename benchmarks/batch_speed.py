@@ -43,6 +43,7 @@ import functools
 import inspect
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -262,6 +263,7 @@ def small_notice(path: Path, out_dir: Path) -> tuple[float, float]:
     least = [float("inf")] * len(commands)
     for run in range(SMALL_RUNS + 1):
         for index, command in enumerate(commands):
+            shutil.rmtree(out_dir, ignore_errors=True)  # a first extract: no earlier workbook's review to keep
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
