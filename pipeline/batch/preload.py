@@ -4,16 +4,21 @@ worker starts at once and shares that memory with the others (and so does the pr
 writes the 督办台账 at the end of a batch).
 
 `gc.freeze()` moves what is loaded out of the collector's sight: otherwise a worker's first
-full collection writes to every object's header and so copies every shared page."""
+full collection writes to every object's header and so copies every shared page.  The
+collector is paused while the pipeline is imported: the full collections the import would set
+off walk every object spaCy made and free nothing."""
 
 import gc
 import signal
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: no traceback from a half-loaded server
+gc.disable()
 
 from pipeline.batch.worker import warm_up  # noqa: E402 - after the signal: the import takes seconds
 from pipeline.inputs import pdf, web, word  # noqa: E402, F401 - every format's reader, which `load` imports on first use
 from pipeline.outputs import tracker  # noqa: E402, F401 - for the helper that writes the 督办台账, forked from here too
 
+gc.freeze()
+gc.enable()
 warm_up()
 gc.freeze()
