@@ -5,11 +5,13 @@ jieba's own dictionary splits the names this genre lives on (区/消防/救援/�
 
 The taught dictionary (jieba's 350,000 words and their prefixes, the project's words and
 every word's tag) is cached in the user's own folder of the temporary folder (where jieba
-caches its own), as a few long strings and arrays: read, it takes a quarter of a second to
-make jieba's word → frequency dict, where jieba's `initialize` (whose `marshal.load` reads its
-cache file in small pieces), the project's words and the tags read from dict.txt take 2.2 s
-of a small notice's run and of each batch's start.  The tags stay a sorted list, searched
-for the few thousand words a run looks up, rather than a second dict of 350,000.
+caches its own), as long strings and arrays, from which the word → frequency and word → tag
+dicts are made by a split and a zip: 0.3 s, where unmarshalling the two dicts took 0.4, and
+jieba's `initialize` (whose `marshal.load` reads its cache file in small pieces), the
+project's words and the tags read from dict.txt take 2.2 s of a small notice's run and of
+each batch's start.  The tags stay a dict: a sorted list searched by bisect loads faster,
+but each search touches the reference counts of the words it passes, and so copies the
+fork server's pages into every worker (15 MB a worker).
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ import contextlib
 import hashlib
 import logging
 import marshal
+import mmap
 import os
 import stat
+import sys
 import tempfile
 from array import array
-from bisect import bisect_left
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar
 
 import jieba
 
@@ -37,49 +40,18 @@ TAGGED_FILES = (("action_verbs.txt", "v"), ("adverbs.txt", "d"), ("org_terms.txt
 JIEBA_DICT = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
 
 COUNTS = "q"  # the array type of jieba's frequencies
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class WordTags:
-    """Each word's jieba tag: `words` sorted, `codes[i]` the index in `names` of the tag of
-    `words[i]`."""
-
-    words: list[str]
-    codes: array[int]
-    names: tuple[str, ...]
-
-    @classmethod
-    def of(cls, tags: dict[str, str]) -> WordTags:
-        words = sorted(tags)
-        names = tuple(sorted(set(tags.values())))
-        index = {name: i for i, name in enumerate(names)}
-        return cls(words, array("H", [index[tags[word]] for word in words]), names)
-
-    @overload
-    def get(self, word: str) -> str | None: ...
-    @overload
-    def get(self, word: str, default: str) -> str: ...
-    def get(self, word: str, default: str | None = None) -> str | None:
-        at = bisect_left(self.words, word)
-        if at < len(self.words) and self.words[at] == word:
-            return self.names[self.codes[at]]
-        return default
-
-    def __getitem__(self, word: str) -> str:
-        if (tag := self.get(word)) is None:
-            raise KeyError(word)
-        return tag
-
-
-# FREQ (word or prefix → frequency), total, user_word_tag_tab, each word's tag
-Dictionary = tuple[dict[str, int], int, dict[str, str], WordTags]
+# FREQ (word or prefix → frequency), total, user_word_tag_tab, tags (word → jieba tag)
+Dictionary = tuple[dict[str, int], int, dict[str, str], dict[str, str]]
 
 
 def tokenizer() -> jieba.Tokenizer:
     return _taught()[0]
 
 
-def word_tags() -> WordTags:
+def word_tags() -> dict[str, str]:
     """Each word's jieba tag: its dictionary's (the third field of each line of dict.txt, as
     jieba.posseg reads it), then the project's.  Read here rather than from jieba.posseg, whose
     import also loads its HMM tables, 50 MB and a third of a second that no stage uses."""
@@ -87,7 +59,7 @@ def word_tags() -> WordTags:
 
 
 @cache
-def _taught() -> tuple[jieba.Tokenizer, WordTags]:
+def _taught() -> tuple[jieba.Tokenizer, dict[str, str]]:
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     folder = _cache_folder()
@@ -119,15 +91,15 @@ def _teach(tok: jieba.Tokenizer) -> None:
             tok.add_word(word, freq=None, tag=tag)
 
 
-def _dictionary_tags(tok: jieba.Tokenizer) -> WordTags:
+def _dictionary_tags(tok: jieba.Tokenizer) -> dict[str, str]:
     tags: dict[str, str] = {}
     with tok.get_dict_file() as lines:
         for line in lines:
             if entry := line.strip().decode("utf-8"):
                 word, _, tag = entry.split(" ")
-                tags[word] = tag
+                tags[word] = sys.intern(tag)  # a few dozen tags, not one string per word
     tags.update(tok.user_word_tag_tab)
-    return WordTags.of(tags)
+    return tags
 
 
 def _cache_folder() -> Path | None:
@@ -155,30 +127,42 @@ def _dictionary_key() -> str:
 
 
 def _read_cache(path: Path) -> Dictionary | None:
-    """The cached dictionary, if it is whole and of the form written."""
+    """The cached dictionary, if it is whole and of the form written.  Mapped rather than read,
+    and each part dropped once made into its dict: what the load holds at its peak stays in
+    the process (the allocator keeps it): 24 MB more in the fork server the workers share."""
     try:
-        loaded = marshal.loads(path.read_bytes())
+        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            loaded = marshal.loads(mapped)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     kinds = (str, bytes, int, dict, str, bytes, tuple)
     if not (isinstance(loaded, tuple) and len(loaded) == len(kinds) and all(map(isinstance, loaded, kinds))):
         return None
     words, counts, total, user_tags, tagged, codes, names = loaded
-    frequencies, tag_codes = array(COUNTS), array("H")
+    del loaded
+    freq = _paired(words, counts, COUNTS, int)
+    del words, counts
     try:
-        frequencies.frombytes(counts)
-        tag_codes.frombytes(codes)
+        tags = _paired(tagged, codes, "H", names.__getitem__)
+    except IndexError:  # a tag that is not among the names
+        return None
+    if freq is None or tags is None:
+        return None
+    return freq, total, user_tags, tags
+
+
+def _paired(keys: str, values: bytes, typecode: str, value_of: Callable[[int], T]) -> dict[str, T] | None:
+    """A dict of `keys` (one a line) and `values` (an array of `typecode`, each made a value by
+    `value_of`); None where they do not pair."""
+    numbers = array(typecode)
+    try:
+        numbers.frombytes(values)
     except ValueError:
         return None
-    keys, tagged_words = words.split("\n"), tagged.split("\n")
-    if len(keys) != len(frequencies) or len(tagged_words) != len(tag_codes) or max(tag_codes, default=-1) >= len(names):
+    split = keys.split("\n")
+    if len(split) != len(numbers):
         return None
-    return (
-        dict(zip(keys, frequencies.tolist(), strict=True)),
-        total,
-        user_tags,
-        WordTags(tagged_words, tag_codes, names),
-    )
+    return dict(zip(split, map(value_of, numbers), strict=True))
 
 
 def _write_cache(path: Path, dictionary: Dictionary) -> None:
@@ -188,8 +172,10 @@ def _write_cache(path: Path, dictionary: Dictionary) -> None:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
         try:
             freq, total, user_tags, tags = dictionary
+            names = tuple(sorted(set(tags.values())))  # a few dozen tags: each word's is its index here
+            codes = array("H", map({name: i for i, name in enumerate(names)}.__getitem__, tags.values()))
             fields = ("\n".join(freq), array(COUNTS, freq.values()).tobytes(), total, user_tags,
-                      "\n".join(tags.words), tags.codes.tobytes(), tags.names)  # fmt: skip
+                      "\n".join(tags), codes.tobytes(), names)  # fmt: skip
             with os.fdopen(fd, "wb") as file:
                 marshal.dump(fields, file)
             os.replace(temporary, path)
