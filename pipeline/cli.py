@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.batch.settings import STORE_NAME, Settings
+from pipeline.collector import paused
 from pipeline.errors import InputError
 from pipeline.files import one_line, readable, write_atomically
 from pipeline.inputs.formats import SUPPORTED, why_skipped
@@ -147,12 +147,8 @@ def _load_pipeline() -> None:
     set what it made aside (`gc.freeze`): it lives as long as the process, and the full
     collections its import would set off, each walking every object spaCy made, free nothing
     (a tenth of a small notice's run).  `gongwen run` loads it in its fork server instead."""
-    gc.disable()
-    try:
+    with paused(freeze=True):
         import pipeline.process  # noqa: F401
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _store(path: Path) -> Path:

@@ -199,6 +199,24 @@ def test_a_copy_of_the_reviews_known_is_not_changed_by_later_reads(tmp_path: Pat
     assert set(copy.known) == {first} and copy(first) == {}
 
 
+def test_the_reviews_known_are_kept_from_one_batch_to_the_next(tmp_path: Path, qingpu: Notice) -> None:
+    """What `WorkbookReviews` knows goes into the store as JSON and comes back the same, less the
+    workbooks gone since; text of another form only means nothing is known."""
+    kept, gone = write_xlsx(qingpu, tmp_path), write_xlsx(qingpu, tmp_path / "gone")
+    workbooks = WorkbookReviews()
+    workbooks.unreviewed(gone)
+    book = load_workbook(kept)
+    book["任务分解表"]["I3"], book["任务分解表"]["J3"] = "已确认", "与科室核对无误"
+    book.save(kept)
+    assert workbooks(kept) == {qingpu.tasks[1].text: ("已确认", "与科室核对无误")}
+    gone.unlink()
+    again = WorkbookReviews.from_json(workbooks.to_json())
+    assert again.known == {kept: workbooks.known[kept]}
+    damaged = ("", "not json", "[]", '{"a.xlsx": [1, 2]}', '{"a.xlsx": [1, 2, {"任务": "已确认"}]}', '{"a.xlsx": 1}')
+    for text in (None, *damaged):
+        assert WorkbookReviews.from_json(text).known == {}
+
+
 def test_the_task_sheet_prints_what_an_analyst_signs_off_on_a4_landscape(tmp_path: Path, qingpu: Notice) -> None:
     """序号 … 审核意见 fitted to the width of an A4 landscape page, narrow enough to print at 10
     points (a unit of column width in Calibri, or LibreOffice's Carlito, prints as about 6 points

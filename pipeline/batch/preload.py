@@ -12,13 +12,13 @@ import gc
 import signal
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: no traceback from a half-loaded server
-gc.disable()
 
-from pipeline.batch.worker import warm_up  # noqa: E402 - after the signal: the import takes seconds
-from pipeline.inputs import pdf, web, word  # noqa: E402, F401 - every format's reader, which `load` imports on first use
-from pipeline.outputs import tracker  # noqa: E402, F401 - for the helper that writes the 督办台账, forked from here too
+from pipeline.collector import paused  # noqa: E402
 
-gc.freeze()
-gc.enable()
+with paused(freeze=True):
+    from pipeline.batch.worker import warm_up  # the import takes seconds
+    from pipeline.inputs import pdf, web, word  # noqa: F401 - every format's reader, which `load` imports on first use
+    from pipeline.outputs import tracker  # noqa: F401 - for the helper that writes the 督办台账, forked from here too
+
 warm_up()
 gc.freeze()

@@ -65,6 +65,7 @@ class Found:
     output: Path
 
 
+REVIEWS_KEY = "workbook_reviews"  # the store's info: what the notice workbooks held when last read
 Tracker = tuple[Path, Path, dt.date, WorkbookReviews]  # the 督办台账's arguments: workbook, calendar, as of, reviews
 
 
@@ -111,7 +112,6 @@ class Batch:
         self.early: list[tuple[Found, str, Outcome]] = []  # files that failed before a worker saw them
         self.unsaved: list[tuple[FileRecord, tuple[Rows, ...]]] = []
         self.last_flush = time.monotonic()
-        self.workbooks = WorkbookReviews()  # what the notice workbooks hold, for 汇总.xlsx and the 督办台账
         self.pool: LocalPool | None = None
         self.listed: dict[Path, dict[str, list[str]]] = {}  # by output folder: its workbooks by output name
 
@@ -120,6 +120,8 @@ class Batch:
         started = time.monotonic()
         found, skipped = discover(settings.input, settings.out_dir)
         self.store = Store(settings.out_dir / STORE_NAME)  # locked: no other run writes here now
+        kept_reviews = self.store.info(REVIEWS_KEY)
+        self.workbooks = WorkbookReviews.from_json(kept_reviews)  # for 汇总.xlsx and the 督办台账
         _remove_leftovers(settings.out_dir)
         self.log = _file_log(settings.out_dir / LOG_NAME)
         try:
@@ -146,6 +148,8 @@ class Batch:
             report.failing = sum(1 for f in found if (r := current.get(f.key)) is not None and r.status == "error")
             if not report.interrupted:
                 self._write_combined()
+            if (reviews := self.workbooks.to_json()) != kept_reviews:
+                self.store.set_info(REVIEWS_KEY, reviews)
         except (OSError, StoreError) as error:
             raise BatchStopped(_stopped_by(error, settings.out_dir)) from error
         finally:

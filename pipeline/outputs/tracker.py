@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.batch.tracked import StoredTask, read_tracked
+from pipeline.collector import paused
 from pipeline.files import keep_backup, latest_backup, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
@@ -126,7 +127,12 @@ def write_tracked(
 def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     """The workbook's bytes."""
     buffer = io.BytesIO()
-    book = Book(buffer, large=True)
+    with paused():  # the cells live until the book is closed: no collection would free any
+        _write_sheets(Book(buffer, large=True), tracked, as_of)
+    return buffer.getvalue()
+
+
+def _write_sheets(book: Book, tracked: Sequence[Tracked], as_of: dt.date) -> None:
     counts = unit_counts(tracked, as_of)
     sheet_of = _unit_sheets(counts)
     _overview_sheet(book, counts, sheet_of, tracked, as_of)
@@ -140,7 +146,6 @@ def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
     _legend_sheet(book.sheet("说明"), as_of)
     _record_sheet(book.sheet(RECORD), tracked)
     book.close()
-    return buffer.getvalue()
 
 
 def _listed(tracked: Sequence[Tracked], sheet_of: Mapping[str, str]) -> dict[str, list[Tracked]]:
