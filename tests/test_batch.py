@@ -26,6 +26,7 @@ from pipeline.batch.settings import LOG_NAME, PARQUET_NAME, STORE_NAME, SUMMARY_
 from pipeline.batch.worker import FileTimeout, time_limit
 from pipeline.cli import main
 from pipeline.outputs import task_workbook
+from pipeline.outputs.tracker import TrackerReport
 from tests.corpus import RAW, ROOT, bundled_plans
 from tests.typeset import encrypted_pdf, scanned_pdf
 
@@ -398,12 +399,13 @@ def test_the_tracker_written_beside_the_summary_is_written_here_when_its_process
     """The 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its errors
     are the parent's (a full disk stops the batch), and a helper that was killed leaves the
     writing to the parent."""
-    done: Future[object] = Future()
-    done.set_result(None)
-    killed: Future[object] = Future()
+    report = TrackerReport(notices=1, tasks=2, deadlines=2, overdue=0, soon=1, done=0)
+    done: Future[TrackerReport] = Future()
+    done.set_result(report)
+    killed: Future[TrackerReport] = Future()
     killed.set_exception(BrokenProcessPool("a child process terminated abruptly"))
-    full: Future[object] = Future()
+    full: Future[TrackerReport] = Future()
     full.set_exception(OSError(28, "No space left on device"))
-    assert (_done_beside(done), _done_beside(killed), _done_beside(None)) == (True, False, False)
+    assert (_done_beside(done), _done_beside(killed), _done_beside(None)) == (report, None, None)
     with pytest.raises(OSError, match="No space left"):
         _done_beside(full)

@@ -20,7 +20,8 @@ from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.batch.store import Store
 from pipeline.batch.tracked import read_tracked
 from pipeline.cli import main
-from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME
+from pipeline.outputs import tracker
+from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, write_tracked
 from tests.corpus import RAW
 
 SAMPLES = (
@@ -179,6 +180,38 @@ def test_progress_carries_over_and_a_done_task_leaves_overdue(tmp_path: Path) ->
     assert [r["牵头单位"] for r in _sheet(target, "总览") if r["已完成"]] == done_leads
     # the tracker the analyst wrote in, kept once: the second write found its progress in that backup
     assert len(list((out / "backups").glob("督办台账.*.bak.xlsx"))) == 1
+
+
+def test_an_untouched_tracker_s_progress_is_known_without_reading_it(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tracker nobody saved since gongwen wrote it holds the 进度 it was written with: the next
+    one takes that (`TrackerReport.written`, kept in the store) instead of reading the workbook,
+    and reads it again once an analyst has entered something."""
+    target, calendar = tmp_path / TRACKER_NAME, tmp_path / CALENDAR_NAME
+    store = Store(out / STORE_NAME, read_only=True)
+    tasks = store.tracked_tasks()
+    store.close()
+    write_tracked(tasks, target, calendar, AS_OF)
+    book = load_workbook(target)
+    book["近期到期"]["I2"], book["近期到期"]["J2"] = "推进中", "已部署"
+    book.save(target)
+    report = write_tracked(tasks, target, calendar, AS_OF)  # reads the analyst's entry
+    read_progress, reads = tracker.read_progress, []
+
+    def counted(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
+        reads.append(path)
+        return read_progress(path)
+
+    monkeypatch.setattr(tracker, "read_progress", counted)
+    entered = read_progress(target)
+    assert any(("推进中", "已部署") in tasks.values() for tasks in entered.values())
+    assert tracker._earlier_progress(target, report.written) == (entered, False) and reads == []
+    report = write_tracked(tasks, target, calendar, AS_OF, written=report.written)
+    assert reads == [] and read_progress(target) == entered  # carried over without reading it
+    for stale in (None, "", "not json", "[]", '{"stamp": [1, 2], "progress": {}}', '{"stamp": 3}'):
+        assert tracker._earlier_progress(target, stale) == (entered, True)
+    assert len(reads) == 6
 
 
 def test_an_entry_on_any_sheet_wins_and_disagreeing_ones_take_the_furthest(out: Path, tmp_path: Path) -> None:

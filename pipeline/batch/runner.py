@@ -28,7 +28,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from pipeline.batch.jobs import Job, Outcome, Output
 from pipeline.batch.pool import DaskPool, Executor, LocalPool, Work, run
@@ -66,7 +65,9 @@ class Found:
 
 
 REVIEWS_KEY = "workbook_reviews"  # the store's info: what the notice workbooks held when last read
-Tracker = tuple[Path, Path, dt.date, WorkbookReviews]  # the 督办台账's arguments: workbook, calendar, as of, reviews
+TRACKER_KEY = "tracker_written"  # the store's info: what the last 督办台账 was written with
+# the 督办台账's arguments: workbook, calendar, as of, reviews, what the last was written with
+Tracker = tuple[Path, Path, dt.date, WorkbookReviews, str | None]
 
 
 class BatchStopped(Exception):
@@ -222,6 +223,7 @@ class Batch:
         calendar: Path,
         as_of: dt.date,
         workbooks: WorkbookReviews,
+        written: str | None,
     ) -> Future[TrackerReport] | None:
         """The 督办台账 being written by the helper process, from the tasks `store` (a cursor of the
         batch's store, closed here: this runs in a thread beside 汇总.xlsx, and DuckDB lets go of
@@ -232,7 +234,7 @@ class Batch:
                 return None
         finally:
             store.close()
-        return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks)
+        return helper.submit(write_exported, tasks, target, calendar, as_of, workbooks, written)
 
     @contextlib.contextmanager
     def _helper(self) -> Iterator[ProcessPoolExecutor | None]:
@@ -361,7 +363,8 @@ class Batch:
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
             # a copy: the helper's arguments are pickled in another thread while 汇总.xlsx reads more reviews
-            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks.copy())
+            written = self.store.info(TRACKER_KEY)
+            tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks.copy(), written)
             with (
                 tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch,
                 self._helper() as helper,
@@ -376,9 +379,12 @@ class Batch:
                 # while the helper still writes the 督办台账, which takes longer than 汇总.xlsx
                 write_tasks_parquet(self.store, combined[1])
                 self.store.checkpoint()  # the close then has little left to do
-                if not _done_beside(beside):
+                tracker_report = _done_beside(beside)
+                if tracker_report is None:
                     with contextlib.suppress(NothingToTrack):  # no task in the store: no tracker to write
-                        write_tracker(self.store, *tracker)
+                        tracker_report = write_tracker(self.store, *tracker)
+            if tracker_report is not None:
+                self.store.set_info(TRACKER_KEY, tracker_report.written)
             self.store.set_info("combined", "current")
         self.report.outputs = [*(path for path in combined if path.exists()), out / STORE_NAME, out / LOG_NAME]
 
@@ -403,16 +409,15 @@ def _not_backed_up(workbook: Path) -> bool:
     return not_backed_up(workbook, latest_backup(workbook))
 
 
-def _done_beside(work: Future[Any] | None) -> bool:
-    """Whether the helper process did its work (its errors raised here); False when it had none
+def _done_beside(work: Future[TrackerReport] | None) -> TrackerReport | None:
+    """The report of the helper process's work (its errors raised here); None when it had none
     or died (killed), and the parent must do the work itself."""
     if work is None:
-        return False
+        return None
     try:
-        work.result()
+        return work.result()
     except BrokenProcessPool:
-        return False
-    return True
+        return None
 
 
 LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # atomic_path's temporary name

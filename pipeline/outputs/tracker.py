@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,26 +77,37 @@ class TrackerReport:
     overdue: int
     soon: int
     done: int
+    written: str = ""  # what the tracker was written with (`_written`), for the next one's carry-over
 
 
 def write_tracker(
-    store: Store, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+    store: Store,
+    target: Path,
+    calendar: Path,
+    as_of: dt.date,
+    workbooks: WorkbookReviews | None = None,
+    written: str | None = None,
 ) -> TrackerReport:
     """Write the tracker and its calendar as of a day; an earlier tracker's 进度 carries over and,
     if it holds any its latest backup does not, is kept as a backup; `workbooks`, the notice
-    workbooks' reviews as far as they are known already.  Raises NothingToTrack for a store
-    without tasks."""
+    workbooks' reviews as far as they are known already; `written`, the last tracker's
+    `TrackerReport.written`.  Raises NothingToTrack for a store without tasks."""
     tasks = store.tracked_tasks()
     if not tasks:
         raise NothingToTrack(f"the store {store.path} holds no task yet: `gongwen run` fills it")
-    return write_tracked(tasks, target, calendar, as_of, workbooks)
+    return write_tracked(tasks, target, calendar, as_of, workbooks, written)
 
 
 def write_exported(
-    tasks: Path, target: Path, calendar: Path, as_of: dt.date, workbooks: WorkbookReviews | None = None
+    tasks: Path,
+    target: Path,
+    calendar: Path,
+    as_of: dt.date,
+    workbooks: WorkbookReviews | None = None,
+    written: str | None = None,
 ) -> TrackerReport:
     """`write_tracked` of the tasks `Store.export_tracked` wrote to the file `tasks`."""
-    return write_tracked(read_tracked(tasks), target, calendar, as_of, workbooks)
+    return write_tracked(read_tracked(tasks), target, calendar, as_of, workbooks, written)
 
 
 def write_tracked(
@@ -104,14 +116,16 @@ def write_tracked(
     calendar: Path,
     as_of: dt.date,
     workbooks: WorkbookReviews | None = None,
+    written: str | None = None,
 ) -> TrackerReport:
     """`write_tracker` of the tasks a store tracks (`Store.tracked_tasks`): needs no store."""
-    earlier = read_progress(target) if target.exists() else {}
+    earlier, entered_since = _earlier_progress(target, written)
     tracked = follow(tasks, as_of, earlier, workbooks)
     data = build_tracker(tracked, as_of)
-    backup = latest_backup(target)
-    if earlier and (backup is None or read_progress(backup) != earlier):  # progress not kept yet
-        keep_backup(target)
+    if entered_since and earlier:  # an analyst's 进度: kept in backups/ unless its latest backup holds it
+        backup = latest_backup(target)
+        if backup is None or read_progress(backup) != earlier:
+            keep_backup(target)
     write_atomically(target, data)
     write_atomically(calendar, build_calendar(tracked))
     return TrackerReport(
@@ -121,7 +135,42 @@ def write_tracked(
         overdue=sum(1 for item in tracked if item.overdue(as_of)),
         soon=sum(1 for item in tracked if item.due_within(as_of, SOON_DAYS)),
         done=sum(item.done for item in tracked),
+        written=_written(target, tracked),
     )
+
+
+def _written(target: Path, tracked: Sequence[Tracked]) -> str:
+    """The tracker just written, as JSON: its size and modification time (ns), and the 进度 it
+    holds as `read_progress` reads it back (notice → task text → [进度, 进度说明]).  ASCII: a
+    notice's GBK file name keeps its lone surrogates escaped."""
+    progress: dict[str, dict[str, Progress]] = {}
+    for item in tracked:
+        if item.task.text and item.progress != NOT_ENTERED:
+            progress.setdefault(item.task.notice, {})[item.task.text] = item.progress
+    stat = target.stat()
+    return json.dumps({"stamp": [stat.st_size, stat.st_mtime_ns], "progress": progress})
+
+
+def _earlier_progress(target: Path, written: str | None) -> tuple[dict[str, dict[str, Progress]], bool]:
+    """The 进度 of the earlier tracker, and whether anyone may have entered any since gongwen
+    wrote it: what it was written with while it is as gongwen left it (the same size and
+    modification time), else read from it (a second or more for a store of thousands of
+    tasks); none where there is no earlier one."""
+    try:
+        stat = target.stat()
+    except OSError:
+        return {}, False
+    try:
+        known = json.loads(written or "{}")
+        if known.get("stamp") == [stat.st_size, stat.st_mtime_ns]:
+            progress = {
+                str(notice): {str(text): (str(state), str(note)) for text, (state, note) in tasks.items()}
+                for notice, tasks in known["progress"].items()
+            }
+            return progress, False
+    except (ValueError, TypeError, AttributeError, KeyError):
+        pass  # not what `_written` wrote: read the tracker
+    return read_progress(target), True
 
 
 def build_tracker(tracked: Sequence[Tracked], as_of: dt.date) -> bytes:
