@@ -9,7 +9,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.collector import paused
 from pipeline.files import write_atomically
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from schemas.diff import PlanDiff, TaskClass, TaskRef, Unpaired
@@ -35,13 +34,12 @@ def write_diff_xlsx(plan_diff: PlanDiff, target: Path) -> Path:
 
 def build_diff_xlsx(plan_diff: PlanDiff) -> bytes:
     buffer = io.BytesIO()
-    with paused():  # the cells live until the book is closed: no collection would free any
-        book = Book(buffer)
-        _overview_sheet(book.sheet("概览"), plan_diff)
-        _pairs_sheet(book.sheet("变化对照"), plan_diff)
-        _unpaired_sheet(book.sheet("新增任务"), plan_diff.added, other="旧版")
-        _unpaired_sheet(book.sheet("删除任务"), plan_diff.removed, other="新版")
-        book.close()
+    book = Book(buffer)
+    _overview_sheet(book.sheet("概览"), plan_diff)
+    _pairs_sheet(book.sheet("变化对照"), plan_diff)
+    _unpaired_sheet(book.sheet("新增任务"), plan_diff.added, other="旧版")
+    _unpaired_sheet(book.sheet("删除任务"), plan_diff.removed, other="新版")
+    book.close()
     return buffer.getvalue()
 
 

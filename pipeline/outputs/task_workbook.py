@@ -70,17 +70,16 @@ def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) ->
 def build_xlsx(notice: Notice, reviews: dict[str, tuple[str, str]] | None = None) -> bytes:
     """The workbook's bytes; `reviews` (task text → 审核状态, 审核意见) from an earlier workbook."""
     buffer = io.BytesIO()
-    with paused():  # the cells live until the book is closed: no collection would free any
-        book = Book(buffer)
-        texts = {task.id: task.text for task in notice.tasks}
-        _task_sheet(book.sheet("任务分解表"), notice, matched_by_text(texts, reviews or {}))
-        short = [abridged(task.text) for task in notice.tasks]  # the grid sheets' labels, cut once for both
-        _matrix_sheet(book.sheet("责任矩阵"), notice, short)
-        _timeline_sheet(book.sheet("时间表"), notice, short)
-        _targets_sheet(book.sheet("量化目标"), notice)
-        _info_sheet(book.sheet("文件信息"), notice)
-        _legend_sheet(book.sheet("说明"))
-        book.close()
+    book = Book(buffer)
+    texts = {task.id: task.text for task in notice.tasks}
+    _task_sheet(book.sheet("任务分解表"), notice, matched_by_text(texts, reviews or {}))
+    short = [abridged(task.text) for task in notice.tasks]  # the grid sheets' labels, cut once for both
+    _matrix_sheet(book.sheet("责任矩阵"), notice, short)
+    _timeline_sheet(book.sheet("时间表"), notice, short)
+    _targets_sheet(book.sheet("量化目标"), notice)
+    _info_sheet(book.sheet("文件信息"), notice)
+    _legend_sheet(book.sheet("说明"))
+    book.close()
     return buffer.getvalue()
 
 
@@ -241,7 +240,7 @@ def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return {}
     found = {}
-    with paused():  # the rows read live until the end: no collection would free any
+    with paused():  # the rows read live until the end (a 督办台账's: 1.4 → 1.2 s)
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
             header = [str(h) for h in next(rows, ())]
