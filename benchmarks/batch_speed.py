@@ -329,7 +329,7 @@ def main() -> None:
     print(f"corpus: {files} PDFs, {pages} pages; {args.workers} workers; {psutil.cpu_count()} CPUs")
     print(f"pypdfium2 text alone      {bare_pages / bare_seconds:8.0f} pages/s")
     for name, (seconds, done_pages, processed, memory, _) in runs.items():
-        batch = processed > 1  # a batch of PDFs, not the one file or none of a rerun
+        batch = name not in ("unchanged", "one added")  # the corpus, not the one file or none of a rerun
         rate = f"{done_pages / seconds:8.0f} pages/s" if batch else f"{processed:8} files done"
         print(
             f"gongwen run, {name:<10}  {rate}  {seconds:6.2f} s   peak memory {memory.peak_pss / 2**20:4.0f} MB PSS"

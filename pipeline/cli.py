@@ -147,6 +147,8 @@ def _load_pipeline() -> None:
     set what it made aside (`gc.freeze`): it lives as long as the process, and the full
     collections its import would set off, each walking every object spaCy made, free nothing
     (a tenth of a small notice's run).  `gongwen run` loads it in its fork server instead."""
+    if "pipeline.process" in sys.modules:  # loaded before (main called again in one process)
+        return
     with paused(freeze=True):
         import pipeline.process  # noqa: F401
 

@@ -116,3 +116,17 @@ def _free(path: Path) -> Path:
         n += 1
         candidate = path.with_name(f"{path.name.removesuffix('.bak.xlsx')}-{n}.bak.xlsx")
     return candidate
+
+
+Stamp = tuple[int, int, int, int]  # size, modification time (ns), inode, status-change time (ns)
+
+
+def stamp(path: Path) -> Stamp | None:
+    """What tells a file unchanged since it was last read: size and modification time, and the
+    inode and status-change time, which a copy put in its place (`cp -p`, a restore) or a change of
+    permissions alters even where the first two stay; None when it is no regular file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns) if path.is_file() else None

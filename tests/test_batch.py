@@ -351,7 +351,7 @@ def test_a_batch_reads_back_only_the_workbooks_saved_since_the_last(
     reads: list[Path] = []
     read_reviews = task_workbook.read_reviews
 
-    def counted(path: Path) -> dict[str, tuple[str, str]]:
+    def counted(path: Path) -> dict[str, tuple[str, str]] | None:
         reads.append(path)
         return read_reviews(path)
 

@@ -4,8 +4,10 @@ run, and the calendar read back as a calendar program reads it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,9 @@ from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.batch.store import Store
 from pipeline.batch.tracked import read_tracked
 from pipeline.cli import main
+from pipeline.files import stamp
 from pipeline.outputs import tracker
+from pipeline.outputs.ledger import follow
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, write_tracked
 from tests.corpus import RAW
 
@@ -212,6 +216,59 @@ def test_an_untouched_tracker_s_progress_is_known_without_reading_it(
     for stale in (None, "", "not json", "[]", '{"stamp": [1, 2], "progress": {}}', '{"stamp": 3}'):
         assert tracker._earlier_progress(target, stale) == (entered, True)
     assert len(reads) == 6
+
+
+def test_the_progress_written_is_kept_only_where_it_reads_back_the_same(out: Path, tmp_path: Path) -> None:
+    """Two tasks of one notice with one text (which `read_progress` folds into one), or a text a
+    cell would alter (a control character, a carriage return, past 32,767 characters): the
+    tracker's 进度 is not kept, and the next tracker reads the workbook."""
+    target = tmp_path / TRACKER_NAME
+    store = Store(out / STORE_NAME, read_only=True)
+    tasks = store.tracked_tasks()
+    store.close()
+    tracked = follow(tasks, AS_OF, {})
+    target.write_bytes(b"a tracker")
+    assert "progress" in json.loads(tracker._written(target, tracked))
+    first = tracked[0]
+    for altered in ([*tracked, first], [replace(first, task=replace(first.task, text="巡查\r整改"))],
+                    [replace(first, progress=("推进中", "已部署\x0b"))],
+                    [replace(first, task=replace(first.task, text="查" * 32_768))]):  # fmt: skip
+        written = json.loads(tracker._written(target, altered))
+        assert "progress" not in written and written["stamp"] == list(stamp(target) or ())
+        assert tracker._earlier_progress(target, tracker._written(target, altered))[1]  # read, as entered
+
+
+def test_a_batch_hands_the_tracker_what_the_last_was_written_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store keeps what each 督办台账 was written with; a batch that writes it again takes the
+    earlier one's 进度 from there while nobody has saved it, and reads it once someone has."""
+    out = _batch(SAMPLES[:1], tmp_path)
+    store = Store(out / STORE_NAME, read_only=True)
+    written = json.loads(store.info("tracker_written") or "{}")
+    store.close()
+    assert written["stamp"] == list(stamp(out / TRACKER_NAME) or ()) and "progress" in written
+    workbook = out / "qingpu_2025_safety_plan.xlsx"
+    book = load_workbook(workbook)
+    book["任务分解表"]["I2"] = "已确认"  # a review: the batch writes 汇总.xlsx and the 督办台账 again
+    book.save(workbook)
+    read_progress, reads = tracker.read_progress, []
+
+    def counted(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
+        reads.append(path)
+        return read_progress(path)
+
+    monkeypatch.setattr(tracker, "read_progress", counted)
+    assert run_batch(Settings(input=tmp_path / "raw", out_dir=out, workers=1)).processed == 0
+    assert reads == []  # nothing new to do: the parent wrote the 督办台账 itself, from the store's record
+    book = load_workbook(out / TRACKER_NAME)
+    book["近期到期"]["I2"] = "推进中"
+    book.save(out / TRACKER_NAME)
+    book = load_workbook(workbook)
+    book["任务分解表"]["I2"] = "需修改"
+    book.save(workbook)
+    assert run_batch(Settings(input=tmp_path / "raw", out_dir=out, workers=1)).processed == 0
+    assert reads == [out / TRACKER_NAME]
 
 
 def test_an_entry_on_any_sheet_wins_and_disagreeing_ones_take_the_furthest(out: Path, tmp_path: Path) -> None:

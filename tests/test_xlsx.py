@@ -170,7 +170,7 @@ def test_a_workbook_s_review_is_read_once_while_it_is_unchanged(
     reads: list[Path] = []
     read_reviews = task_workbook.read_reviews
 
-    def counted(path: Path) -> dict[str, tuple[str, str]]:
+    def counted(path: Path) -> dict[str, tuple[str, str]] | None:
         reads.append(path)
         return read_reviews(path)
 
@@ -197,6 +197,23 @@ def test_a_copy_of_the_reviews_known_is_not_changed_by_later_reads(tmp_path: Pat
     copy = workbooks.copy()
     assert workbooks(second) == {} and set(workbooks.known) == {first, second}
     assert set(copy.known) == {first} and copy(first) == {}
+
+
+def test_a_workbook_that_cannot_be_read_is_not_remembered_as_unreviewed(
+    tmp_path: Path, qingpu: Notice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that fails (a permission, a network share gone) gives no review this time and is
+    tried again: it is not kept as the workbook's review while the file stays as it is."""
+    target = write_xlsx(qingpu, tmp_path)
+    book = load_workbook(target)
+    book["任务分解表"]["I3"] = "已确认"
+    book.save(target)
+    columns = task_workbook._columns
+    monkeypatch.setattr(task_workbook, "_columns", lambda workbook, headers: None)
+    workbooks = WorkbookReviews()
+    assert workbooks(target) == {} and target not in workbooks.known
+    monkeypatch.setattr(task_workbook, "_columns", columns)
+    assert workbooks(target) == {qingpu.tasks[1].text: ("已确认", "")}
 
 
 def test_the_reviews_known_are_kept_from_one_batch_to_the_next(tmp_path: Path, qingpu: Notice) -> None:

@@ -121,7 +121,7 @@ class Batch:
         started = time.monotonic()
         found, skipped = discover(settings.input, settings.out_dir)
         self.store = Store(settings.out_dir / STORE_NAME)  # locked: no other run writes here now
-        kept_reviews = self.store.info(REVIEWS_KEY)
+        kept_reviews = None if settings.force else self.store.info(REVIEWS_KEY)  # --force: read everything again
         self.workbooks = WorkbookReviews.from_json(kept_reviews)  # for 汇总.xlsx and the 督办台账
         _remove_leftovers(settings.out_dir)
         self.log = _file_log(settings.out_dir / LOG_NAME)
@@ -363,7 +363,7 @@ class Batch:
         stale = self.store.info("combined") != "current" or not all(path.exists() for path in combined)
         if stale or workbooks_changed_since(self.store, combined[0].stat().st_mtime):  # an analyst's review
             # a copy: the helper's arguments are pickled in another thread while 汇总.xlsx reads more reviews
-            written = self.store.info(TRACKER_KEY)
+            written = None if self.settings.force else self.store.info(TRACKER_KEY)
             tracker: Tracker = (combined[2], combined[3], dt.date.today(), self.workbooks.copy(), written)
             with (
                 tempfile.TemporaryDirectory(dir=out, prefix=".gongwen-") as scratch,

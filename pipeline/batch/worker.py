@@ -70,7 +70,7 @@ def _outputs(notice: Notice, job: Job) -> tuple[Output, Rows]:
     json_path, xlsx_path = job.output.with_name(f"{name}.json"), job.output.with_name(f"{name}.xlsx")
     earlier = job.workbooks.get(xlsx_path.name)
     json = json_bytes(notice)
-    reviews = read_reviews(BytesIO(earlier)) if earlier else {}
+    reviews = (read_reviews(BytesIO(earlier)) or {}) if earlier else {}
     xlsx = build_xlsx(notice, reviews)
     page = job.output.with_name(f"{name}.review.html"), review_html(notice).encode("utf-8")
     rows = notice_rows(notice, json.decode("utf-8"), json_path, xlsx_path)

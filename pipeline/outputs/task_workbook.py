@@ -27,10 +27,10 @@ from typing import IO, TypeVar
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.collector import paused
-from pipeline.files import keep_backup, latest_backup, write_atomically
+from pipeline.files import Stamp, keep_backup, latest_backup, stamp, write_atomically
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from pipeline.textwidth import excel_width
-from schemas.notice import Notice, Task
+from schemas.notice import Notice, Task, gongwen_version
 
 REVIEW_STATES = ("待审核", "已确认", "需修改")
 INFERRED = "（推定）"  # after an inferred lead, as 汇总.xlsx writes it: the mark survives print and pandas
@@ -58,7 +58,7 @@ def write_xlsx(notice: Notice, out_dir: Path, now: dt.datetime | None = None) ->
     as a backup when it holds one or its 任务分解表 differs from the new one's (a cell mended by
     hand), unless its latest backup holds the same."""
     target = out_dir / f"{notice.source.stem}.xlsx"
-    reviews = read_reviews(target) if target.exists() else {}
+    reviews = (read_reviews(target) or {}) if target.exists() else {}
     data = build_xlsx(notice, reviews)
     work = target.exists() and (bool(reviews) or rows_differ(target, data))
     if work and not_backed_up(target, latest_backup(target)):
@@ -147,10 +147,13 @@ def _task_sheet(sheet: Sheet, notice: Notice, reviews: dict[str, tuple[str, str]
 # ---------------------------------------------------------------- carried-over review
 
 
-def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]]:
+def read_reviews(workbook: Path | IO[bytes]) -> dict[str, tuple[str, str]] | None:
     """The review an analyst entered in a workbook: task text → (审核状态, 审核意见), entered rows
-    only; none from a workbook that is not ours or cannot be read."""
-    rows = read_columns(workbook, ("工作任务", "审核状态", "审核意见")).get("任务分解表", [])
+    only; none from a workbook that is not ours, None from one that cannot be read."""
+    sheets = _columns(workbook, ("工作任务", "审核状态", "审核意见"))
+    if sheets is None:
+        return None
+    rows = sheets.get("任务分解表", [])
     entered = {}
     for text, state, comment in rows:
         if text and ((state or REVIEW_STATES[0]) != REVIEW_STATES[0] or comment):
@@ -172,37 +175,43 @@ def not_backed_up(workbook: Path | IO[bytes], backup: Path | None) -> bool:
 
 class WorkbookReviews:
     """The review each notice workbook holds (`read_reviews`), read at most once while the file
-    is unchanged (the same size and modification time); a workbook just written without a review
-    (`unreviewed`) is known to hold none and is not read back at all.  What is known is kept from
-    one batch to the next (`to_json`, `from_json`: the batch keeps it in its store), so a batch
+    is unchanged (`files.stamp`); a workbook just written without a review (`unreviewed`) is
+    known to hold none and is not read back at all.  What is known is kept from one batch to the
+    next by the same gongwen (`to_json`, `from_json`: the batch keeps it in its store), so a batch
     reads back only the workbooks an analyst saved since (each read took 40 ms: a run that added
-    one notice to a hundred spent four seconds reading the others' reviews)."""
+    one notice to a hundred spent four seconds reading the others' reviews).  A workbook that
+    cannot be read is not remembered: it is tried again."""
 
     def __init__(self) -> None:
-        self.known: dict[Path, tuple[tuple[int, int], dict[str, tuple[str, str]]]] = {}
+        self.known: dict[Path, tuple[Stamp, dict[str, tuple[str, str]]]] = {}
 
     def to_json(self) -> str:
-        """What is known of the workbooks still there, as JSON: workbook → [size, modification
-        time in ns, {task text: [审核状态, 审核意见]}]."""
-        known = {str(path): [*stamp, review] for path, (stamp, review) in self.known.items() if path.exists()}
-        return json.dumps(known)  # ASCII: a GBK file name's lone surrogates escaped, which UTF-8 cannot hold
+        """What is known of the workbooks still there, as JSON: gongwen's version, and workbook →
+        [its stamp, {task text: [审核状态, 审核意见]}]."""
+        known = {str(path): [list(when), review] for path, (when, review) in self.known.items() if path.exists()}
+        # ASCII: a GBK file name's lone surrogates escaped, which UTF-8 cannot hold
+        return json.dumps({"version": gongwen_version(), "workbooks": known})
 
     @classmethod
     def from_json(cls, text: str | None) -> WorkbookReviews:
-        """What `to_json` wrote; nothing known from text that is not of that form (it is only a cache)."""
+        """What `to_json` wrote; nothing known from text of another form or another gongwen (it
+        is only a cache, and a later gongwen may read reviews better)."""
         reviews = cls()
         try:
-            for path, (size, mtime_ns, review) in json.loads(text or "{}").items():
+            loaded = json.loads(text or "{}")
+            if loaded.get("version") != gongwen_version():
+                return reviews
+            for path, ((size, mtime_ns, inode, ctime_ns), review) in loaded["workbooks"].items():
                 entered = {str(task): (str(state), str(comment)) for task, (state, comment) in review.items()}
-                reviews.known[Path(path)] = ((int(size), int(mtime_ns)), entered)
-        except (ValueError, TypeError, AttributeError):
+                reviews.known[Path(path)] = ((int(size), int(mtime_ns), int(inode), int(ctime_ns)), entered)
+        except (ValueError, TypeError, AttributeError, KeyError):
             reviews.known.clear()
         return reviews
 
     def unreviewed(self, workbook: Path) -> None:
         """`workbook` was just written, with no 审核状态 or 审核意见 entered."""
-        if (stamp := _stamp(workbook)) is not None:
-            self.known[workbook] = (stamp, {})
+        if (now := stamp(workbook)) is not None:
+            self.known[workbook] = (now, {})
 
     def copy(self) -> WorkbookReviews:
         """What is known so far, for work beside this one (a process of its own): its later reads
@@ -213,32 +222,32 @@ class WorkbookReviews:
 
     def __call__(self, workbook: Path) -> dict[str, tuple[str, str]] | None:
         """The review in `workbook` (task text → 审核状态, 审核意见); None when there is no such file."""
-        stamp = _stamp(workbook)
-        if stamp is None:
+        now = stamp(workbook)
+        if now is None:
             return None
         known = self.known.get(workbook)
-        if known is None or known[0] != stamp:
-            known = self.known[workbook] = (stamp, read_reviews(workbook))
+        if known is None or known[0] != now:
+            review = read_reviews(workbook)
+            if review is None:  # cannot be read now (a permission, a share gone): tried again next time
+                return {}
+            known = self.known[workbook] = (now, review)
         return known[1]
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns) if path.is_file() else None
 
 
 def read_columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
     """The columns under `headers` in every sheet whose header row has them all: sheet → its
     rows, each cell as text ('' when empty); {} from a workbook that cannot be read."""
+    return _columns(workbook, headers) or {}
+
+
+def _columns(workbook: Path | IO[bytes], headers: Sequence[str]) -> dict[str, list[tuple[str, ...]]] | None:
+    """`read_columns`, None where the workbook cannot be read."""
     from openpyxl import load_workbook  # here: it imports numpy, 20 MB a batch's parent seldom needs
 
     try:
         book = load_workbook(workbook, read_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return {}
+        return None
     found = {}
     with paused():  # the rows read live until the end (a 督办台账's: 1.4 → 1.2 s)
         for sheet in book.worksheets:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.batch.tracked import StoredTask, read_tracked
 from pipeline.collector import paused
-from pipeline.files import keep_backup, latest_backup, write_atomically
+from pipeline.files import keep_backup, latest_backup, stamp, write_atomically
 from pipeline.outputs.ledger import (
     DONE,
     NO_LEAD,
@@ -40,7 +40,8 @@ from pipeline.outputs.ledger import (
 )
 from pipeline.outputs.task_workbook import NEAR, OVERDUE, WorkbookReviews, read_columns
 from pipeline.outputs.tracker_calendar import build_calendar
-from pipeline.outputs.xlsx import Book, CellValue, Sheet
+from pipeline.outputs.xlsx import CELL_LIMIT, Book, CellValue, Sheet, safe
+from schemas.notice import gongwen_version
 
 if TYPE_CHECKING:  # the process that writes the tracker for a batch needs no DuckDB
     from pipeline.batch.store import Store
@@ -140,35 +141,53 @@ def write_tracked(
 
 
 def _written(target: Path, tracked: Sequence[Tracked]) -> str:
-    """The tracker just written, as JSON: its size and modification time (ns), and the 进度 it
-    holds as `read_progress` reads it back (notice → task text → [进度, 进度说明]).  ASCII: a
-    notice's GBK file name keeps its lone surrogates escaped."""
+    """The tracker just written, as JSON: gongwen's version, the workbook and its stamp, and the
+    进度 it holds (notice → task text → [进度, 进度说明]) as `read_progress` reads it back; without
+    the 进度 where reading back might give another (two tasks of one notice with one text, a text
+    Excel or xlsxwriter would alter), so the next tracker reads the workbook.  ASCII: a notice's
+    GBK file name keeps its lone surrogates escaped."""
     progress: dict[str, dict[str, Progress]] = {}
+    seen: set[tuple[str, str]] = set()
+    exact = True
     for item in tracked:
-        if item.task.text and item.progress != NOT_ENTERED:
-            progress.setdefault(item.task.notice, {})[item.task.text] = item.progress
-    stat = target.stat()
-    return json.dumps({"stamp": [stat.st_size, stat.st_mtime_ns], "progress": progress})
+        task = item.task
+        once = (task.notice, task.text) not in seen
+        seen.add((task.notice, task.text))
+        exact = exact and once and all(map(_kept_as_is, (task.text, *item.progress)))
+        if task.text and item.progress != NOT_ENTERED:
+            progress.setdefault(task.notice, {})[task.text] = item.progress
+    written = {"version": gongwen_version(), "workbook": str(target), "stamp": stamp(target)}
+    return json.dumps(written | ({"progress": progress} if exact else {}))
+
+
+def _kept_as_is(text: str) -> bool:
+    """Whether a cell's text reads back as written: no character `safe` drops, no carriage return
+    or _xHHHH_ (which come back as escapes), not past Excel's 32,767 characters."""
+    return len(text) <= CELL_LIMIT and safe(text) == text and "\r" not in text and "_x" not in text
 
 
 def _earlier_progress(target: Path, written: str | None) -> tuple[dict[str, dict[str, Progress]], bool]:
     """The 进度 of the earlier tracker, and whether anyone may have entered any since gongwen
-    wrote it: what it was written with while it is as gongwen left it (the same size and
-    modification time), else read from it (a second or more for a store of thousands of
-    tasks); none where there is no earlier one."""
-    try:
-        stat = target.stat()
-    except OSError:
+    wrote it: what it was written with while it is as this gongwen left it (`_written`, the
+    same stamp), else read from it (a second or more for a store of thousands of tasks); none
+    where there is no earlier one."""
+    now = stamp(target)
+    if now is None:
         return {}, False
     try:
         known = json.loads(written or "{}")
-        if known.get("stamp") == [stat.st_size, stat.st_mtime_ns]:
+        same = (known.get("version"), known.get("workbook"), known.get("stamp")) == (
+            gongwen_version(),
+            str(target),
+            list(now),
+        )
+        if same and "progress" in known:
             progress = {
                 str(notice): {str(text): (str(state), str(note)) for text, (state, note) in tasks.items()}
                 for notice, tasks in known["progress"].items()
             }
             return progress, False
-    except (ValueError, TypeError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError):
         pass  # not what `_written` wrote: read the tracker
     return read_progress(target), True
 

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline.textwidth import excel_width
 
 LINE_HEIGHT = 13.5  # points per line of 10-point text
+CELL_LIMIT = 32_767  # characters a cell holds (xlsxwriter cuts a longer text)
 PRINT_SCALE = 95  # per cent: 10-point text prints at 9.5 points
 
 FONT = "Microsoft YaHei"
