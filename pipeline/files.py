@@ -31,6 +31,27 @@ def readable(path: os.PathLike[str] | str) -> str:
     return "/".join(_readable_part(part) for part in parts)
 
 
+def on_disk(path: Path) -> Path:
+    """The file a path kept as `readable` text names (the store keeps paths so): the path itself
+    where it exists, else the one whose every part reads as the path's does (a GBK name's bytes);
+    the path as given where there is none."""
+    if path.exists():
+        return path
+    found = Path(path.anchor)
+    for part in path.parts[1:] if path.anchor else path.parts:
+        if not (found / part).exists():
+            try:
+                names = os.listdir(os.fsencode(found))
+            except OSError:
+                return path
+            match = next((name for name in names if _readable_part(name) == part), None)
+            if match is None:
+                return path
+            part = os.fsdecode(match)
+        found = found / part
+    return found
+
+
 def _readable_part(name: bytes) -> str:
     for encoding in _NAME_ENCODINGS:
         try:

@@ -191,7 +191,8 @@ def test_names_that_are_not_utf8_are_carried_as_bytes_and_shown_readable(tmp_pat
     with duckdb.connect(str(out / STORE_NAME), read_only=True) as con:
         names = {row[0] for row in con.execute("SELECT name FROM notices").fetchall()}
         paths = {row[0] for row in con.execute("SELECT json_path FROM notices").fetchall()}
-    assert names == {f"{GBK_NAME}.txt", "\\xff\\xfe.txt", "plain.txt"}
+    names_gbk = f"{GBK_NAME}.txt"
+    assert names == {names_gbk, "\\xff\\xfe.txt", "plain.txt"}
     assert f"{out}/{GBK_NAME}.json" in paths
     tasks = load_workbook(out / SUMMARY_NAME, read_only=True)["任务"].iter_rows(min_row=2, values_only=True)
     assert {row[0] for row in tasks} == names
@@ -200,6 +201,15 @@ def test_names_that_are_not_utf8_are_carried_as_bytes_and_shown_readable(tmp_pat
     assert f"{GBK_NAME}.txt: " in (out / LOG_NAME).read_text("utf-8")
     again = run_batch(settings)  # the same bytes, the same key: nothing to redo
     assert (again.processed, again.unchanged) == (0, 3)
+    workbook = out / os.fsdecode(gbk[:-4] + b".xlsx")  # the store keeps its readable name
+    book = load_workbook(workbook)
+    book["任务分解表"]["I2"], book["任务分解表"]["J2"] = "需修改", "牵头单位有误"
+    book.save(workbook)
+    run_batch(settings)  # the review alone: 汇总.xlsx is written again, with it
+    rows = load_workbook(out / SUMMARY_NAME, read_only=True)["任务"].iter_rows(values_only=True)
+    header = next(rows)
+    review = [(row[header.index("审核状态")], row[header.index("审核意见")]) for row in rows if row[0] == names_gbk]
+    assert ("需修改", "牵头单位有误") in review
 
 
 def test_a_name_cannot_forge_a_line_of_the_log(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.store import Store
-from pipeline.files import atomic_path
+from pipeline.files import atomic_path, on_disk
 from pipeline.outputs.task_workbook import RECURRENCE, REVIEW_STATES, WorkbookReviews
 from pipeline.outputs.xlsx import Book, Sheet
 
@@ -89,7 +89,7 @@ def workbooks_changed_since(store: Store, moment: float) -> bool:
     belongs in 汇总.xlsx."""
     for (path,) in store.con.execute("SELECT DISTINCT xlsx_path FROM notices WHERE xlsx_path IS NOT NULL").fetchall():
         with contextlib.suppress(OSError):
-            if Path(path).stat().st_mtime > moment:
+            if on_disk(Path(path)).stat().st_mtime > moment:
                 return True
     return False
 

@@ -27,7 +27,7 @@ from typing import IO, TypeVar
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.collector import paused
-from pipeline.files import Stamp, keep_backup, latest_backup, stamp, write_atomically
+from pipeline.files import Stamp, keep_backup, latest_backup, on_disk, stamp, write_atomically
 from pipeline.outputs.xlsx import Book, CellValue, Sheet
 from pipeline.textwidth import excel_width
 from schemas.notice import Notice, Task, gongwen_version
@@ -221,7 +221,9 @@ class WorkbookReviews:
         return other
 
     def __call__(self, workbook: Path) -> dict[str, tuple[str, str]] | None:
-        """The review in `workbook` (task text → 审核状态, 审核意见); None when there is no such file."""
+        """The review in `workbook` (task text → 审核状态, 审核意见), a path as written or as the
+        store keeps it (`files.on_disk`); None when there is no such file."""
+        workbook = on_disk(workbook)
         now = stamp(workbook)
         if now is None:
             return None
