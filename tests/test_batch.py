@@ -27,6 +27,7 @@ from pipeline.batch.worker import FileTimeout, time_limit
 from pipeline.cli import main
 from pipeline.outputs import task_workbook
 from pipeline.outputs.tracker import TrackerReport
+from tests.conftest import Calls
 from tests.corpus import RAW, ROOT, bundled_plans
 from tests.typeset import encrypted_pdf, scanned_pdf
 
@@ -333,9 +334,7 @@ def test_a_file_that_bundles_plans_gives_a_record_and_workbook_each(tmp_path: Pa
     assert load_workbook(out / "bundle-1.xlsx")["任务分解表"]["I2"].value == "待审核"
 
 
-def test_a_batch_reads_back_only_the_workbooks_saved_since_the_last(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_batch_reads_back_only_the_workbooks_saved_since_the_last(tmp_path: Path, calls: Calls) -> None:
     """The reviews each notice workbook held are kept in the store: a later batch reads back the
     workbook an analyst saved since, not the hundred it wrote and knows already."""
     raw, out = tmp_path / "raw", tmp_path / "out"
@@ -348,14 +347,7 @@ def test_a_batch_reads_back_only_the_workbooks_saved_since_the_last(
     book["任务分解表"]["I2"], book["任务分解表"]["J2"] = "需修改", "牵头单位应为区卫健委"
     book.save(reviewed)
     shutil.copy(RAW / SMALL[2], raw / SMALL[2])  # a new notice: 汇总.xlsx and the 督办台账 are written again
-    reads: list[Path] = []
-    read_reviews = task_workbook.read_reviews
-
-    def counted(path: Path) -> dict[str, tuple[str, str]] | None:
-        reads.append(path)
-        return read_reviews(path)
-
-    monkeypatch.setattr(task_workbook, "read_reviews", counted)
+    reads = calls(task_workbook, "read_reviews")
     run_batch(Settings(input=raw, out_dir=out, workers=1))
     assert reads == [reviewed]
     tasks = _sheet(out / SUMMARY_NAME, "任务")

@@ -20,12 +20,13 @@ from openpyxl import load_workbook
 from pipeline.batch.runner import run_batch
 from pipeline.batch.settings import STORE_NAME, Settings
 from pipeline.batch.store import Store
-from pipeline.batch.tracked import read_tracked
+from pipeline.batch.tracked import StoredTask, read_tracked
 from pipeline.cli import main
 from pipeline.files import stamp
 from pipeline.outputs import tracker
 from pipeline.outputs.ledger import follow
 from pipeline.outputs.tracker import CALENDAR_NAME, TRACKER_NAME, write_tracked
+from tests.conftest import Calls
 from tests.corpus import RAW
 
 SAMPLES = (
@@ -55,6 +56,14 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _tracker(store: Path, target: Path, as_of: dt.date = AS_OF) -> int:
     return main(["tracker", "--store", str(store), "-o", str(target), "--ics", str(target.with_suffix(".ics")),
                  "--as-of", as_of.isoformat()])  # fmt: skip
+
+
+def _tracked_tasks(out: Path) -> list[StoredTask]:
+    store = Store(out / STORE_NAME, read_only=True)
+    try:
+        return store.tracked_tasks()
+    finally:
+        store.close()
 
 
 def _sheet(path: Path, title: str) -> list[dict[str, Any]]:
@@ -186,28 +195,19 @@ def test_progress_carries_over_and_a_done_task_leaves_overdue(tmp_path: Path) ->
     assert len(list((out / "backups").glob("督办台账.*.bak.xlsx"))) == 1
 
 
-def test_an_untouched_tracker_s_progress_is_known_without_reading_it(
-    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_untouched_tracker_s_progress_is_known_without_reading_it(out: Path, tmp_path: Path, calls: Calls) -> None:
     """A tracker nobody saved since gongwen wrote it holds the 进度 it was written with: the next
     one takes that (`TrackerReport.written`, kept in the store) instead of reading the workbook,
     and reads it again once an analyst has entered something."""
     target, calendar = tmp_path / TRACKER_NAME, tmp_path / CALENDAR_NAME
-    store = Store(out / STORE_NAME, read_only=True)
-    tasks = store.tracked_tasks()
-    store.close()
+    tasks = _tracked_tasks(out)
     write_tracked(tasks, target, calendar, AS_OF)
     book = load_workbook(target)
     book["近期到期"]["I2"], book["近期到期"]["J2"] = "推进中", "已部署"
     book.save(target)
     report = write_tracked(tasks, target, calendar, AS_OF)  # reads the analyst's entry
-    read_progress, reads = tracker.read_progress, []
-
-    def counted(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
-        reads.append(path)
-        return read_progress(path)
-
-    monkeypatch.setattr(tracker, "read_progress", counted)
+    read_progress = tracker.read_progress
+    reads = calls(tracker, "read_progress")
     entered = read_progress(target)
     assert any(("推进中", "已部署") in tasks.values() for tasks in entered.values())
     assert tracker._earlier_progress(target, report.written) == (entered, False) and reads == []
@@ -223,10 +223,7 @@ def test_the_progress_written_is_kept_only_where_it_reads_back_the_same(out: Pat
     cell would alter (a control character, a carriage return, past 32,767 characters): the
     tracker's 进度 is not kept, and the next tracker reads the workbook."""
     target = tmp_path / TRACKER_NAME
-    store = Store(out / STORE_NAME, read_only=True)
-    tasks = store.tracked_tasks()
-    store.close()
-    tracked = follow(tasks, AS_OF, {})
+    tracked = follow(_tracked_tasks(out), AS_OF, {})
     target.write_bytes(b"a tracker")
     assert "progress" in json.loads(tracker._written(target, tracked))
     first = tracked[0]
@@ -238,9 +235,7 @@ def test_the_progress_written_is_kept_only_where_it_reads_back_the_same(out: Pat
         assert tracker._earlier_progress(target, tracker._written(target, altered))[1]  # read, as entered
 
 
-def test_a_batch_hands_the_tracker_what_the_last_was_written_with(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_batch_hands_the_tracker_what_the_last_was_written_with(tmp_path: Path, calls: Calls) -> None:
     """The store keeps what each 督办台账 was written with; a batch that writes it again takes the
     earlier one's 进度 from there while nobody has saved it, and reads it once someone has."""
     out = _batch(SAMPLES[:1], tmp_path)
@@ -252,13 +247,7 @@ def test_a_batch_hands_the_tracker_what_the_last_was_written_with(
     book = load_workbook(workbook)
     book["任务分解表"]["I2"] = "已确认"  # a review: the batch writes 汇总.xlsx and the 督办台账 again
     book.save(workbook)
-    read_progress, reads = tracker.read_progress, []
-
-    def counted(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
-        reads.append(path)
-        return read_progress(path)
-
-    monkeypatch.setattr(tracker, "read_progress", counted)
+    reads = calls(tracker, "read_progress")
     assert run_batch(Settings(input=tmp_path / "raw", out_dir=out, workers=1)).processed == 0
     assert reads == []  # nothing new to do: the parent wrote the 督办台账 itself, from the store's record
     book = load_workbook(out / TRACKER_NAME)

@@ -12,6 +12,7 @@ from pipeline.outputs import task_workbook
 from pipeline.outputs.task_workbook import REVIEW_STATES, TASK_HEADERS, WorkbookReviews, write_xlsx
 from pipeline.textwidth import excel_width
 from schemas.notice import Deadline, Notice
+from tests.conftest import Calls
 from tests.corpus import RAW, notice_of
 
 SHEETS = ["任务分解表", "责任矩阵", "时间表", "量化目标", "文件信息", "说明"]
@@ -162,19 +163,10 @@ def test_a_rerun_keeps_the_analysts_review_and_the_old_file(tmp_path: Path, qing
     assert (tmp_path / "backups" / "qingpu_2025_safety_plan.20260102-030405-3.bak.xlsx").exists()
 
 
-def test_a_workbook_s_review_is_read_once_while_it_is_unchanged(
-    tmp_path: Path, qingpu: Notice, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_workbook_s_review_is_read_once_while_it_is_unchanged(tmp_path: Path, qingpu: Notice, calls: Calls) -> None:
     """The batch reads each notice workbook's review back for 汇总.xlsx and the 督办台账: one it has
     just written without a review is not read at all, the others once until an analyst saves them."""
-    reads: list[Path] = []
-    read_reviews = task_workbook.read_reviews
-
-    def counted(path: Path) -> dict[str, tuple[str, str]] | None:
-        reads.append(path)
-        return read_reviews(path)
-
-    monkeypatch.setattr(task_workbook, "read_reviews", counted)
+    reads = calls(task_workbook, "read_reviews")
     target = write_xlsx(qingpu, tmp_path)
     workbooks = WorkbookReviews()
     workbooks.unreviewed(target)
