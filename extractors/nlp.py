@@ -4,8 +4,8 @@ A task's `Sentence` is the unit of provenance for its fields: each deadline, par
 is found at character offsets into it, which plus the task's own offset place the value in the
 notice's text.  Its words carry jieba's part-of-speech tag (`word.tag_`: n noun, v verb,
 p preposition, t time …; words jieba does not know are tagged by what they end with), which
-the field rules read to tell a verb from a noun.  The spaCy `Doc` of a sentence is made only
-for the `Matcher` of the party cues.
+the field rules read to tell a verb from a noun.  The spaCy `Doc` of a sentence (its words,
+without tags: the rules read those here) is made only for the `PhraseMatcher` of the party cues.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class Sentence:
     """A task sentence as jieba cuts it: indexing gives a `Word`, slicing a tuple of them, as
     a spaCy `Doc` would give a `Token` or a `Span`; the rules read words here, where a `Doc`
     makes a Python `Token` object at each access.  `doc()` is the spaCy `Doc` of the same
-    words and tags, made on demand for the `Matcher`."""
+    words, made on demand for the `PhraseMatcher`."""
 
     __slots__ = ("_doc", "starts", "text", "tokens", "words")
 
@@ -105,8 +105,7 @@ class Sentence:
 
     def doc(self) -> Doc:
         if self._doc is None:
-            tags = [word.tag_ for word in self.tokens]
-            self._doc = Doc(nlp().vocab, words=list(self.words), spaces=[False] * len(self.words), tags=tags)
+            self._doc = Doc(nlp().vocab, words=list(self.words), spaces=[False] * len(self.words))
         return self._doc
 
 

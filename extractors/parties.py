@@ -11,8 +11,8 @@ at 、/和/及/与.  A name's role comes from where it stands:
   or the clause's end (督促各医疗卫生单位深入学习; not 推进区卫健委建设项目: a modifier) → other;
 - before 主体责任 (压实医疗卫生单位主体责任) → other.
 
-The cue words are spaCy `Matcher` patterns (`roles.json`); the surrounding vocabulary is in
-`roles.toml`.  The notice's issuer is the implicit lead, not a party, unless the task
+The cue words, by role, are in `roles.json`, found by spaCy's `PhraseMatcher`; the surrounding
+vocabulary is in `roles.toml`.  The notice's issuer is the implicit lead, not a party, unless the task
 names it as who leads or joins in (a report sent to it is no part it plays).
 """
 
@@ -27,7 +27,8 @@ from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
 
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from extractors.metadata import split_list
 from extractors.nlp import (
@@ -78,35 +79,33 @@ def _endings(section: str, key: str) -> tuple[str, ...]:
 
 
 @cache
-def _matcher() -> Matcher:
-    matcher = Matcher(nlp().vocab)
-    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
-        matcher.add(entry["label"], [entry["pattern"]])
+def _cue_lists() -> dict[str, tuple[str, ...]]:
+    """roles.json: each cue's label and its words, each one word as the project's jieba cuts a
+    sentence (会同, 指导督促)."""
+    lists: dict[str, list[str]] = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
+    return {label: tuple(cues) for label, cues in lists.items()}
+
+
+@cache
+def _matcher() -> PhraseMatcher:
+    """spaCy's PhraseMatcher of the cue words on their text (ORTH): a hash lookup per word, where
+    a Matcher of the same words as token patterns builds a `Token` for each word it tests."""
+    vocab = nlp().vocab
+    matcher = PhraseMatcher(vocab)
+    for label, cues in _cue_lists().items():
+        matcher.add(label, [Doc(vocab, words=[cue]) for cue in cues])
     return matcher
 
 
 @cache
-def _cue_openers() -> frozenset[str] | None:
-    """The words a pattern of roles.json can open with (its first token's ORTH or ORTH IN); None
-    when a pattern opens otherwise (an optional token, a tag), and any sentence may match."""
-    openers: set[str] = set()
-    for entry in json.loads(lexicon_path("roles.json").read_text(encoding="utf-8")):
-        first = entry["pattern"][0]
-        orth = first.get("ORTH") if set(first) == {"ORTH"} else None
-        if isinstance(orth, str):
-            openers.add(orth)
-        elif isinstance(orth, dict) and set(orth) == {"IN"}:
-            openers.update(orth["IN"])
-        else:
-            return None
-    return frozenset(openers)
+def _any_cue() -> frozenset[str]:
+    return frozenset(cue for cues in _cue_lists().values() for cue in cues)
 
 
 def _cues(doc: Sentence) -> list[tuple[int, int, int]]:
-    """The Matcher's matches of roles.json; a sentence with none of the words a pattern opens
-    with (two in three) is not run through it."""
-    openers = _cue_openers()
-    if openers is not None and openers.isdisjoint(doc.words):
+    """The matches of roles.json's cues (label id, first word, word after it); a sentence with
+    none of the cue words (two in three) makes no spaCy `Doc`."""
+    if _any_cue().isdisjoint(doc.words):
         return []
     matches: list[tuple[int, int, int]] = _matcher()(doc.doc())
     return matches
@@ -153,8 +152,7 @@ def _place_heads() -> tuple[str, ...]:
 @cache
 def _cue_words() -> frozenset[str]:
     """The cue words of roles.json: no name runs across one (区卫生健康委|会同|区市场监管局)."""
-    entries = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
-    return frozenset(word for e in entries if e["label"] in ("co", "other") for word in e["pattern"][0]["ORTH"]["IN"])
+    return frozenset((*_cue_lists()["co"], *_cue_lists()["other"]))
 
 
 @cache

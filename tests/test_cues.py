@@ -63,13 +63,15 @@ def test_every_time_rule_match_in_the_sample_notices_holds_a_cue() -> None:
     assert rules["quarter"].cues == frozenset("季")
 
 
-def test_the_sentences_a_role_cue_can_match_are_known_by_their_words() -> None:
-    """Every pattern of roles.json opens with a word of a list: a sentence with none of them
-    (区应急局负责全区检查) is not run through spaCy's Matcher, one with 会同 is."""
-    from extractors.nlp import make_doc
-    from extractors.parties import _cue_openers, _cues
+def test_a_sentence_without_a_cue_word_makes_no_spacy_doc() -> None:
+    """A sentence with none of roles.json's cue words (区应急局负责全区检查) is not made a spaCy
+    `Doc`; one with 会同 is, and the PhraseMatcher finds the cue as the word it is."""
+    from extractors.nlp import make_doc, nlp
+    from extractors.parties import _cues
 
-    openers = _cue_openers()
-    assert openers is not None and {"会同", "督促", "由", "与", "请"} <= openers
-    assert _cues(make_doc("区应急局负责全区安全生产检查。")) == []
-    assert len(_cues(make_doc("区应急局会同区消防救援支队开展检查。"))) == 1
+    plain = make_doc("区应急局负责全区安全生产检查。")
+    assert _cues(plain) == []
+    assert plain._doc is None
+    cued = make_doc("区应急局会同区消防救援支队开展检查。")
+    [(label, start, end)] = _cues(cued)
+    assert (nlp().vocab.strings[label], cued[start].text, end - start) == ("co", "会同", 1)
