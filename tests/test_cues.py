@@ -75,3 +75,16 @@ def test_a_sentence_without_a_cue_word_makes_no_spacy_doc() -> None:
     cued = make_doc("区应急局会同区消防救援支队开展检查。")
     [(label, start, end)] = _cues(cued)
     assert (nlp().vocab.strings[label], cued[start].text, end - start) == ("co", "会同", 1)
+
+
+def test_every_role_cue_is_one_word_as_jieba_cuts_a_sentence() -> None:
+    """The PhraseMatcher finds a cue only as a whole word: a cue jieba cuts in two is never found
+    (指导督促, 督促指导 were listed, and cut in two: each half is a cue of its own)."""
+    from extractors.nlp import make_doc
+    from extractors.parties import _cue_lists, _cues
+    from extractors.segment import segment
+
+    for cues in _cue_lists().values():
+        for cue in cues:
+            assert segment(cue) == (cue,), cue
+    assert [start for _, start, _ in _cues(make_doc("区应急局督促指导各街道开展检查。"))] == [3, 4]
