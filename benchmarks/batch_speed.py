@@ -20,8 +20,8 @@ Each run also says where the parent's time went: starting the workers (the fork 
 start and preload, on a first batch), writing each file's outputs, saving rows to the store,
 汇总.xlsx, tasks.parquet and the 督办台账.  `--profile` adds the CPU time per page of each stage
 a worker runs (load … store rows), measured one file after another in one process, twice: as
-the corpus comes (a dozen notices cycled, so the caches of sentences and lines a stage keeps
-find most of each copy done) and with those caches emptied before each file, as a folder of
+the corpus comes (the 15 sample notices cycled, so the caches of sentences and lines a stage
+keeps find most of each copy done) and with those caches emptied before each file, as a folder of
 different notices would meet them.
 
 One small notice: `gongwen extract` of a text notice of a page (--small, hd05 by default) in
@@ -115,7 +115,7 @@ def profile_worker(folder: Path) -> None:
     fork server leaves a worker (`pipeline.batch.preload`).
 
     Twice: as a batch meets the corpus, and as if each file's text were new.  The corpus cycles
-    a dozen notices, so the caches the stages keep of what they read (a sentence's words, a
+    the 15 sample notices, so the caches the stages keep of what they read (a sentence's words, a
     line's heading style; `text_caches`) find most of a copy's text already done, which a folder
     of different notices would not; the second pass empties them before each file, words' tags
     too, which notices of one genre share: a bound from below of the rate on unseen text."""
@@ -125,8 +125,12 @@ def profile_worker(folder: Path) -> None:
 
     warm_up()
     gc.freeze()
+    files = sorted(folder.glob("*.pdf"))
+    _stage_seconds(files[:1], fresh=True)  # what only a process's first PDF costs, in neither pass
     for title, fresh in (("as the corpus repeats its notices", False), ("each file as unseen text", True)):
-        seconds, pages = _stage_seconds(sorted(folder.glob("*.pdf")), fresh)
+        for cache in text_caches():
+            cache.cache_clear()
+        seconds, pages = _stage_seconds(files, fresh)
         total = sum(seconds.values())
         print(f"one worker, {pages} pages, {title}: {1000 * total / pages:.1f} ms a page ({pages / total:.0f} pages/s)")
         for name, spent in seconds.items():
@@ -136,7 +140,7 @@ def profile_worker(folder: Path) -> None:
 def text_caches() -> list[Any]:
     """The bounded caches (`functools.lru_cache` with a size) of gongwen's stages: each keeps
     results by the text asked about (a sentence, a line, a word); the unbounded ones hold the
-    vocabularies and rules, loaded once."""
+    vocabularies and rules, loaded once (and the few recurrence rules a text can state)."""
     modules = [m for name, m in sys.modules.items() if name.split(".")[0] in ("extractors", "pipeline", "schemas")]
     functions = {id(f): f for m in modules for f in vars(m).values() if hasattr(f, "cache_parameters")}
     return [f for f in functions.values() if f.cache_parameters()["maxsize"] is not None]
@@ -166,8 +170,9 @@ def _stage_seconds(files: list[Path], fresh: bool) -> tuple[dict[str, float], in
 
     pages = 0
     for path in files:
-        for cache in caches if fresh else ():
-            cache.cache_clear()
+        if fresh:
+            for cache in caches:
+                cache.cache_clear()
         data = path.read_bytes()
         with stage("load"):
             source = load_bytes(path, data)

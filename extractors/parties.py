@@ -80,8 +80,8 @@ def _endings(section: str, key: str) -> tuple[str, ...]:
 
 @cache
 def _cue_lists() -> dict[str, tuple[str, ...]]:
-    """roles.json: each cue's label and its words, each one word as the project's jieba cuts a
-    sentence (会同, 指导督促)."""
+    """roles.json: each role's label and its cue words, each one word as the project's jieba
+    cuts a sentence (会同, 督促; not 指导督促, which it cuts in two)."""
     lists: dict[str, list[str]] = json.loads(lexicon_path("roles.json").read_text(encoding="utf-8"))
     return {label: tuple(cues) for label, cues in lists.items()}
 
@@ -98,14 +98,15 @@ def _matcher() -> PhraseMatcher:
 
 
 @cache
-def _any_cue() -> frozenset[str]:
+def _every_cue_word() -> frozenset[str]:
+    """The cue words of every role: a sentence with none of them needs no matcher."""
     return frozenset(cue for cues in _cue_lists().values() for cue in cues)
 
 
 def _cues(doc: Sentence) -> list[tuple[int, int, int]]:
     """The matches of roles.json's cues (label id, first word, word after it); a sentence with
     none of the cue words (two in three) makes no spaCy `Doc`."""
-    if _any_cue().isdisjoint(doc.words):
+    if _every_cue_word().isdisjoint(doc.words):
         return []
     matches: list[tuple[int, int, int]] = _matcher()(doc.doc())
     return matches
@@ -151,7 +152,8 @@ def _place_heads() -> tuple[str, ...]:
 
 @cache
 def _cue_words() -> frozenset[str]:
-    """The cue words of roles.json: no name runs across one (区卫生健康委|会同|区市场监管局)."""
+    """The co-operation and acting-on cue words of roles.json: no name runs across one
+    (区卫生健康委|会同|区市场监管局)."""
     return frozenset((*_cue_lists()["co"], *_cue_lists()["other"]))
 
 

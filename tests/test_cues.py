@@ -88,3 +88,12 @@ def test_every_role_cue_is_one_word_as_jieba_cuts_a_sentence() -> None:
         for cue in cues:
             assert segment(cue) == (cue,), cue
     assert [start for _, start, _ in _cues(make_doc("区应急局督促指导各街道开展检查。"))] == [3, 4]
+
+
+def test_no_cue_word_serves_two_roles() -> None:
+    """A word under two labels of roles.json would give two matches whose order the matcher
+    does not keep: each cue word has one role."""
+    from extractors.parties import _cue_lists
+
+    listed = [cue for cues in _cue_lists().values() for cue in cues]
+    assert len(listed) == len(set(listed))

@@ -99,9 +99,14 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-WARM_UP_NOTICE = "关于印发2025年工作要点的通知\n各单位：\n一、加强安全生产。区应急局牵头，6月底前完成10家企业检查。\n"
+# a task with a role cue (会同), so that spaCy's pipeline and the cue matcher are built here too
+WARM_UP_NOTICE = (
+    "关于印发2025年工作要点的通知\n各单位：\n"
+    "一、加强安全生产。区应急局牵头，会同区消防救援支队，6月底前完成10家企业检查。\n"
+)
 
 
 def warm_up() -> None:
-    """Load everything a first file would (jieba's dictionary, spaCy, the vocabularies)."""
+    """Load everything a first file would (jieba's dictionary, spaCy's pipeline and the cue
+    matcher, the vocabularies), so that the fork server holds them and no worker builds its own."""
     process(Path("warm-up.txt"), WARM_UP_NOTICE.encode("utf-8"))
