@@ -14,6 +14,7 @@ import datetime as dt
 import glob
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,4 +151,4 @@ def stamp(path: Path) -> Stamp | None:
         info = path.stat()
     except OSError:
         return None
-    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns) if path.is_file() else None
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns) if stat.S_ISREG(info.st_mode) else None
