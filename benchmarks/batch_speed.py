@@ -22,7 +22,10 @@ start and preload, on a first batch), writing each file's outputs, saving rows t
 a worker runs (load … store rows), measured one file after another in one process, twice: as
 the corpus comes (the 15 sample notices cycled, so the caches of sentences and lines a stage
 keeps find most of each copy done) and with those caches emptied before each file, as a folder of
-different notices would meet them.
+different notices would meet them; then, for each workbook a batch writes (the notice workbooks,
+汇总.xlsx, the 督办台账), its CPU time per page and how much of it is xlsxwriter's own
+(`xlsxwriter_share`): with pypdfium2's bare rate, the part of a page's cost no change to
+gongwen's code can remove while it writes the same files with the same libraries.
 
 One small notice: `gongwen extract` of a text notice of a page (--small, hd05 by default) in
 a process of its own, beside `import spacy, jieba, pydantic, pypdfium2`, taken in turn five times
@@ -68,7 +71,7 @@ sys.path.insert(0, str(ROOT))  # tests.typeset, the PDF typesetter the tests use
 
 from pipeline.batch import pool, runner, store  # noqa: E402
 from pipeline.batch.runner import run_batch  # noqa: E402
-from pipeline.batch.settings import Settings  # noqa: E402
+from pipeline.batch.settings import STORE_NAME, Settings  # noqa: E402
 
 # The parent's phases: where each is done (module or class, and the name of its function); the
 # 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its phase is the
@@ -85,6 +88,9 @@ LIBRARIES = "import spacy, jieba, pydantic, pypdfium2"  # what a small notice's 
 SMALL_NOTICE = ROOT / "data" / "raw" / "hd05_shandong_2024_luanfa1_xiaofang.txt"
 SMALL_RUNS = 5
 SAMPLE_SECONDS = 0.1  # between two samples of the memory of the process tree
+# the Worksheet methods gongwen calls, which `xlsxwriter_share` makes no-ops
+XLSXWRITER_CALLS = ("write", "set_", "merge_", "data_validation", "conditional_format", "autofilter", "freeze_panes",
+                    "repeat_", "print_area", "fit_to_pages", "hide_gridlines", "insert_")  # fmt: skip
 WORKER_STAGES = ("load", "normalise", "structure", "extract", "JSON", "workbook", "review page", "store rows")
 
 
@@ -135,6 +141,85 @@ def profile_worker(folder: Path) -> None:
         print(f"one worker, {pages} pages, {title}: {1000 * total / pages:.1f} ms a page ({pages / total:.0f} pages/s)")
         for name, spent in seconds.items():
             print(f"  {name:<12} {1000 * spent / pages:5.2f} ms a page  {100 * spent / total:3.0f} %")
+
+
+def xlsxwriter_share(folder: Path, batch_out: Path) -> None:
+    """Print the CPU milliseconds a page that each workbook a batch writes costs, and how much of
+    it is xlsxwriter's own: each writer timed as it is and with xlsxwriter's cell writes, sheet
+    settings and workbook close made no-ops (gongwen's code, which chooses the cells, still runs),
+    the least of three runs of each.  The notices are the corpus's; 汇总.xlsx and the 督办台账 are
+    written from a copy of the store a batch of it left in `batch_out`.  The 督办台账's figure
+    includes its calendar (.ics), which xlsxwriter has no part in."""
+    import datetime as dt
+
+    import xlsxwriter.workbook
+    import xlsxwriter.worksheet
+
+    from extractors.notice import extract
+    from extractors.plans import split_plans
+    from extractors.structure import parse_structure
+    from pipeline.batch.summary import write_summary
+    from pipeline.inputs.load import load_bytes
+    from pipeline.normalise import normalise
+    from pipeline.outputs.task_workbook import WorkbookReviews, build_xlsx
+    from pipeline.outputs.tracker import write_exported
+
+    notices, pages = [], 0
+    for path in sorted(folder.glob("*.pdf")):
+        source = load_bytes(path, path.read_bytes())
+        notices += [extract(plan) for plan in split_plans(parse_structure(normalise(source)))]
+        pages += source.page_count
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        shutil.copy(batch_out / STORE_NAME, scratch / STORE_NAME)
+        batch_store = store.Store(scratch / STORE_NAME)
+        batch_store.export_tracked(scratch / "tasks.jsonl")
+        reviews = WorkbookReviews()
+        for workbook in batch_out.glob("*.xlsx"):  # as the batch knows them: just written, no review
+            reviews.unreviewed(workbook)
+
+        def tracker() -> None:
+            (scratch / "督办台账.xlsx").unlink(missing_ok=True)  # an earlier one would be read back
+            write_exported(scratch / "tasks.jsonl", scratch / "督办台账.xlsx", scratch / "督办台账.ics",
+                           dt.date.today(), reviews)  # fmt: skip
+
+        writers: dict[str, Callable[[], Any]] = {
+            "notice workbooks": lambda: [build_xlsx(notice, {}) for notice in notices],
+            "汇总.xlsx": lambda: write_summary(batch_store, scratch / "汇总.xlsx", folder, reviews),
+            "督办台账": tracker,
+        }
+        least: dict[tuple[str, bool], float] = {}
+        for _ in range(3):
+            for name, write in writers.items():
+                for idle in (False, True):
+                    with _xlsxwriter_idle(xlsxwriter.worksheet.Worksheet, xlsxwriter.workbook.Workbook, idle):
+                        started = time.process_time()
+                        write()
+                        spent = time.process_time() - started
+                    least[name, idle] = min(least.get((name, idle), spent), spent)
+        batch_store.close()
+    print(f"the workbooks, {pages} pages: CPU ms a page, all / xlsxwriter's own")
+    for name in writers:
+        whole, own = least[name, False], least[name, False] - least[name, True]
+        print(f"  {name:<16} {1000 * whole / pages:5.2f} / {1000 * own / pages:5.2f}  ({100 * own / whole:3.0f} %)")
+
+
+@contextmanager
+def _xlsxwriter_idle(worksheet: type, workbook: type, idle: bool) -> Iterator[None]:
+    """With `idle`, xlsxwriter's worksheet writes and settings and its workbook's close do nothing."""
+    names = [name for name in vars(worksheet) if name.startswith(XLSXWRITER_CALLS)] if idle else []
+    originals = {name: vars(worksheet)[name] for name in names}
+    close = vars(workbook)["close"]
+    for name in names:
+        setattr(worksheet, name, lambda *args, **kwargs: 0)
+    if idle:
+        workbook.close = lambda self: None  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(worksheet, name, original)
+        workbook.close = close  # type: ignore[attr-defined]
 
 
 def text_caches() -> list[Any]:
@@ -337,11 +422,13 @@ def main() -> None:
     parser.add_argument("--small", type=Path, default=SMALL_NOTICE, help="the small notice (data/raw's hd05)")
     parser.add_argument("--make-corpus", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_corpus:
         return make_corpus(args.corpus, args.pages)
     if args.profile_worker:
-        return profile_worker(args.corpus)
+        profile_worker(args.corpus)
+        return xlsxwriter_share(args.corpus, args.batch_out) if args.batch_out else None
     with tempfile.TemporaryDirectory() as scratch:
         corpus = args.corpus or Path(scratch) / "corpus"
         command = [sys.executable, __file__, "--make-corpus", "--corpus", str(corpus), "--pages", str(args.pages)]
@@ -363,7 +450,8 @@ def main() -> None:
         extract_cpu, import_cpu = small_notice(args.small.resolve(), Path(scratch) / "small")
         profile = ""
         if args.profile:  # in a process of its own, like the corpus: this one never loads the pipeline
-            command = [sys.executable, __file__, "--profile-worker", "--corpus", str(corpus)]
+            command = [sys.executable, __file__, "--profile-worker", "--corpus", str(corpus), "--batch-out",
+                       str(settings.out_dir)]  # fmt: skip
             profile = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     print(f"corpus: {files} PDFs, {pages} pages; {args.workers} workers; {psutil.cpu_count()} CPUs")
     print(f"pypdfium2 text alone      {bare_pages / bare_seconds:8.0f} pages/s")
