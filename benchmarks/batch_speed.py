@@ -47,6 +47,7 @@ them is the rate two otherwise idle cores would give the batch if it kept both b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import functools
 import inspect
@@ -72,6 +73,7 @@ sys.path.insert(0, str(ROOT))  # tests.typeset, the PDF typesetter the tests use
 from pipeline.batch import pool, runner, store  # noqa: E402
 from pipeline.batch.runner import run_batch  # noqa: E402
 from pipeline.batch.settings import STORE_NAME, Settings  # noqa: E402
+from pipeline.textwidth import excel_width  # noqa: E402
 
 # The parent's phases: where each is done (module or class, and the name of its function); the
 # 督办台账 is written in a process of its own while the parent writes 汇总.xlsx: its phase is the
@@ -88,9 +90,7 @@ LIBRARIES = "import spacy, jieba, pydantic, pypdfium2"  # what a small notice's 
 SMALL_NOTICE = ROOT / "data" / "raw" / "hd05_shandong_2024_luanfa1_xiaofang.txt"
 SMALL_RUNS = 5
 SAMPLE_SECONDS = 0.1  # between two samples of the memory of the process tree
-# the Worksheet methods gongwen calls, which `xlsxwriter_share` makes no-ops
-XLSXWRITER_CALLS = ("write", "set_", "merge_", "data_validation", "conditional_format", "autofilter", "freeze_panes",
-                    "repeat_", "print_area", "fit_to_pages", "hide_gridlines", "insert_")  # fmt: skip
+SHARE_RUNS = 5  # of each workbook, as it is and without xlsxwriter's work: the least of each
 WORKER_STAGES = ("load", "normalise", "structure", "extract", "JSON", "workbook", "review page", "store rows")
 
 
@@ -147,13 +147,11 @@ def xlsxwriter_share(folder: Path, batch_out: Path) -> None:
     """Print the CPU milliseconds a page that each workbook a batch writes costs, and how much of
     it is xlsxwriter's own: each writer timed as it is and with xlsxwriter's cell writes, sheet
     settings and workbook close made no-ops (gongwen's code, which chooses the cells, still runs),
-    the least of three runs of each.  The notices are the corpus's; 汇总.xlsx and the 督办台账 are
+    the least of `SHARE_RUNS` runs of each.  The notices are the corpus's; 汇总.xlsx and the 督办台账 are
     written from a copy of the store a batch of it left in `batch_out`.  The 督办台账's figure
     includes its calendar (.ics), which xlsxwriter has no part in."""
     import datetime as dt
-
-    import xlsxwriter.workbook
-    import xlsxwriter.worksheet
+    import gc
 
     from extractors.notice import extract
     from extractors.plans import split_plans
@@ -169,6 +167,7 @@ def xlsxwriter_share(folder: Path, batch_out: Path) -> None:
         source = load_bytes(path, path.read_bytes())
         notices += [extract(plan) for plan in split_plans(parse_structure(normalise(source)))]
         pages += source.page_count
+    gc.freeze()  # the notices live throughout: the collections timed below need not walk them
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         shutil.copy(batch_out / STORE_NAME, scratch / STORE_NAME)
@@ -189,37 +188,42 @@ def xlsxwriter_share(folder: Path, batch_out: Path) -> None:
             "督办台账": tracker,
         }
         least: dict[tuple[str, bool], float] = {}
-        for _ in range(3):
+        for _ in range(SHARE_RUNS):
             for name, write in writers.items():
                 for idle in (False, True):
-                    with _xlsxwriter_idle(xlsxwriter.worksheet.Worksheet, xlsxwriter.workbook.Workbook, idle):
+                    with _xlsxwriter_idle() if idle else contextlib.nullcontext():
+                        gc.collect()  # the last run's workbook, in reference cycles, is not freed in this one
                         started = time.process_time()
                         write()
+                        gc.collect()
                         spent = time.process_time() - started
                     least[name, idle] = min(least.get((name, idle), spent), spent)
         batch_store.close()
     print(f"the workbooks, {pages} pages: CPU ms a page, all / xlsxwriter's own")
     for name in writers:
         whole, own = least[name, False], least[name, False] - least[name, True]
-        print(f"  {name:<16} {1000 * whole / pages:5.2f} / {1000 * own / pages:5.2f}  ({100 * own / whole:3.0f} %)")
+        label = name + " " * (16 - excel_width(name))  # CJK characters take two columns
+        print(f"  {label} {1000 * whole / pages:5.2f} / {1000 * own / pages:5.2f}  ({100 * own / whole:3.0f} %)")
 
 
 @contextmanager
-def _xlsxwriter_idle(worksheet: type, workbook: type, idle: bool) -> Iterator[None]:
-    """With `idle`, xlsxwriter's worksheet writes and settings and its workbook's close do nothing."""
-    names = [name for name in vars(worksheet) if name.startswith(XLSXWRITER_CALLS)] if idle else []
-    originals = {name: vars(worksheet)[name] for name in names}
-    close = vars(workbook)["close"]
-    for name in names:
-        setattr(worksheet, name, lambda *args, **kwargs: 0)
-    if idle:
-        workbook.close = lambda self: None  # type: ignore[attr-defined]
+def _xlsxwriter_idle() -> Iterator[None]:
+    """Every public method of xlsxwriter's worksheets, and its workbook's close, doing nothing
+    while the block runs (making a workbook, its formats, sheets and charts still runs)."""
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    originals = {name: method for name, method in vars(Worksheet).items() if not name.startswith("_")}
+    close = Workbook.close
     try:
+        for name in originals:
+            setattr(Worksheet, name, lambda *args, **kwargs: 0)
+        Workbook.close = lambda self: None
         yield
     finally:
-        for name, original in originals.items():
-            setattr(worksheet, name, original)
-        workbook.close = close  # type: ignore[attr-defined]
+        for name, method in originals.items():
+            setattr(Worksheet, name, method)
+        Workbook.close = close
 
 
 def text_caches() -> list[Any]:
@@ -428,7 +432,9 @@ def main() -> None:
         return make_corpus(args.corpus, args.pages)
     if args.profile_worker:
         profile_worker(args.corpus)
-        return xlsxwriter_share(args.corpus, args.batch_out) if args.batch_out else None
+        if args.batch_out:
+            xlsxwriter_share(args.corpus, args.batch_out)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         corpus = args.corpus or Path(scratch) / "corpus"
         command = [sys.executable, __file__, "--make-corpus", "--corpus", str(corpus), "--pages", str(args.pages)]
