@@ -1046,15 +1046,21 @@ def _assignment_parts(text: str) -> Iterator[tuple[str, int]]:
 
 
 def assigned_time(text: str) -> tuple[str, int] | None:
-    """The time an assignment says its tasks are due (（责任单位：……；完成时限：9月底前）) and its
-    offset in `text`, or None."""
-    found = _time_label().search(text)
+    """The time an assignment says its tasks are due (（责任单位：……；完成时限：9月底前）, or
+    unlabelled beside its units: （区金融办，年底前）) and its offset in `text`, or None."""
+    found = _time_label().search(text) or _time_beside_units().search(text)
     return (found["time"], found.start("time")) if found else None
 
 
 @cache
 def _time_label() -> re.Pattern[str]:
     return re.compile(_rules()["roles"]["time_label"])
+
+
+@cache
+def _time_beside_units() -> re.Pattern[str]:
+    time = table("tasks.toml")["bracket_assignment"]["time"]
+    return re.compile(rf"(?<=[（(，,；;\s])(?P<time>{time})(?=[）)，,；;\s])")
 
 
 def standing_assignment(text: str, offset: int) -> tuple[str, int] | None:

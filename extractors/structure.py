@@ -137,8 +137,10 @@ def _mark_items(paras: list[_Para]) -> None:
         if title is None:
             para.item = True
         elif _only_assignments(rest[title[1] :]):  # the title is all there is
-            ends_sentence = rest.rstrip().endswith(tuple(SENTENCE_MARKS))
-            assigned = assignment_bracket().search(rest) is not None or bool(rest[title[1] :].strip())
+            ends_sentence = time_bracket().sub("", rest).rstrip().endswith(tuple(SENTENCE_MARKS))
+            assigned = assignment_bracket().search(rest) is not None or bool(
+                time_bracket().sub("", rest[title[1] :]).strip()
+            )
             para.item = assigned or (ends_sentence and _nothing_under(paras, index, found[1]))
     share = table("headings.toml")["limits"]["item_style_share"]
     for numbered in styles.values():
@@ -148,8 +150,9 @@ def _mark_items(paras: list[_Para]) -> None:
 
 
 def _only_assignments(text: str) -> bool:
-    """Nothing but units assigned, in brackets or written out (牵头单位：市供水集团；配合单位：……)."""
-    rest = assignment_bracket().sub("", text)
+    """Nothing but units assigned, in brackets or written out (牵头单位：市供水集团；配合单位：……),
+    and the time they are due (（9月底前）)."""
+    rest = time_bracket().sub("", assignment_bracket().sub("", text))
     return all(
         _rule("tasks.toml", "bracket_assignment", "sentence").fullmatch(part.strip())
         for part in re.split(r"[。；;]", rest)
@@ -167,6 +170,7 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
         return following.kind is None and (
             is_org_line(following.text)
             or assignment_bracket().fullmatch(following.text.strip()) is not None  # its units, on a line of their own
+            or _only_assignments(following.text)  # 责任单位：区生态环境局
             or _rule("tasks.toml", "closing", "pattern").match(following.text) is not None
             or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
         )
@@ -193,9 +197,16 @@ def assignment_bracket() -> re.Pattern[str]:
     rules = table("tasks.toml")["bracket_assignment"]
     suffixes = alternation(words("org_suffixes.txt"))
     name = rf"(?:[^（）()、，,；;：:。！？\s]|[（(][^（）()]{{1,8}}[）)]){{1,30}}?(?:{suffixes})"  # 各县（区）人民政府
-    remark = alternation(rules["remark_openers"])
-    units = rf"[（(](?!{remark}){name}(?:[、，,；;]{name}){{0,{rules['max_units'] - 1}}}[）)]"
+    remark, time = alternation(rules["remark_openers"]), rules["time"]
+    listed = rf"{name}(?:[、，,；;]{name}){{0,{rules['max_units'] - 1}}}"
+    units = rf"[（(](?!{remark})(?:(?:{time})[，,；;\s])?{listed}(?:[，,；;\s](?:{time}))?[）)]"
     return re.compile(f"{rules['pattern']}|{units}")
+
+
+@cache
+def time_bracket() -> re.Pattern[str]:
+    """A bracket of nothing but the time an item is due: （9月底前）, （2025年12月底前完成）."""
+    return re.compile(rf"[（(](?:{table('tasks.toml')['bracket_assignment']['time']})[）)]")
 
 
 @cache

@@ -289,12 +289,36 @@ def test_numbered_items_are_tasks_with_their_number_in_the_section_path() -> Non
         ("5. 食堂从业人员持健康证上岗。\n（区民政局牵头，区市场监管局配合）", ["食堂从业人员持健康证上岗"]),
         # a remark in brackets is no assignment
         ("4.组织职业院校（含技工院校）开展消防演练。", ["组织职业院校（含技工院校）开展消防演练"]),
+        # units with the time they are due, or the time alone, after the item's one sentence
+        ("1.开展高校毕业生就业服务，组织招聘会不少于30场。（区人社局，年底前）", ["开展高校毕业生就业服务，组织招聘会不少于30场"]),
+        ("3.完成区级非遗代表性项目名录评审。（9月底前）\n4.推进文物保护。", ["完成区级非遗代表性项目名录评审。（9月底前）", "推进文物保护"]),
+        ("2.完成全区河道保洁。（2025年12月底前完成）", ["完成全区河道保洁。（2025年12月底前完成）"]),
+        ("5.开展扬尘专项检查，全年抽查工地不少于300家次。\n责任单位：区生态环境局", ["开展扬尘专项检查，全年抽查工地不少于300家次"]),
+        # a stage's time after its title, with items under it, stays the heading's
+        ("（一）部署发动。（2025年3月底前）\n1.制定实施方案。\n2.召开动员会议。", ["制定实施方案", "召开动员会议"]),
     ],
 )  # fmt: skip
 def test_a_numbered_item_is_a_task_and_a_title_a_heading(tmp_path: Path, item: str, tasks: list[str]) -> None:
     """An item is a task quoted without its number when its text reads as a sentence, joins clauses
     before going on, carries a bracket of units, or has nothing under it; a short title is a heading."""
     assert notice(tmp_path, "一、主要任务\n" + item + "\n") == tasks
+
+
+@pytest.mark.parametrize(
+    "item, lead, due",
+    [
+        ("1.开展就业服务，组织招聘会不少于30场。（区人社局，年底前）", "区人社局", "年底前"),
+        ("2.上线数字展厅（区博物馆，10月底前完成）", "区博物馆", "10月底前"),
+        ("3.完成名录评审（区人社局牵头，区民政局配合；2025年6月底前）", "区人社局", "2025年6月底前"),
+    ],
+)
+def test_an_assignment_bracket_gives_its_units_and_the_time_beside_them(
+    tmp_path: Path, item: str, lead: str, due: str
+) -> None:
+    notice(tmp_path, f"一、主要任务\n{item}\n")
+    (task,) = notice_of(tmp_path / "notice.txt").tasks
+    assert [p.name for p in task.parties if p.role == "lead"] == [lead]
+    assert [d.text for d in task.deadlines] == [due]
 
 
 def test_a_run_in_heading_is_the_section_title(tmp_path: Path) -> None:
