@@ -195,6 +195,8 @@ def _repairs() -> dict[str, Any]:
 def _parts(word: str, repairs: dict[str, Any]) -> tuple[str, ...]:
     """由区, 各镇, 局要, 部等: two words jieba's dictionary glues into one; 由水, 委在, 长由, 局与市:
     words its HMM glues, which it does not know and which hold a preposition or a modal."""
+    if word in repairs["keep_whole"]:
+        return (word,)
     if len(word) == 2:
         level = word[0] in repairs["split_prepositions"] and word[1] in repairs["split_levels"]
         suffix = word[0] in repairs["split_suffixes"] and word[1] in repairs["split_followers"]
