@@ -1149,9 +1149,15 @@ def name_key(name: str) -> str:
 
 def without_place(name: str) -> str:
     """上海市青浦区卫生健康委员会 → 区卫生健康委员会: the place names before a body's level go."""
-    levels = alternation(_rules()["issuer"]["levels"])
-    place = re.compile(rf"^(?:{levels})?(?:(?![和与及])[\u4e00-\u9fff]){{2,8}}?(?=(?:{levels}))")  # not 住房和城|乡
+    rules = _rules()["issuer"]
+    levels = alternation(rules["levels"])
+    place = re.compile(
+        rf"^(?P<level>{levels})?(?P<place>(?:(?![和与及])[\u4e00-\u9fff]){{2,8}}?)(?=(?:{levels}))"
+    )  # not 住房和城|乡
     while (match := place.match(name)) and match.end() < len(name) - 3:
+        word = match["place"][-1] + name[match.end()]
+        if match["level"] is None and re.match(levels, match["place"]) and word in rules["level_words"]:
+            break  # 区城|市管理委员会: 城市 is a word of the body's name
         name = name[match.end() :]
     return name
 

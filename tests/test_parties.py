@@ -330,6 +330,11 @@ def test_the_issuer_in_the_form_the_notice_uses() -> None:
     assert issuer_forms(["柳林区住房和城乡建设局"], "区住建局要对起重机械开展检查")[1] == "区住建局"
     # a government's committee goes by the committee alone
     assert issuer_forms(["滨江市人民政府安全生产委员会办公室"], "市安委办牵头开展考核")[1] == "市安委办"
+    # 城市, 城乡 after a level are words of the body's name, not a place 区城 (but 聊城 + 市 is one)
+    assert issuer_forms(["滨江区城市管理委员会"], "开展市容环境整治")[1] == "区城市管理委员会"
+    assert issuer_forms(["宁波市鄞州区城乡建设局"], "推进老旧小区改造")[1] == "区城乡建设局"
+    assert issuer_forms(["山东省聊城市城市管理局"], "开展占道经营整治")[1] == "市城市管理局"
+    assert issuer_forms(["济南市市中区教育局"], "开展校园安全检查")[1] == "区教育局"
 
 
 def test_canonical_names_join_short_and_long_forms() -> None:
