@@ -141,12 +141,17 @@ def _mark_items(paras: list[_Para]) -> None:
             assigned = assignment_bracket().search(rest) is not None or bool(
                 time_bracket().sub("", rest[title[1] :]).strip()
             )
-            para.item = assigned or (ends_sentence and _nothing_under(paras, index, found[1]))
+            para.item = (assigned or ends_sentence) and _nothing_under(paras, index, found[1])
     share = table("headings.toml")["limits"]["item_style_share"]
     for numbered in styles.values():
         if sum(para.item for para in numbered) >= share * len(numbered):
             for para in numbered:
                 para.item = True
+
+
+def is_assignment_line(text: str) -> bool:
+    """A line of nothing but units assigned and the time they are due: 责任单位：区住建委、区绿化市容局."""
+    return bool(text.strip()) and _only_assignments(text)
 
 
 def _only_assignments(text: str) -> bool:

@@ -192,7 +192,7 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     for index, block in enumerate(doc.blocks):
         if index in sections:
             current = sections[index]
-            units.restart(current)
+            units.restart(current, _heading_assignment(doc, block))
         elif block.kind in ("plan_title", "title", "signature"):
             current, header = None, []
             findings = block.kind == "plan_title" and _lists_findings(doc.text_of(block))
@@ -218,9 +218,18 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
     return _without_restated_rows(drafts)
 
 
+def _heading_assignment(doc: Document, block: Block) -> tuple[str, int] | None:
+    """The units a heading assigns to every task under it, and their offset: （一）推进挥发性有机物
+    综合治理（牵头单位：区生态环境局；配合单位：区经委、各街镇）."""
+    found = _compiled()["assignment"].search(doc.text.text, block.start, block.end)
+    return (found.group(), found.start()) if found else None
+
+
 class _Assignments:
     """The tasks an assignment of units covers: those since the one before it in the same item
-    (section).  Assignments one after the other (牵头单位：……。配合单位：……。) cover the same tasks."""
+    (section).  Assignments one after the other (牵头单位：……。配合单位：……。) cover the same tasks.
+    One that comes before any task of its section, in its heading or on a line under it, covers
+    the tasks that follow in the section and the sections below it, unless a task has its own."""
 
     def __init__(self, drafts: list[TaskDraft]) -> None:
         self.drafts = drafts
@@ -229,10 +238,24 @@ class _Assignments:
         self.standing: tuple[str, int] | None = None  # units every assignment from here on covers
         self.enumeration = _Enumeration()  # the enumeration the section's items continue, line after line
         self.list_head: int | None = None  # the task announcing the numbered list being read
+        self.path: tuple[str, ...] = ()  # the section being read
+        self.ahead: dict[tuple[str, ...], tuple[str, int]] = {}  # by section path: its units for the tasks to come
 
-    def restart(self, section: Section | None = None) -> None:
+    def restart(self, section: Section | None = None, assigned: tuple[str, int] | None = None) -> None:
+        """A new section (its heading's units `assigned`), or none: a title, a signature."""
         self.open, self.covered = [], []
+        self.path = tuple(section.path) if section else ()
+        if section is None:
+            self.ahead = {}
+        elif assigned is not None:
+            self.ahead[self.path] = assigned
         self.enumeration = _Enumeration(carried=self._announcing(section))
+
+    def _inherited(self) -> tuple[str, int] | None:
+        """The units assigned ahead to the section being read or the nearest one above it."""
+        return next(
+            (self.ahead[self.path[:n]] for n in range(len(self.path), 0, -1) if self.path[:n] in self.ahead), None
+        )
 
     def _announcing(self, section: Section | None) -> int | None:
         """The task that announces the numbered list a new section below it is an item of (各街道要
@@ -248,19 +271,25 @@ class _Assignments:
         return None
 
     def task(self, draft: TaskDraft) -> None:
-        self.drafts.append(draft)
+        inherited = self._inherited()
+        self.drafts.append(replace(draft, assignments=(*draft.assignments, inherited)) if inherited else draft)
         self.open.append(len(self.drafts) - 1)
         self.covered = []
 
     def assign(self, assignment: tuple[str, int]) -> None:
-        self.covered = self.covered or self.open
         self.standing = standing_assignment(*assignment) or self.standing
+        if not self.covered and not self.open and self.path:  # before any task: for those to come
+            self.ahead[self.path] = assignment
+            return
+        self.covered = self.covered or self.open
+        inherited = self._inherited()
         for member in self.covered:
             draft = self.drafts[member]
             added = [assignment]
             if self.standing is not None and self.standing not in draft.assignments:
                 added.append(self.standing)
-            self.drafts[member] = replace(draft, assignments=(*draft.assignments, *added))
+            own = tuple(a for a in draft.assignments if a != inherited)  # a task's own units, not its section's
+            self.drafts[member] = replace(draft, assignments=(*own, *added))
         self.open = []
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.structure import is_doc_number_line, is_org_line
+from extractors.structure import is_assignment_line, is_doc_number_line, is_org_line
 from extractors.vocab import heading_style, notice_pattern, notice_search, table, words
 from pipeline.textwidth import ems, is_wide
 from schemas.source import NormText, Paragraph, SourceLine, SourceText
@@ -34,6 +34,7 @@ _TRAILING_REMARK = re.compile(
     r"[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$"
 )  # （责任单位：各县（区）住建局） holds a bracket too
 _TITLE_REMARK = re.compile(r"[（(][^（）()]*[）)]$")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
 @dataclass(slots=True)
@@ -324,7 +325,12 @@ def _continues(previous: _Line, line: _Line, full_width: float | None, previous_
     if _ends_sentence(prev_text, rules) and is_org_line(text):
         return False  # a signature after the notice's last sentence, however wide the lines
     heading = heading_style(prev_text) is not None and not _runs_in(prev_text, rules)
-    open_ended = not _ends_sentence(prev_text, rules) and not heading and not _ends_title(so_far, rules)
+    open_ended = (
+        not _ends_sentence(prev_text, rules)
+        and not heading
+        and not _ends_title(so_far, rules)
+        and not is_assignment_line(prev_text)  # 责任单位：区住建委: a line of its own, unless full
+    )
     width = ems(prev_text)
     if previous.source.reaches_margin is not None:  # PDF: the layout knows
         before, after = previous.source.size, line.source.size
@@ -360,7 +366,8 @@ def _runs_in(heading: str, rules: _JoinRules) -> bool:
     """A heading line whose title ends on the line and whose first sentence follows it (not the
     colon of its number, 第三阶段：2025年7月至9月, nor the one before its time, ……阶段：2025年10月-12月)."""
     found = heading_style(heading)
-    title = rules.heading_time.sub("", heading[found[2].end() :] if found else heading)[:-1]
+    title = rules.heading_time.sub("", heading[found[2].end() :] if found else heading)
+    title = _BRACKETED.sub("", title)[:-1]  # not the marks of ……治理（牵头单位：区生态环境局；配合单位：……）
     return any(mark in title for mark in rules.sentence_end)
 
 

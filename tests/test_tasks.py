@@ -321,6 +321,30 @@ def test_an_assignment_bracket_gives_its_units_and_the_time_beside_them(
     assert [d.text for d in task.deadlines] == [due]
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("（一）推进挥发性有机物综合治理（牵头单位：区生态环境局；配合单位：区经委、各街镇）\n"
+         "完成10家重点企业VOCs深度治理。开展汽修行业专项检查。",
+         [("完成10家重点企业VOCs深度治理", [("区生态环境局", "lead"), ("区经委", "co"), ("街镇", "co")]),
+          ("开展汽修行业专项检查", [("区生态环境局", "lead"), ("区经委", "co"), ("街镇", "co")])]),
+        ("（二）加强扬尘污染防治\n责任单位：区住建委、区绿化市容局\n推进建筑工地扬尘在线监测全覆盖。",
+         [("推进建筑工地扬尘在线监测全覆盖", [("区住建委", "lead"), ("区绿化市容局", "co")])]),
+        # the items below the heading have its units, unless they name their own
+        ("（三）强化噪声管控（牵头单位：区生态环境局）\n1.开展夜间施工噪声专项检查。\n2.完成噪声地图编制。（责任单位：区规划资源局）",
+         [("开展夜间施工噪声专项检查", [("区生态环境局", "lead")]), ("完成噪声地图编制", [("区规划资源局", "lead")])]),
+    ],
+)  # fmt: skip
+def test_units_a_heading_assigns_cover_the_tasks_under_it(
+    tmp_path: Path, body: str, expected: list[tuple[str, list[tuple[str, str]]]]
+) -> None:
+    """Units in a heading's bracket, or on a line of their own under it, go to every task that
+    follows in its section and the items below it; an item's own units take their place."""
+    notice(tmp_path, "一、重点任务\n" + body + "\n")
+    record = notice_of(tmp_path / "notice.txt")
+    assert [(t.text, [(p.name, p.role) for p in t.parties]) for t in record.tasks] == expected
+
+
 def test_a_run_in_heading_is_the_section_title(tmp_path: Path) -> None:
     """（二）做好……的落实工作。要尽快…… — the first clause is the title when the item goes on."""
     body = (
