@@ -158,11 +158,7 @@ def _only_assignments(text: str) -> bool:
     """Nothing but units assigned, in brackets or written out (牵头单位：市供水集团；配合单位：……),
     and the time they are due (（9月底前）)."""
     rest = time_bracket().sub("", assignment_bracket().sub("", text))
-    return all(
-        _rule("tasks.toml", "bracket_assignment", "sentence").fullmatch(part.strip())
-        for part in re.split(r"[。；;]", rest)
-        if part.strip()
-    )
+    return all(assignment_sentence().fullmatch(part.strip()) for part in re.split(r"[。；;]", rest) if part.strip())
 
 
 def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
@@ -200,12 +196,27 @@ def assignment_bracket() -> re.Pattern[str]:
     """A bracket that assigns units to an item: （牵头单位：……；配合单位：……）, （……按职责分工负责）,
     or one of nothing but units' names (（市公安局交警支队、市交通运输局、市住建局））."""
     rules = table("tasks.toml")["bracket_assignment"]
-    suffixes = alternation(words("org_suffixes.txt"))
-    name = rf"(?:[^（）()、，,；;：:。！？\s]|[（(][^（）()]{{1,8}}[）)]){{1,30}}?(?:{suffixes})"  # 各县（区）人民政府
-    remark, time = alternation(rules["remark_openers"]), rules["time"]
-    listed = rf"{name}(?:[、，,；;]{name}){{0,{rules['max_units'] - 1}}}"
+    remark, time, listed = alternation(rules["remark_openers"]), rules["time"], _unit_list()
     units = rf"[（(](?!{remark})(?:(?:{time})[，,；;\s])?{listed}(?:[，,；;\s](?:{time}))?[）)]"
     return re.compile(f"{rules['pattern']}|{units}")
+
+
+@cache
+def assignment_sentence() -> re.Pattern[str]:
+    """Units assigned in a sentence of their own, after the item they belong to: 牵头单位：区应急局,
+    完成时限：2025年6月30日, 区住建委、区城管执法局按职责分工负责, 人事科、区教育学院负责,
+    由区政务服务办牵头，区大数据中心、区司法局配合."""
+    rules = table("tasks.toml")["bracket_assignment"]
+    part = rf"由?{_unit_list()}(?:{alternation(rules['units_verbs'])})"
+    return re.compile(rf"{rules['sentence']}|{part}(?:[，,；;]{part})*")
+
+
+@cache
+def _unit_list() -> str:
+    """A pattern of a list of units' names (each ending as a body's name does)."""
+    suffixes = alternation(words("org_suffixes.txt"))
+    name = rf"(?:[^（）()、，,；;：:。！？\s]|[（(][^（）()]{{1,8}}[）)]){{1,30}}?(?:{suffixes})"  # 各县（区）人民政府
+    return rf"{name}(?:[、，,；;]{name}){{0,{table('tasks.toml')['bracket_assignment']['max_units'] - 1}}}"
 
 
 @cache
@@ -445,8 +456,12 @@ def _title_of(rest: str) -> tuple[str, int] | None:
     None when the text reads as a sentence (a numbered item), not a title.
     """
     stop = _title_stop(rest)
-    if stop is not None and _rule("normalise.toml", "join", "heading_time").search(rest.rstrip()):
-        stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's
+    if (
+        stop is not None
+        and rest[stop] in "：:"
+        and _rule("normalise.toml", "join", "heading_time").search(rest.rstrip())
+    ):
+        stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's (not ……。完成时限：三季度末)
     title_end = stop if stop is not None else len(rest)
     max_chars, sentence = _title_limits()
     if title_end > max_chars or title_end == 0 or sentence.search(rest[:title_end]):

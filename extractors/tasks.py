@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from extractors.nlp import tag_of
 from extractors.parties import standing_assignment
 from extractors.segment import segment
-from extractors.structure import assignment_bracket, column_roles
+from extractors.structure import assignment_bracket, assignment_sentence, column_roles
 from extractors.vocab import notice_pattern, table
 from extractors.vocab import words as word_list
 from schemas.document import Block, Document
@@ -119,7 +119,7 @@ def _compiled() -> dict[str, re.Pattern[str]]:
         "copula": re.compile(rules["descriptive"]["copula"]),
         "past_year": re.compile(rules["descriptive"]["past_year"]),
         "assignment": assignment_bracket(),
-        "assignment_sentence": re.compile(rules["bracket_assignment"]["sentence"]),
+        "assignment_sentence": assignment_sentence(),
         "vocative": re.compile(rules["address"]["vocative"]),
         "closing": re.compile(rules["closing"]["pattern"]),
         "convention": re.compile(rules["convention"]["pattern"]),

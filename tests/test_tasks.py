@@ -322,6 +322,36 @@ def test_an_assignment_bracket_gives_its_units_and_the_time_beside_them(
 
 
 @pytest.mark.parametrize(
+    "item, text, parties, due",
+    [
+        ("1.完成河道整治5公里。区水务局负责。", "完成河道整治5公里", [("区水务局", "lead")], []),
+        ("2.组织新入职教师参加规范化培训。人事科、区教育学院负责。", "组织新入职教师参加规范化培训",
+         [("人事科", "lead"), ("区教育学院", "co")], []),
+        ("3.上线10个“一件事”场景。由区政务服务办牵头，区大数据中心、区司法局配合。", "上线10个“一件事”场景",
+         [("区政务服务办", "lead"), ("区大数据中心", "co"), ("区司法局", "co")], []),
+        ("4.组建应急救援队伍3支。完成时限：2025年6月30日。责任单位：区应急局；协同单位：区民防办。",
+         "组建应急救援队伍3支", [("区应急局", "lead"), ("区民防办", "co")], ["2025年6月30日"]),
+        ("5.推进垃圾分类。责任单位：区农业农村委；配合单位：区文旅局；完成时限：三季度末", "推进垃圾分类",
+         [("区农业农村委", "lead"), ("区文旅局", "co")], ["三季度末"]),
+        # a unit that does the work is no assignment
+        ("6.区水务局负责做好防汛准备。", "区水务局负责做好防汛准备", [("区水务局", "lead")], []),
+    ],
+)  # fmt: skip
+def test_units_and_times_written_out_after_an_item_are_its_own(
+    tmp_path: Path, item: str, text: str, parties: list[tuple[str, str]], due: list[str]
+) -> None:
+    """A sentence of nothing but units and their roles, or a labelled 完成时限, after an item's
+    sentence assigns them to it: it is no task of its own (应急 is no modal either)."""
+    notice(tmp_path, "一、主要任务\n" + item + "\n")
+    (task,) = notice_of(tmp_path / "notice.txt").tasks
+    assert (task.text, [(p.name, p.role) for p in task.parties], [d.text for d in task.deadlines]) == (
+        text,
+        parties,
+        due,
+    )
+
+
+@pytest.mark.parametrize(
     "body, expected",
     [
         ("（一）推进挥发性有机物综合治理（牵头单位：区生态环境局；配合单位：区经委、各街镇）\n"
