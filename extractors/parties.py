@@ -1023,8 +1023,8 @@ def assignment_parties(text: str) -> list[FoundParty]:
     led = any(p.role == "lead" for p in found)
     for units, start in guides:
         found += _listed(units, start, "co" if led else "listed")
-    if not found and not guides:  # （A、B、C）: units and no role word, the first leading
-        units = text.strip("（）()【】 ")
+    if not found and not guides:  # （A、B、C）, ——A、B: units and no role word, the first leading
+        units = text.strip("（）()【】 —－-")
         found = _listed(units, text.find(units), "listed")
     return _best_roles(found)
 
@@ -1060,7 +1060,7 @@ def _time_label() -> re.Pattern[str]:
 @cache
 def _time_beside_units() -> re.Pattern[str]:
     time = table("tasks.toml")["bracket_assignment"]["time"]
-    return re.compile(rf"(?<=[（(，,；;\s])(?P<time>{time})(?=[）)，,；;\s])")
+    return re.compile(rf"(?<=[（(，,；;\s])(?P<time>{time})(?=[）)，,；;\s]|$)")
 
 
 def standing_assignment(text: str, offset: int) -> tuple[str, int] | None:

@@ -205,10 +205,11 @@ def assignment_bracket() -> re.Pattern[str]:
 def assignment_sentence() -> re.Pattern[str]:
     """Units assigned in a sentence of their own, after the item they belong to: 牵头单位：区应急局,
     完成时限：2025年6月30日, 区住建委、区城管执法局按职责分工负责, 人事科、区教育学院负责,
-    由区政务服务办牵头，区大数据中心、区司法局配合."""
+    由区政务服务办牵头，区大数据中心、区司法局配合, ——区文旅局，11月底前."""
     rules = table("tasks.toml")["bracket_assignment"]
     part = rf"由?{_unit_list()}(?:{alternation(rules['units_verbs'])})"
-    return re.compile(rf"{rules['sentence']}|{part}(?:[，,；;]{part})*")
+    signed = rf"[—－-]{{1,2}}{_unit_list()}(?:[，,；;\s](?:{rules['time']}))?"  # ……的80%。——区规划资源局
+    return re.compile(rf"{rules['sentence']}|{part}(?:[，,；;]{part})*|{signed}")
 
 
 @cache
