@@ -216,7 +216,12 @@ def _one_name(doc: Sentence, first: int, places: bool = False) -> int | None:
             named_on = (  # 区|退役军人|事务局: a verb's set phrase that names a field (not 依法办理)
                 index + 1 < len(doc) and _ends_name(doc[index + 1]) and tag_of(token.text[:2]) == "v"
             )
-            ends = _barrier(token) or not is_nominal(token) or (_opens_predicate(token) and not named_on)
+            # after a level alone, a verb before the suffix names the field: 区|文化|执法|大队, 区|投促|中心,
+            # 区|政务|服务|办 (not 区教育局|指导|学校, where a name has ended)
+            field = last == first and len(doc[first]) == 1 and (named_on or _glued_to_suffix(doc, index))
+            ends = (
+                _barrier(token) or (not is_nominal(token) and not field) or (_opens_predicate(token) and not named_on)
+            )
             if ends and not _joins_fields(doc, first, index + 1):
                 break  # 民政部门|依法办理: a set phrase opens the predicate
         elif token.text == "的":  # 有条件的其他单位: only after an opener
