@@ -35,7 +35,7 @@ def extract(doc: Document) -> Notice:
         plan_year=meta.plan_year or dt.date.today().year, issue_date=meta.issue_date, year_named=year_named
     )
     inherited = heading_deadlines(doc, sections.values(), time)
-    body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees"))
+    body = "".join(doc.text_of(b) for b in doc.of_kind("body", "notice", "preamble", "addressees", "heading"))
     forms, issuer = issuer_forms(meta.issuers, body)
     drafter = issuer_forms([meta.drafter], body)[1] if meta.drafter else None  # 区应急局, as the text calls it
     owners = Owners(notice=issuer, body=drafter or issuer)

@@ -150,8 +150,9 @@ def _mark_items(paras: list[_Para]) -> None:
 
 
 def is_assignment_line(text: str) -> bool:
-    """A line of nothing but units assigned and the time they are due: 责任单位：区住建委、区绿化市容局."""
-    return bool(text.strip()) and _only_assignments(text)
+    """A line of nothing but units assigned and the time they are due: 责任单位：区住建委、区绿化市容局
+    (not a goal's bullet, ——建成区级应急指挥中心)."""
+    return bool(text.strip()) and not text.lstrip().startswith(("—", "－", "-")) and _only_assignments(text)
 
 
 def _only_assignments(text: str) -> bool:
@@ -171,7 +172,7 @@ def _nothing_under(paras: list[_Para], index: int, rank: int) -> bool:
         return following.kind is None and (
             is_org_line(following.text)
             or assignment_bracket().fullmatch(following.text.strip()) is not None  # its units, on a line of their own
-            or _only_assignments(following.text)  # 责任单位：区生态环境局
+            or is_assignment_line(following.text)  # 责任单位：区生态环境局
             or _rule("tasks.toml", "closing", "pattern").match(following.text) is not None
             or (_titleish(following) and ends_with_doc_type(_title_text(following.text)))
         )
@@ -206,17 +207,33 @@ def assignment_sentence() -> re.Pattern[str]:
     """Units assigned in a sentence of their own, after the item they belong to: 牵头单位：区应急局,
     完成时限：2025年6月30日, 区住建委、区城管执法局按职责分工负责, 人事科、区教育学院负责,
     由区政务服务办牵头，区大数据中心、区司法局配合, ——区文旅局，11月底前."""
-    rules = table("tasks.toml")["bracket_assignment"]
-    part = rf"由?{_unit_list()}(?:{alternation(rules['units_verbs'])})"
-    signed = rf"[—－-]{{1,2}}{_unit_list()}(?:[，,；;\s](?:{rules['time']}))?"  # ……的80%。——区规划资源局
-    return re.compile(rf"{rules['sentence']}|{part}(?:[，,；;]{part})*|{signed}")
+    return re.compile(rf"{table('tasks.toml')['bracket_assignment']['sentence']}|{units_sentence().pattern}")
 
 
 @cache
-def _unit_list() -> str:
-    """A pattern of a list of units' names (each ending as a body's name does)."""
+def units_sentence() -> re.Pattern[str]:
+    """Units and their roles written out with no label, which assign them to the tasks of their
+    paragraph: 区水务局负责, 由区政务服务办牵头，区大数据中心配合, ——区文旅局，11月底前 (a dash
+    that opens a paragraph is a goal's bullet: ——建成区级应急指挥中心).  Each name opens with a
+    level (区, 各) or is short (人事科): not a sentence's subject phrase (全区……工作由区消防救援支队负责,
+    鼓励为老服务社会组织参与)."""
+    rules = table("tasks.toml")["bracket_assignment"]
+    names = _unit_list(strict=True)
+    part = rf"由?{names}(?:{alternation(rules['units_verbs'])})"
+    signed = rf"[—－-]{{1,2}}{names}(?:[，,；;\s](?:{rules['time']}))?"  # ……的80%。——区规划资源局
+    return re.compile(rf"{part}(?:[，,；;]{part})*|{signed}")
+
+
+@cache
+def _unit_list(strict: bool = False) -> str:
+    """A pattern of a list of units' names (each ending as a body's name does); `strict`, each
+    opening with a level or 各, or of a few characters only."""
     suffixes = alternation(words("org_suffixes.txt"))
     name = rf"(?:[^（）()、，,；;：:。！？\s]|[（(][^（）()]{{1,8}}[）)]){{1,30}}?(?:{suffixes})"  # 各县（区）人民政府
+    if strict:
+        plain = r"[^（）()、，,；;：:。！？\s由的]"
+        levels = alternation(table("roles.toml")["issuer"]["levels"] + ["各"])
+        name = rf"(?:(?:{levels}){plain}{{0,20}}?|{plain}{{1,5}}?)(?:{suffixes})"
     return rf"{name}(?:[、，,；;]{name}){{0,{table('tasks.toml')['bracket_assignment']['max_units'] - 1}}}"
 
 
@@ -465,7 +482,8 @@ def _title_of(rest: str) -> tuple[str, int] | None:
         stop = None  # 巩固提升阶段：2025年10月-12月: the time is the heading's (not ……。完成时限：三季度末)
     title_end = stop if stop is not None else len(rest)
     max_chars, sentence = _title_limits()
-    if title_end > max_chars or title_end == 0 or sentence.search(rest[:title_end]):
+    length = len(assignment_bracket().sub("", rest[:title_end]))  # a title's units are no part of its length
+    if length > max_chars or title_end == 0 or sentence.search(rest[:title_end]):
         return None
     return rest[:title_end].strip(), title_end + (1 if stop is not None else 0)
 

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from extractors.nlp import tag_of
 from extractors.parties import standing_assignment
 from extractors.segment import segment
-from extractors.structure import assignment_bracket, assignment_sentence, column_roles
+from extractors.structure import assignment_bracket, assignment_sentence, column_roles, units_sentence
 from extractors.vocab import notice_pattern, table
 from extractors.vocab import words as word_list
 from schemas.document import Block, Document
@@ -221,8 +221,10 @@ def extract_tasks(doc: Document, sections: dict[int, Section], plan_year: int | 
 def _heading_assignment(doc: Document, block: Block) -> tuple[str, int] | None:
     """The units a heading assigns to every task under it, and their offset: （一）推进挥发性有机物
     综合治理（牵头单位：区生态环境局；配合单位：区经委、各街镇）."""
-    found = _compiled()["assignment"].search(doc.text.text, block.start, block.end)
-    return (found.group(), found.start()) if found else None
+    text = doc.text.text
+    end = block.start + len(text[block.start : block.end].rstrip("。 \u3000"))
+    found = _compiled()["assignment"].search(text, block.start, end)
+    return (found.group(), found.start()) if found and found.end() == end else None  # after the title, not inside it
 
 
 class _Assignments:
@@ -239,7 +241,7 @@ class _Assignments:
         self.enumeration = _Enumeration()  # the enumeration the section's items continue, line after line
         self.list_head: int | None = None  # the task announcing the numbered list being read
         self.path: tuple[str, ...] = ()  # the section being read
-        self.ahead: dict[tuple[str, ...], tuple[str, int]] = {}  # by section path: its units for the tasks to come
+        self.ahead: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}  # by section: units for tasks to come
 
     def restart(self, section: Section | None = None, assigned: tuple[str, int] | None = None) -> None:
         """A new section (its heading's units `assigned`), or none: a title, a signature."""
@@ -248,13 +250,13 @@ class _Assignments:
         if section is None:
             self.ahead = {}
         elif assigned is not None:
-            self.ahead[self.path] = assigned
+            self.ahead[self.path] = (assigned,)
         self.enumeration = _Enumeration(carried=self._announcing(section))
 
-    def _inherited(self) -> tuple[str, int] | None:
+    def _inherited(self) -> tuple[tuple[str, int], ...]:
         """The units assigned ahead to the section being read or the nearest one above it."""
         return next(
-            (self.ahead[self.path[:n]] for n in range(len(self.path), 0, -1) if self.path[:n] in self.ahead), None
+            (self.ahead[self.path[:n]] for n in range(len(self.path), 0, -1) if self.path[:n] in self.ahead), ()
         )
 
     def _announcing(self, section: Section | None) -> int | None:
@@ -272,15 +274,20 @@ class _Assignments:
 
     def task(self, draft: TaskDraft) -> None:
         inherited = self._inherited()
-        self.drafts.append(replace(draft, assignments=(*draft.assignments, inherited)) if inherited else draft)
+        self.drafts.append(replace(draft, assignments=(*draft.assignments, *inherited)) if inherited else draft)
         self.open.append(len(self.drafts) - 1)
         self.covered = []
 
-    def assign(self, assignment: tuple[str, int]) -> None:
+    def assign(self, assignment: tuple[str, int], block: int) -> None:
+        """`assignment` (its text and offset), found in block `block`."""
         self.standing = standing_assignment(*assignment) or self.standing
         if not self.covered and not self.open and self.path:  # before any task: for those to come
-            self.ahead[self.path] = assignment
+            self.ahead[self.path] = (*self.ahead.get(self.path, ()), assignment)  # 牵头单位：…… / 配合单位：……
             return
+        if not self.covered and self.open and units_sentence().fullmatch(assignment[0]):  # 区水务局负责
+            blocks = [self.drafts[member].block for member in self.open]  # its paragraph's tasks, or, alone
+            paragraph = block if block in blocks else blocks[-1]  # on its line, those of the paragraph above
+            self.covered = [member for member in self.open if self.drafts[member].block == paragraph]
         self.covered = self.covered or self.open
         inherited = self._inherited()
         for member in self.covered:
@@ -288,7 +295,7 @@ class _Assignments:
             added = [assignment]
             if self.standing is not None and self.standing not in draft.assignments:
                 added.append(self.standing)
-            own = tuple(a for a in draft.assignments if a != inherited)  # a task's own units, not its section's
+            own = tuple(a for a in draft.assignments if a not in inherited)  # a task's own units, not its section's
             self.drafts[member] = replace(draft, assignments=(*own, *added))
         self.open = []
 
@@ -433,7 +440,7 @@ def _block_tasks(
     enumeration = units.enumeration
     for start, end, assignment in _sentences_and_assignments(text, block):
         if assignment is not None:
-            units.assign(assignment)
+            units.assign(assignment, index)
             continue
         ordinal = _compiled()["ordinal"].match(text[start:end])
         start += ordinal.end() if ordinal else 0
@@ -465,6 +472,8 @@ def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, i
     pattern, written_out = _compiled()["assignment"], _compiled()["assignment_sentence"]
     for start, end in _split_lead_ins(text, _with_remarks(text, list(split_sentences(text, block.start, block.end)))):
         found = pattern.match(text, start, end) or written_out.fullmatch(text, start, end)
+        if found and start == block.start and text[start] in "—－-":
+            found = None  # ——建成区级应急指挥中心: a goal's bullet, not units signed after a sentence
         if found:
             yield found.start(), found.end(), (found.group(), found.start())
             start = found.end()

@@ -322,6 +322,30 @@ def test_an_assignment_bracket_gives_its_units_and_the_time_beside_them(
 
 
 @pytest.mark.parametrize(
+    "body, expected",
+    [
+        # units written out after a paragraph's task are that paragraph's, not the one's before
+        ("（一）住房保障\n区房管局要新增筹措保障性租赁住房1200套。\n推进旧区改造。区建管委牵头负责，各街镇配合。",
+         [("区房管局要新增筹措保障性租赁住房1200套", [("区房管局", "lead")]),
+          ("推进旧区改造", [("区建管委", "lead"), ("街镇", "co")])]),
+        # a goal's bullet after a dash is no unit signed
+        ("（一）主要目标\n——建成区级应急指挥中心。\n——全区综合减灾示范社区达到40个。",
+         [("——建成区级应急指挥中心", []), ("——全区综合减灾示范社区达到40个", [])]),
+        # a sentence whose subject phrase ends like a body's name is a task, not units
+        ("（一）消防安全\n全区养老机构消防安全检查工作由区消防救援支队负责。\n鼓励为老服务社会组织参与。",
+         [("全区养老机构消防安全检查工作由区消防救援支队负责", [("区消防救援支队", "lead")]),
+          ("鼓励为老服务社会组织参与", [])]),
+    ],
+)  # fmt: skip
+def test_what_is_no_units_sentence_and_how_far_one_reaches(
+    tmp_path: Path, body: str, expected: list[tuple[str, list[tuple[str, str]]]]
+) -> None:
+    notice(tmp_path, "一、主要任务\n" + body + "\n")
+    record = notice_of(tmp_path / "notice.txt")
+    assert [(t.text, [(p.name, p.role) for p in t.parties]) for t in record.tasks] == expected
+
+
+@pytest.mark.parametrize(
     "item, text, parties, due",
     [
         ("1.完成河道整治5公里。区水务局负责。", "完成河道整治5公里", [("区水务局", "lead")], []),
@@ -363,6 +387,15 @@ def test_units_and_times_written_out_after_an_item_are_its_own(
           ("开展汽修行业专项检查", [("区生态环境局", "lead"), ("区经委", "co"), ("街镇", "co")])]),
         ("（二）加强扬尘污染防治\n责任单位：区住建委、区绿化市容局\n推进建筑工地扬尘在线监测全覆盖。",
          [("推进建筑工地扬尘在线监测全覆盖", [("区住建委", "lead"), ("区绿化市容局", "co")])]),
+        # two label lines under the heading, both for the tasks below
+        ("（四）扩大社会保险覆盖面\n牵头单位：区社保中心\n配合单位：区税务局、各街镇\n推进灵活就业人员参保扩面。",
+         [("推进灵活就业人员参保扩面",
+           [("灵活就业人员", "other"), ("区社保中心", "lead"), ("区税务局", "co"), ("街镇", "co")])]),
+        # a heading whose units make its line long is still a heading
+        ("（五）加强重点群体就业服务（牵头单位：区就业促进中心；配合单位：区教育局、区民政局、团区委、区残联）\n"
+         "全年帮扶长期失业青年就业创业500人。",
+         [("全年帮扶长期失业青年就业创业500人",
+           [("区就业促进中心", "lead"), ("区教育局", "co"), ("区民政局", "co"), ("团区委", "co"), ("区残联", "co")])]),
         # the items below the heading have its units, unless they name their own
         ("（三）强化噪声管控（牵头单位：区生态环境局）\n1.开展夜间施工噪声专项检查。\n2.完成噪声地图编制。（责任单位：区规划资源局）",
          [("开展夜间施工噪声专项检查", [("区生态环境局", "lead")]), ("完成噪声地图编制", [("区规划资源局", "lead")])]),
