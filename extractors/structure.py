@@ -152,7 +152,14 @@ def _mark_items(paras: list[_Para]) -> None:
 def is_assignment_line(text: str) -> bool:
     """A line of nothing but units assigned and the time they are due: 责任单位：区住建委、区绿化市容局
     (not a goal's bullet, ——建成区级应急指挥中心)."""
-    return bool(text.strip()) and not text.lstrip().startswith(("—", "－", "-")) and _only_assignments(text)
+    if not _assignment_cue().search(text) or text.lstrip().startswith(("—", "－", "-")):
+        return False  # most lines: no label, bracket or role word to assign with (asked of every line)
+    return _only_assignments(text)
+
+
+@cache
+def _assignment_cue() -> re.Pattern[str]:
+    return re.compile(rf"[：:（(【]|{alternation(table('tasks.toml')['bracket_assignment']['units_verbs'])}")
 
 
 def _only_assignments(text: str) -> bool:
