@@ -240,7 +240,8 @@ def _unit_list(strict: bool = False) -> str:
     if strict:
         plain = r"[^（）()、，,；;：:。！？\s由的]"
         levels = alternation(table("roles.toml")["issuer"]["levels"] + ["各"])
-        name = rf"(?:(?:{levels}){plain}{{0,20}}?|{plain}{{1,5}}?)(?:{suffixes})"
+        # the two forms exclusive: a name both could read would double the ways to read a list
+        name = rf"(?:(?:{levels}){plain}{{0,20}}?|(?!{levels}){plain}{{1,5}}?)(?:{suffixes})"
     return rf"{name}(?:[、，,；;]{name}){{0,{table('tasks.toml')['bracket_assignment']['max_units'] - 1}}}"
 
 

@@ -247,9 +247,9 @@ class _Assignments:
         """A new section (its heading's units `assigned`), or none: a title, a signature."""
         self.open, self.covered = [], []
         self.path = tuple(section.path) if section else ()
-        if section is None:
-            self.ahead = {}
-        elif assigned is not None:
+        # only the sections above this one keep what they assigned ahead (not an earlier one of the same path)
+        self.ahead = {path: units for path, units in self.ahead.items() if self.path[: len(path)] == path != self.path}
+        if assigned is not None:
             self.ahead[self.path] = (assigned,)
         self.enumeration = _Enumeration(carried=self._announcing(section))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.structure import parse_structure
+from extractors.structure import is_assignment_line, parse_structure, units_sentence
 from extractors.tasks import split_sentences
 from pipeline.inputs.load import load
 from pipeline.normalise import normalise
@@ -343,6 +343,15 @@ def test_what_is_no_units_sentence_and_how_far_one_reaches(
     notice(tmp_path, "一、主要任务\n" + body + "\n")
     record = notice_of(tmp_path / "notice.txt")
     assert [(t.text, [(p.name, p.role) for p in t.parties]) for t in record.tasks] == expected
+
+
+def test_the_units_patterns_read_a_long_list_of_units_in_one_pass() -> None:
+    """Each unit's name has one reading: with two, a list of forty would take 2**40 tries (hostile
+    input, or a long ordinary line, in the normaliser, which asks this of every open-ended line)."""
+    twelve, forty = "、".join(f"区第{n}局" for n in range(12)), "、".join(f"区第{n}局" for n in range(40))
+    assert is_assignment_line(twelve + "负责，各街镇配合")  # at most max_units names a list
+    assert not is_assignment_line(forty + "负责，各街镇配合做好宣传动员工作")
+    assert units_sentence().fullmatch("由" + "区财政局负责，" * 40 + "x") is None
 
 
 @pytest.mark.parametrize(
