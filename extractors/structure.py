@@ -152,9 +152,14 @@ def _mark_items(paras: list[_Para]) -> None:
 def is_assignment_line(text: str) -> bool:
     """A line of nothing but units assigned and the time they are due: 责任单位：区住建委、区绿化市容局
     (not a goal's bullet, ——建成区级应急指挥中心)."""
-    if not _assignment_cue().search(text) or text.lstrip().startswith(("—", "－", "-")):
+    if not _assignment_cue().search(text) or opens_bullet(text):
         return False  # most lines: no label, bracket or role word to assign with (asked of every line)
     return _only_assignments(text)
+
+
+def opens_bullet(text: str) -> bool:
+    """A paragraph that opens with a dash is a goal's bullet (——建成区级应急指挥中心), not units signed."""
+    return text.lstrip().startswith(("—", "－", "-"))
 
 
 @cache

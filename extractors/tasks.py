@@ -20,7 +20,13 @@ from rapidfuzz import fuzz
 from extractors.nlp import tag_of
 from extractors.parties import standing_assignment
 from extractors.segment import segment
-from extractors.structure import assignment_bracket, assignment_sentence, column_roles, units_sentence
+from extractors.structure import (
+    assignment_bracket,
+    assignment_sentence,
+    column_roles,
+    opens_bullet,
+    units_sentence,
+)
 from extractors.vocab import notice_pattern, table
 from extractors.vocab import words as word_list
 from schemas.document import Block, Document
@@ -472,8 +478,8 @@ def _sentences_and_assignments(text: str, block: Block) -> Iterator[tuple[int, i
     pattern, written_out = _compiled()["assignment"], _compiled()["assignment_sentence"]
     for start, end in _split_lead_ins(text, _with_remarks(text, list(split_sentences(text, block.start, block.end)))):
         found = pattern.match(text, start, end) or written_out.fullmatch(text, start, end)
-        if found and start == block.start and text[start] in "—－-":
-            found = None  # ——建成区级应急指挥中心: a goal's bullet, not units signed after a sentence
+        if found and start == block.start and opens_bullet(text[start:end]):
+            found = None
         if found:
             yield found.start(), found.end(), (found.group(), found.start())
             start = found.end()
